@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Entry point. The runtime check comes before loading anything else so that an old Node gets a sentence, not a
+// syntax error.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`error: kubectl-gwtls needs Node.js >= 22; this is Node ${process.versions.node}\n`);
+  process.exit(2);
+}
+const { main } = await import('./cli/main.ts');
+await main();

@@ -1,0 +1,45 @@
+import { Option, type Command } from 'commander';
+import { addClusterOptions, type ClusterOptions } from './options.ts';
+
+export interface InspectOptions extends ClusterOptions {
+  filename?: string[];
+  output?: 'tui' | 'text' | 'json' | 'yaml';
+  probe?: boolean;
+  fix?: boolean;
+  apply?: boolean;
+  yes?: boolean;
+  failOn: 'error' | 'warning' | 'none';
+  ignore?: string[];
+}
+
+export function registerInspect(program: Command): void {
+  const cmd = program
+    .command('inspect')
+    .argument('[gateway]', 'Gateway name; without it, every Gateway in scope gets a one-line verdict')
+    .description('Walk a Gateway from its listeners down to backend pods and explain TLS at every hop')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kubectl gwtls inspect                       # every Gateway in the current namespace, one line each
+  kubectl gwtls inspect mygateway -n infra    # the whole path of one Gateway
+  kubectl gwtls inspect -A -o json            # every Gateway in the cluster, as JSON for CI
+  kubectl gwtls inspect -f manifests/         # offline, from manifest files (no cluster needed)
+  kubectl gwtls inspect mygateway --fix       # print the fixes as YAML
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job.`,
+    );
+  addClusterOptions(cmd)
+    .option('-f, --filename <path>', 'manifest file, directory (recursive) or - for stdin; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('-o, --output <format>', 'output format (default: tui on a terminal, text otherwise)').choices(['tui', 'text', 'json', 'yaml']))
+    .option('--probe', 'also connect to listener addresses and backends and fold the results into the report')
+    .option('--fix', 'print the fixes for the findings as YAML')
+    .option('--apply', 'apply the safe fixes (server-side dry-run, diff and confirmation first)')
+    .option('-y, --yes', 'with --apply: do not ask for confirmation')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('--ignore <codes>', 'comma-separated finding codes to leave out', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
+    .action(async (gateway: string | undefined, opts: InspectOptions) => {
+      const { runInspect } = await import('./inspect-run.ts');
+      process.exitCode = await runInspect(gateway, opts);
+    });
+}

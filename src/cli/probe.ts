@@ -1,0 +1,49 @@
+import { Option, type Command } from 'commander';
+import { addClusterOptions, parseDuration, type ClusterOptions } from './options.ts';
+
+export interface ProbeCliOptions extends ClusterOptions {
+  sni?: string;
+  connectTo?: string;
+  caFile?: string;
+  alpn?: string[];
+  starttls?: 'postgres' | 'mysql' | 'smtp' | 'imap' | 'pop3' | 'ftp';
+  timeout: number;
+  output: 'text' | 'json';
+}
+
+export function registerProbe(program: Command): void {
+  const cmd = program
+    .command('probe')
+    .argument('<target...>', 'HOST[:PORT] (port 443 by default; IPv6 as [ADDR]:PORT); several targets are probed concurrently')
+    .description('Connect to an endpoint and show what it really serves: the chain as sent, trust, name match, and why a handshake fails')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kubectl gwtls probe shop.example.com                       # port 443, SNI shop.example.com
+  kubectl gwtls probe db.example.com:5432 --starttls postgres # PostgreSQL negotiates TLS in-band
+  kubectl gwtls probe shop.example.com --connect-to 203.0.113.7   # test a Gateway address before DNS points at it
+  kubectl gwtls probe internal.corp:8443 --ca-file corp-ca.pem    # verify against a private CA
+  kubectl gwtls probe a.example.com b.example.com -o json         # several at once, JSON for CI
+
+The chain is read as the server sends it and verified afterwards (never trust-on-connect): against the
+system store (Node's roots, NODE_EXTRA_CA_CERTS, the operating system's store) or only --ca-file.
+The cluster flags (-n, --context, --kubeconfig, --request-timeout) are used by the cross-check against
+what the cluster says should be served; probing itself does not contact the cluster.
+
+Exit codes: 0 handshake complete, chain trusted and name matches; 1 handshake or verification failed
+(or the port does not speak TLS); 2 bad usage, a name that does not resolve, or another tool failure.
+With several targets: the worst.`,
+    )
+    .option('--sni <name>', 'server name to send (default: the target host; none for IP addresses; "" sends none)')
+    .option('--connect-to <addr[:port]>', 'connect to this address (and port) instead, still sending the target host as SNI, like curl --connect-to')
+    .option('--ca-file <pem>', 'verify against the CA certificates in this PEM file instead of the system store')
+    .option('--alpn <list>', 'comma-separated ALPN protocols to offer, e.g. h2,http/1.1 or postgresql', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .addOption(new Option('--starttls <protocol>', 'speak this protocol\'s plaintext preamble before TLS').choices(['postgres', 'mysql', 'smtp', 'imap', 'pop3', 'ftp']))
+    .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms').default(10_000, '10s').argParser((v) => parseDuration(v, '--timeout')))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+  addClusterOptions(cmd).action(async (targets: string[], opts: ProbeCliOptions) => {
+    const { runProbe } = await import('./probe-run.ts');
+    process.exitCode = await runProbe(targets, opts);
+  });
+}

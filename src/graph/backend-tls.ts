@@ -1,0 +1,184 @@
+// Gateway -> backend TLS: whether the gateway (or load balancer) opens TLS to the backend, and whether it
+// verifies the backend's certificate, per implementation:
+// - proxies (Envoy Gateway, Istio, ...): BackendTLSPolicy targeting the Service (+ port name), or an Envoy
+//   Gateway Backend with tls settings (gateway-tls-domain.md §1.9, §2.2);
+// - AWS NLB/ALB: the target-group protocol (TargetGroupConfiguration, or inferred from the route kind); the
+//   load balancer never validates target certificates (§2.1).
+import type { BackendTLSPolicyObject, ConfigMapObject, EnvoyBackendObject, ServicePort } from '../cluster/objects.ts';
+import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
+import type { BackendTLS } from '../report/types.ts';
+import { decodePemChain, type DecodedChain } from '../tls/certificate.ts';
+import type { ResolvedBackend } from './backends.ts';
+import type { Implementation } from './providers/index.ts';
+import type { TargetGroupChoice } from './providers/aws-lbc-config.ts';
+
+export interface CaRef {
+  kind: string;
+  name: string;
+  namespace: string;
+  lookup: Lookup<ConfigMapObject> | null;
+  chain?: DecodedChain;
+  problem?: string;
+}
+
+export interface PolicyCheck {
+  policy: BackendTLSPolicyObject;
+  /** Other policies for the same target that lose the conflict. */
+  losers: BackendTLSPolicyObject[];
+  caRefs: CaRef[];
+  problems: string[];
+}
+
+export interface BackendTLSDecision {
+  tls: BackendTLS;
+  policy?: PolicyCheck;
+  /** Policies that exist for this Service but are not used (implementation ignores them, or wrong sectionName). */
+  ignoredPolicies: Array<{ policy: BackendTLSPolicyObject; why: string }>;
+  envoyBackend?: EnvoyBackendObject;
+  targetGroup?: TargetGroupChoice;
+  /** false: traffic on this hop certainly fails for a reason visible in the objects. */
+  ok: boolean | null;
+  why: string;
+}
+
+/** Policies in the Service's namespace whose targetRefs name this Service (any port). */
+export function policiesForService(snapshot: Snapshot, namespace: string, service: string): BackendTLSPolicyObject[] {
+  return snapshot
+    .indexBy('BackendTLSPolicy', 'target', (p) => p.targetRefs.filter((t) => t.group === '' && t.kind === 'Service').map((t) => `${p.meta.namespace}/${t.name}`))(`${namespace}/${service}`)
+    .filter((p, i, all) => all.indexOf(p) === i);
+}
+
+function appliesToPort(p: BackendTLSPolicyObject, service: string, port: ServicePort | undefined): boolean {
+  return p.targetRefs.some((t) => t.group === '' && t.kind === 'Service' && t.name === service && (t.sectionName === undefined || t.sectionName === port?.name));
+}
+
+/** Conflict resolution: a policy naming the port beats one naming the whole Service; then the oldest; then by name. */
+function rank(a: BackendTLSPolicyObject, b: BackendTLSPolicyObject, service: string): number {
+  const specific = (p: BackendTLSPolicyObject) => (p.targetRefs.some((t) => t.name === service && t.sectionName !== undefined) ? 0 : 1);
+  return specific(a) - specific(b) || (a.meta.creationTimestamp ?? '').localeCompare(b.meta.creationTimestamp ?? '') || a.meta.name.localeCompare(b.meta.name);
+}
+
+export function checkPolicy(policy: BackendTLSPolicyObject, losers: BackendTLSPolicyObject[], snapshot: Snapshot, impl: Implementation, now: Date): PolicyCheck {
+  const problems: string[] = [];
+  const ns = policy.meta.namespace;
+  if (!policy.hostname) problems.push('validation.hostname is required (it is the SNI and the name verified)');
+  const hasRefs = policy.caCertificateRefs.length > 0;
+  if (hasRefs && policy.wellKnownCACertificates) problems.push('caCertificateRefs and wellKnownCACertificates are mutually exclusive');
+  if (!hasRefs && !policy.wellKnownCACertificates) problems.push('neither caCertificateRefs nor wellKnownCACertificates is set: nothing to verify the backend against');
+  if (policy.wellKnownCACertificates && policy.wellKnownCACertificates !== 'System') problems.push(`wellKnownCACertificates ${policy.wellKnownCACertificates} is not the core value System`);
+  // ConfigMap is the core kind; Envoy Gateway also reads Secrets (implementation-specific).
+  const secretsAccepted = impl.id === 'envoy-gateway' || impl.id === 'calico';
+  const caRefs: CaRef[] = policy.caCertificateRefs.map((r) => caRef(r, ns, secretsAccepted, snapshot, now));
+  for (const c of caRefs) if (c.problem) problems.push(c.problem);
+  return { policy, losers, caRefs, problems };
+}
+
+function caRef(r: { group: string; kind: string; name: string }, ns: string, secretsAccepted: boolean, snapshot: Snapshot, now: Date): CaRef {
+  const base = { kind: r.kind, name: r.name, namespace: ns };
+  if (r.group !== '' || (r.kind !== 'ConfigMap' && !(r.kind === 'Secret' && secretsAccepted))) {
+    return { ...base, lookup: null, problem: `caCertificateRefs ${r.kind} ${r.name}: only ConfigMap (key ca.crt) is portable (ResolvedRefs=False, InvalidKind)` };
+  }
+  const lookup = r.kind === 'Secret' ? snapshot.lookup('Secret', ns, r.name) : snapshot.lookup('ConfigMap', ns, r.name);
+  if (!lookup.found) {
+    const out: CaRef = { ...base, lookup: null };
+    if (lookup.known) out.problem = `${lookup.why} (ResolvedRefs=False, InvalidCACertificateRef; CA references are local: a CA in another namespace cannot be used)`;
+    return out;
+  }
+  const text = lookup.obj.caCrt;
+  const out: CaRef = { ...base, lookup: lookup.obj.kind === 'ConfigMap' ? (lookup as Lookup<ConfigMapObject>) : null };
+  if (text === undefined) {
+    out.problem = `${r.kind} ${ns}/${r.name} has no key ca.crt`;
+    return out;
+  }
+  out.chain = decodePemChain(text, `${r.kind.toLowerCase()} ${ns}/${r.name}`, now);
+  if (out.chain.certs.length === 0) out.problem = `${r.kind} ${ns}/${r.name} ca.crt holds no readable certificate (${out.chain.errors.join('; ')})`;
+  return out;
+}
+
+export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date): BackendTLSDecision {
+  if (passthrough) {
+    return { tls: { mode: 'tls', verified: null, by: 'passthrough: the client TLS session reaches the backend unchanged' }, ignoredPolicies: [], ok: null, why: 'TLS passes through to the backend, which must serve a certificate the client trusts' };
+  }
+  if (backend.type === 'envoy-backend') {
+    const b = backend.envoyBackend?.found ? backend.envoyBackend.obj : undefined;
+    if (!b) return { tls: { mode: 'unknown', verified: null, by: 'Envoy Gateway Backend not found' }, ignoredPolicies: [], ok: backend.resolved === false ? false : null, why: backend.why };
+    const id = `Backend ${b.meta.namespace}/${b.meta.name}`;
+    if (!b.tls) return { tls: { mode: 'none', verified: null, by: `${id} has no tls settings` }, ignoredPolicies: [], envoyBackend: b, ok: null, why: `${id} sends plaintext` };
+    const trust = b.tls.caCertificateRefs.map((r) => `${r.kind} ${b.meta.namespace}/${r.name}`).concat(b.tls.wellKnownCACertificates ? [b.tls.wellKnownCACertificates] : []);
+    const tls: BackendTLS = { mode: 'tls', verified: !b.tls.insecureSkipVerify, by: `${id}${b.tls.insecureSkipVerify ? ' (insecureSkipVerify: true)' : ''}`, trust };
+    if (b.tls.sni) tls.hostname = b.tls.sni;
+    const invalid = !b.tls.insecureSkipVerify && trust.length === 0;
+    return {
+      tls,
+      ignoredPolicies: [],
+      envoyBackend: b,
+      ok: invalid ? false : null,
+      why: invalid
+        ? `${id} sets tls without insecureSkipVerify or a CA: Envoy Gateway rejects it ("CACertificate must be specified when InsecureSkipVerify is false")`
+        : b.tls.insecureSkipVerify
+          ? `${id} originates TLS and skips verification of the backend certificate`
+          : `${id} originates TLS and verifies against ${trust.join(', ')}`,
+    };
+  }
+  const svc = backend.service?.found ? backend.service.obj : undefined;
+  if (!svc) return { tls: { mode: 'unknown', verified: null, by: backend.type === 'other' ? backend.why : 'Service not resolved' }, ignoredPolicies: [], ok: null, why: backend.why };
+  const all = policiesForService(snapshot, svc.meta.namespace, svc.meta.name);
+  const applicable = all.filter((p) => appliesToPort(p, svc.meta.name, backend.servicePort)).sort((a, b) => rank(a, b, svc.meta.name));
+  const ignoredPolicies = all
+    .filter((p) => !applicable.includes(p))
+    .map((p) => ({ policy: p, why: `targets Service ${svc.meta.name} sectionName ${p.targetRefs.find((t) => t.name === svc.meta.name)?.sectionName}, but the route uses port ${backend.servicePort?.name ? `named ${backend.servicePort.name}` : `${backend.ref.port} (unnamed)`}` }));
+  const [winner, ...losers] = applicable;
+  if (!winner) {
+    return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };
+  }
+  const id = `BackendTLSPolicy ${winner.meta.namespace}/${winner.meta.name}`;
+  if (impl.supportsBackendTLSPolicy === false) {
+    ignoredPolicies.push(...applicable.map((p) => ({ policy: p, why: `${impl.name} does not support BackendTLSPolicy` })));
+    return { tls: { mode: 'none', verified: null, by: `${id} is ignored: ${impl.name} does not support BackendTLSPolicy` }, ignoredPolicies, ok: null, why: `${impl.name} ignores ${id} and sends plaintext` };
+  }
+  const check = checkPolicy(winner, losers, snapshot, impl, now);
+  const trust = winner.caCertificateRefs.length ? winner.caCertificateRefs.map((r) => `${r.kind} ${winner.meta.namespace}/${r.name}`) : winner.wellKnownCACertificates ? [winner.wellKnownCACertificates] : [];
+  const tls: BackendTLS = { mode: 'tls', verified: true, by: id, trust };
+  if (winner.hostname) tls.hostname = winner.hostname;
+  const san = winner.subjectAltNames.map((s) => s.hostname ?? s.uri).filter(Boolean);
+  return {
+    tls,
+    policy: check,
+    ignoredPolicies,
+    ok: check.problems.length ? false : null,
+    why: check.problems.length
+      ? `${id} is invalid (${check.problems.join('; ')}); the gateway must fail these connections rather than fall back to plaintext`
+      : `${id} originates TLS with SNI ${winner.hostname} and verifies ${san.length ? `SAN ${san.join(', ')}` : `hostname ${winner.hostname}`} against ${trust.join(', ')}`,
+  };
+}
+
+export function loadBalancerBackendTLS(backend: ResolvedBackend, choice: TargetGroupChoice | undefined, passthroughListener: boolean, impl: Implementation, snapshot: Snapshot): BackendTLSDecision {
+  const svc = backend.service?.found ? backend.service.obj : undefined;
+  const ignoredPolicies = svc
+    ? policiesForService(snapshot, svc.meta.namespace, svc.meta.name).map((p) => ({ policy: p, why: `${impl.name} does not support BackendTLSPolicy; the target-group protocol decides` }))
+    : [];
+  if (!choice) return { tls: { mode: 'unknown', verified: null, by: backend.why }, ignoredPolicies, ok: null, why: backend.why };
+  const tlsTarget = choice.protocol === 'TLS' || choice.protocol === 'HTTPS';
+  if (passthroughListener) {
+    if (tlsTarget) {
+      return {
+        tls: { mode: 'tls', verified: false, by: choice.source },
+        ignoredPolicies,
+        targetGroup: choice,
+        ok: false,
+        why: `the passthrough listener becomes an NLB TCP listener, but ${choice.source}: AWS rejects the pair (IncompatibleProtocols; aws-load-balancer-controller issue 4556)`,
+      };
+    }
+    return { tls: { mode: 'tls', verified: null, by: 'passthrough: the NLB forwards the client TLS session over TCP' }, ignoredPolicies, targetGroup: choice, ok: null, why: 'TLS passes through the NLB (TCP listener and target group) to the pods' };
+  }
+  if (tlsTarget) {
+    return {
+      tls: { mode: 'tls', verified: false, by: choice.source },
+      ignoredPolicies,
+      targetGroup: choice,
+      ok: null,
+      why: `${choice.source}: the load balancer opens TLS to the targets and does not validate their certificates`,
+    };
+  }
+  return { tls: { mode: 'none', verified: null, by: choice.source }, ignoredPolicies, targetGroup: choice, ok: null, why: `${choice.source}: the load balancer sends plaintext to the targets` };
+}

@@ -1,0 +1,194 @@
+// backendRefs -> Service (port, targetPort) -> EndpointSlices -> Pods, or an Envoy Gateway Backend, or a kind
+// the tool names but does not follow.
+import type { RouteKind } from '../cluster/kinds.ts';
+import type { BackendReference, EndpointSliceObject, EnvoyBackendObject, PodObject, RouteObject, ServiceObject, ServicePort } from '../cluster/objects.ts';
+import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
+import type { Pod } from '../report/types.ts';
+import { checkGrant, type GrantCheck } from './grants.ts';
+import { isEnvoyBackend } from './providers/index.ts';
+import { mapSelectorMatches } from './selectors.ts';
+
+export type BackendProblem =
+  | 'port-missing'
+  | 'port-not-found'
+  | 'external-name'
+  | 'no-selector'
+  | 'selector-matches-nothing'
+  | 'named-target-port'
+  | 'no-ready-endpoints'
+  | 'not-permitted'
+  | 'missing'
+  | 'unsupported-kind';
+
+export interface ResolvedBackend {
+  ref: BackendReference;
+  rule: number;
+  index: number;
+  type: 'service' | 'envoy-backend' | 'other';
+  grant: GrantCheck;
+  service?: Lookup<ServiceObject>;
+  servicePort?: ServicePort;
+  envoyBackend?: Lookup<EnvoyBackendObject>;
+  endpoints: { ready: number; total: number } | null;
+  /** Where the endpoint counts come from. */
+  endpointsFrom?: 'endpointslices' | 'pods';
+  pods: Pod[];
+  /** Pods selected by the Service (only computed when needed to explain a problem). */
+  selectedPods?: PodObject[];
+  resolved: boolean | null;
+  problems: Array<{ problem: BackendProblem; why: string }>;
+  why: string;
+}
+
+export function resolveBackends(route: RouteObject, snapshot: Snapshot): ResolvedBackend[] {
+  const out: ResolvedBackend[] = [];
+  for (const rule of route.rules) rule.backendRefs.forEach((ref, index) => out.push(resolveBackend(route, ref, rule.index, index, snapshot)));
+  return out;
+}
+
+function resolveBackend(route: RouteObject, ref: BackendReference, rule: number, index: number, snapshot: Snapshot): ResolvedBackend {
+  const grant = checkGrant(snapshot, { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.meta.namespace }, { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name });
+  const base = { ref, rule, index, grant, endpoints: null, pods: [] as Pod[], problems: [] as ResolvedBackend['problems'] };
+  if (isEnvoyBackend(ref.group, ref.kind)) {
+    const envoyBackend = snapshot.lookup('Backend', ref.namespace, ref.name);
+    const out: ResolvedBackend = { ...base, type: 'envoy-backend', envoyBackend, resolved: envoyBackend.found ? true : envoyBackend.known ? false : null, why: '' };
+    if (!envoyBackend.found) {
+      out.why = envoyBackend.why;
+      if (envoyBackend.known) out.problems.push({ problem: 'missing', why: envoyBackend.why });
+    } else {
+      const eps = envoyBackend.obj.endpoints.map((e) => (e.fqdn ? `${e.fqdn.hostname}:${e.fqdn.port ?? '?'}` : e.ip ? `${e.ip.address}:${e.ip.port ?? '?'}` : (e.unix?.path ?? '?')));
+      out.why = `Envoy Gateway Backend ${ref.namespace}/${ref.name} -> ${eps.join(', ') || 'no endpoints'}`;
+    }
+    addGrantProblem(out, route.kind);
+    return out;
+  }
+  if (ref.group !== '' || ref.kind !== 'Service') {
+    return { ...base, type: 'other', resolved: null, why: `${ref.kind}${ref.group ? `.${ref.group}` : ''} ${ref.namespace}/${ref.name} is not followed by this tool` };
+  }
+  const service = snapshot.lookup('Service', ref.namespace, ref.name);
+  const out: ResolvedBackend = { ...base, type: 'service', service, resolved: null, why: '' };
+  addGrantProblem(out, route.kind);
+  if (!service.found) {
+    out.resolved = service.known ? false : null;
+    out.why = service.why;
+    if (service.known) out.problems.push({ problem: 'missing', why: service.why });
+    return out;
+  }
+  const svc = service.obj;
+  if (svc.type === 'ExternalName') {
+    out.problems.push({ problem: 'external-name', why: `Service ${ref.namespace}/${ref.name} is type ExternalName (${svc.externalName ?? '?'}); implementations should not follow it (CVE-2021-25740)` });
+  }
+  if (ref.port === undefined) {
+    out.problems.push({ problem: 'port-missing', why: `backendRefs to a Service must set port` });
+  } else {
+    const port = svc.ports.find((p) => p.port === ref.port);
+    if (!port) {
+      const byTarget = svc.ports.find((p) => p.targetPort === ref.port);
+      out.problems.push({
+        problem: 'port-not-found',
+        why: `Service ${ref.namespace}/${ref.name} has no port ${ref.port} (ports: ${svc.ports.map((p) => p.port).join(', ') || 'none'})${byTarget ? `; ${ref.port} is the targetPort of port ${byTarget.port}: backendRefs name the Service port` : ''}`,
+      });
+    } else {
+      out.servicePort = port;
+    }
+  }
+  endpointsOf(out, svc, snapshot);
+  const blocking = out.problems.filter((p) => p.problem !== 'no-ready-endpoints' && p.problem !== 'named-target-port' && p.problem !== 'selector-matches-nothing');
+  out.resolved = out.grant.allowed === false ? false : blocking.length === 0;
+  out.why = out.problems.length ? out.problems.map((p) => p.why).join('; ') : `Service ${ref.namespace}/${ref.name}:${ref.port}`;
+  return out;
+}
+
+function addGrantProblem(out: ResolvedBackend, routeKind: RouteKind): void {
+  if (out.grant.allowed === false) out.problems.push({ problem: 'not-permitted', why: `${routeKind} in another namespace may not reference ${out.ref.kind} ${out.ref.namespace}/${out.ref.name}: ${out.grant.why}` });
+}
+
+function endpointsOf(out: ResolvedBackend, svc: ServiceObject, snapshot: Snapshot): void {
+  const ns = svc.meta.namespace;
+  const slicesCov = snapshot.coverage('EndpointSlice', ns);
+  const slices = snapshot.indexBy('EndpointSlice', 'service', (s) => (s.serviceName ? [`${s.meta.namespace}/${s.serviceName}`] : []))(`${ns}/${svc.meta.name}`);
+  const portName = out.servicePort?.name ?? '';
+  if (slices.length > 0 || (slicesCov.complete && svc.selector !== undefined)) {
+    fromSlices(out, slices, portName, snapshot);
+  } else if (svc.selector !== undefined) {
+    fromPods(out, svc, snapshot);
+  } else if (slicesCov.complete) {
+    out.endpoints = { ready: 0, total: 0 };
+  }
+  if (svc.selector === undefined && slices.length === 0 && svc.type !== 'ExternalName') {
+    out.problems.push({ problem: 'no-selector', why: `Service ${ns}/${svc.meta.name} has no selector and no EndpointSlices` });
+  }
+  const tp = out.servicePort?.targetPort;
+  const needPods = svc.selector !== undefined && (typeof tp === 'string' || out.endpoints?.total === 0);
+  if (needPods && snapshot.coverage('Pod', ns).complete) {
+    const selected = selectedPods(svc, snapshot);
+    out.selectedPods = selected;
+    if (selected.length === 0 && Object.keys(svc.selector ?? {}).length > 0) {
+      out.problems.push({ problem: 'selector-matches-nothing', why: `selector ${Object.entries(svc.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')} of Service ${ns}/${svc.meta.name} matches no Pod` });
+    } else if (typeof tp === 'string') {
+      const lacking = selected.filter((p) => !p.containerPorts.some((c) => c.name === tp));
+      if (lacking.length > 0) {
+        out.problems.push({ problem: 'named-target-port', why: `targetPort ${tp} is a port name, and ${lacking.length} of ${selected.length} selected Pods declare no container port named ${tp} (e.g. ${lacking[0]!.meta.name})` });
+      }
+    }
+  }
+  if (out.endpoints && out.endpoints.ready === 0 && !out.problems.some((p) => p.problem === 'selector-matches-nothing' || p.problem === 'no-selector')) {
+    out.problems.push({
+      problem: 'no-ready-endpoints',
+      why: out.endpoints.total === 0 ? `Service ${ns}/${svc.meta.name} has no endpoints` : `none of the ${out.endpoints.total} endpoints of Service ${ns}/${svc.meta.name} is ready`,
+    });
+  }
+}
+
+function fromSlices(out: ResolvedBackend, slices: EndpointSliceObject[], portName: string, snapshot: Snapshot): void {
+  const seen = new Map<string, Pod>();
+  for (const slice of slices) {
+    // A slice lists the endpoints of the ports it names; match the Service port by name ('' when unnamed).
+    if (slice.ports.length > 0 && !slice.ports.some((p) => (p.name ?? '') === portName)) continue;
+    for (const ep of slice.endpoints) {
+      const key = ep.targetRef ? `${ep.targetRef.namespace ?? slice.meta.namespace}/${ep.targetRef.name}` : (ep.addresses[0] ?? '');
+      if (seen.has(key)) continue;
+      const podObj = ep.targetRef?.kind === 'Pod' ? snapshot.get('Pod', ep.targetRef.namespace ?? slice.meta.namespace, ep.targetRef.name) : undefined;
+      const pod: Pod = {
+        name: ep.targetRef?.name ?? ep.addresses[0] ?? '?',
+        namespace: ep.targetRef?.namespace ?? slice.meta.namespace,
+        // EndpointConditions.ready: "nil should be interpreted as true".
+        ready: ep.ready ?? true,
+      };
+      const node = ep.nodeName ?? podObj?.nodeName;
+      if (node) pod.node = node;
+      const ip = ep.addresses[0] ?? podObj?.ip;
+      if (ip) pod.ip = ip;
+      if (podObj?.phase) pod.phase = podObj.phase;
+      seen.set(key, pod);
+    }
+  }
+  out.pods = [...seen.values()];
+  out.endpoints = { ready: out.pods.filter((p) => p.ready).length, total: out.pods.length };
+  out.endpointsFrom = 'endpointslices';
+}
+
+function fromPods(out: ResolvedBackend, svc: ServiceObject, snapshot: Snapshot): void {
+  if (!snapshot.coverage('Pod', svc.meta.namespace).complete) return;
+  const selected = selectedPods(svc, snapshot);
+  out.selectedPods = selected;
+  const tp = out.servicePort?.targetPort;
+  out.pods = selected.map((p) => {
+    const servesPort = typeof tp !== 'string' || p.containerPorts.some((c) => c.name === tp);
+    const pod: Pod = { name: p.meta.name, namespace: p.meta.namespace, ready: p.ready === null ? null : p.ready && servesPort && p.phase !== 'Failed' && p.phase !== 'Succeeded' };
+    if (p.nodeName) pod.node = p.nodeName;
+    if (p.ip) pod.ip = p.ip;
+    if (p.phase) pod.phase = p.phase;
+    return pod;
+  });
+  out.endpoints = { ready: out.pods.filter((p) => p.ready).length, total: out.pods.length };
+  out.endpointsFrom = 'pods';
+}
+
+export function selectedPods(svc: ServiceObject, snapshot: Snapshot): PodObject[] {
+  const selector = svc.selector;
+  if (!selector || Object.keys(selector).length === 0) return [];
+  const [firstKey, firstValue] = Object.entries(selector)[0]!;
+  const candidates = snapshot.indexBy('Pod', 'label', (p) => Object.entries(p.meta.labels).map(([k, v]) => `${p.meta.namespace}/${k}=${v}`))(`${svc.meta.namespace}/${firstKey}=${firstValue}`);
+  return candidates.filter((p) => mapSelectorMatches(selector, p.meta.labels));
+}

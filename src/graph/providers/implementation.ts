@@ -1,0 +1,48 @@
+import type { RouteKind } from '../../cluster/kinds.ts';
+
+/** What an implementation does differently from the spec, as far as the TLS path is concerned. */
+export interface Implementation {
+  id: string;
+  /** How users know it ("Calico Ingress Gateway (Envoy Gateway)"). */
+  name: string;
+  /** Who terminates client TLS: a proxy the implementation runs, or a cloud load balancer it provisions. */
+  dataPlane: 'proxy' | 'load-balancer';
+  /**
+   * Route kinds a listener of this protocol/mode accepts (`valid`), and those it accepts when
+   * allowedRoutes.kinds is empty (`defaults`). `unsupportedProtocol` when the listener itself is refused.
+   */
+  routeKinds(protocol: string, mode: string | undefined, supportedFeatures: readonly string[]): RouteKindRule;
+  /** Whether the certificate clients get comes from listener certificateRefs (false for AWS NLB/ALB). */
+  readsCertificateRefs: boolean;
+  /** Whether BackendTLSPolicy is honoured (null: unknown implementation, assume the spec). */
+  supportsBackendTLSPolicy: boolean | null;
+  /** Envoy Gateway refuses a Passthrough listener that carries certificateRefs; the spec says they are ignored. */
+  rejectsCertificateRefsOnPassthrough: boolean;
+  /** Backend kinds beyond core Service that backendRefs may name. */
+  backendKinds: ReadonlyArray<{ group: string; kind: string }>;
+}
+
+export interface RouteKindRule {
+  valid: RouteKind[];
+  defaults: RouteKind[];
+  unsupportedProtocol?: string;
+}
+
+export const SPEC_DEFAULT_KINDS: Record<string, RouteKind[]> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  'TLS/Passthrough': ['TLSRoute'],
+  'TLS/Terminate': ['TLSRoute', 'TCPRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+
+export function protocolKey(protocol: string, mode: string | undefined): string {
+  return protocol === 'TLS' ? `TLS/${mode ?? 'Terminate'}` : protocol;
+}
+
+/** Whether the GatewayClass advertises support for TLSRoute on Terminate listeners (null: it says nothing). */
+export function advertisesTlsRouteTerminate(features: readonly string[]): boolean | null {
+  if (features.length === 0) return null;
+  return features.includes('TLSRouteModeTerminate');
+}

@@ -1,0 +1,9 @@
+// Public API of the probe: a library independent of the CLI.
+export { probe, probeAll, DEFAULT_TIMEOUT_MS } from './probe.ts';
+export { parseTarget, splitHostPort, joinHostPort, TargetError } from './target.ts';
+export { PROBE_CODES, type ProbeCode, type ProbeFinding } from './codes.ts';
+export { renderProbeText, verdict } from './render.ts';
+export { styleFor, makeStyle } from './style.ts';
+export { tcpConnector } from './connect.ts';
+export type * from './types.ts';
+export { STARTTLS_DIALECTS } from './types.ts';

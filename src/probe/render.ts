@@ -1,0 +1,137 @@
+// Plain-text rendering of probe reports, readable at 80 columns.
+import type { Cert } from '../report/types.ts';
+import type { ProbeFinding } from './codes.ts';
+import { certRole, shortName } from './chain.ts';
+import { joinHostPort } from './target.ts';
+import type { ProbeReport } from './types.ts';
+import { makeStyle, type Style } from './style.ts';
+
+const WIDTH = 80;
+
+/** Greedy word wrap; `indent` is prefixed to every line after the first. */
+export function wrap(text: string, width: number, indent: string, first = ''): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of words) {
+    const prefix = lines.length === 0 ? first : indent;
+    if (!empty && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = indent + w;
+    } else {
+      line = empty ? prefix + w : `${line} ${w}`;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+export function verdict(r: ProbeReport): string {
+  const c = r.connection;
+  const v = r.verification;
+  if (c.phase === 'dns') return 'ERROR: cannot resolve the name';
+  if (c.phase === 'connect') return 'FAILED: no TCP connection';
+  if (c.phase === 'preamble') return `FAILED: ${r.target.starttls} STARTTLS did not complete`;
+  if (c.notTls) return `FAILED: not TLS, the port speaks ${c.notTls.name}`;
+  if (c.error && r.chain.length === 0) return 'FAILED: TLS handshake did not complete';
+  if (c.error) return 'FAILED: the server rejected the connection after the handshake';
+  if (r.ok) return 'OK: handshake complete, chain trusted, name matches';
+  const why: string[] = [];
+  if (v.trusted === false) why.push('chain not trusted');
+  if (v.hostnameMatches === false) why.push(`certificate not valid for ${v.name}`);
+  return `FAILED: handshake complete, ${why.join(' and ')}`;
+}
+
+export function renderProbeText(reports: ProbeReport[], style: Style = makeStyle(false)): string {
+  return reports.map((r) => renderOne(r, style)).join(`\n${'-'.repeat(WIDTH)}\n\n`);
+}
+
+function row(label: string, value: string): string {
+  return wrap(value, WIDTH, ' '.repeat(14), `  ${label.padEnd(10)}  `);
+}
+
+function renderOne(r: ProbeReport, s: Style): string {
+  const out: string[] = [];
+  const c = r.connection;
+  const v = r.verification;
+  const head = `probe ${joinHostPort(r.target.host, r.target.port)}`;
+  const sni = r.target.sni ? `SNI ${r.target.sni}` : 'no SNI';
+  out.push(`${s.bold(head)}  (${sni}${r.target.starttls ? `, STARTTLS ${r.target.starttls}` : ''})`);
+  const verdictText = verdict(r);
+  out.push(row('result', r.ok ? s.green(verdictText) : s.red(verdictText)));
+  if (r.dns) out.push(row('dns', `${r.dns.name} -> ${r.dns.addresses.join(', ')} (${r.dns.ms} ms)`));
+  if (r.target.address) out.push(row('address', `${joinHostPort(r.target.address, r.target.addressPort ?? r.target.port)}${r.target.connectTo ? ` (--connect-to ${r.target.connectTo})` : ''}`));
+  const timing = [c.tcpMs !== null ? `connect ${c.tcpMs} ms` : null, c.preambleMs !== null ? `starttls ${c.preambleMs} ms` : null, c.tlsMs !== null ? `handshake ${c.tlsMs} ms` : null, `total ${c.totalMs} ms`].filter(Boolean);
+  out.push(row('timing', timing.join(', ')));
+  if (c.protocol) out.push(row('tls', `${c.protocol}, ${c.cipherStandardName ?? c.cipher ?? 'unknown cipher'}, ALPN ${c.alpn ?? (r.target.alpnOffered?.length ? 'none selected' : 'not offered')}`));
+  if (c.preamble?.length) out.push(row('starttls', c.preamble.join(' | ')));
+  if (c.error) {
+    out.push(row('error', c.error.summary));
+    out.push(row('why', c.error.explanation));
+  }
+  if (r.chain.length > 0) {
+    const trust = v.trusted === true ? `trusted (${v.trustStore}${v.anchor ? `, anchor ${shortName(v.anchor)}` : ''})` : `NOT trusted (${v.trustStore})`;
+    out.push(row('trust', v.trusted ? s.green(trust) : s.red(trust)));
+    const detail = v.hostnameDetail;
+    const name = v.hostnameMatches ? `matches ${v.name}${detail ? ` (${detail})` : ''}` : `does NOT match ${v.name}: ${detail ?? ''}`;
+    out.push(row('name', v.hostnameMatches ? s.green(name) : s.red(name)));
+    for (const k of v.recognized ?? []) out.push(row('known', `${k.name}: ${k.note}`));
+  }
+  if (r.postgres) {
+    const pg = r.postgres;
+    out.push(row('postgres', `SSLRequest answered ${pg.sslRequest ?? 'not tried'}; direct TLS with ALPN postgresql ${pg.directTls === null ? 'not tried' : pg.directTls ? 'works' : 'fails'}`));
+  }
+  if (r.withoutSni) out.push(row('no SNI', r.withoutSni.ok ? `handshake completes without SNI${r.withoutSni.leaf ? `, serving ${shortName(r.withoutSni.leaf)}` : ''}` : `fails as well (${r.withoutSni.error ?? 'no answer'})`));
+
+  if (r.chain.length > 0) {
+    out.push('');
+    out.push(s.bold(`chain as served: ${r.chain.length} certificate${r.chain.length === 1 ? '' : 's'}${r.chainAnalysis && !r.chainAnalysis.ordered ? ' (OUT OF ORDER)' : ''}`));
+    const shown = r.chain.length > 12 ? [...r.chain.slice(0, 10), ...r.chain.slice(-2)] : r.chain;
+    shown.forEach((cert) => {
+      if (r.chain.length > 12 && cert.index === r.chain[r.chain.length - 2]!.index) out.push(`  ... ${r.chain.length - 12} more certificates ...`);
+      out.push(renderCert(cert, r.chain.length, s));
+    });
+    const notes = (r.chainAnalysis?.issues ?? []).filter((i) => i.kind === 'root-included');
+    for (const n of notes) out.push(wrap(`note: ${n.message}`, WIDTH, '        ', '  '));
+  }
+  out.push('');
+  if (r.findings.length === 0) out.push(s.green('no findings'));
+  else {
+    out.push(s.bold(`findings: ${r.summary.errors} error(s), ${r.summary.warnings} warning(s), ${r.summary.info} info`));
+    for (const f of r.findings) out.push(renderFinding(f, s));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function renderCert(c: Cert, n: number, s: Style): string {
+  const i = c.index ?? 0;
+  const role = certRole(i, c);
+  const lines: string[] = [];
+  lines.push(`  [${i}] ${s.bold(role.padEnd(12))} ${c.subject}`);
+  const f = (label: string, value: string) => lines.push(wrap(value, WIDTH, ' '.repeat(19), `      ${label.padEnd(11)}  `));
+  f('issuer', `${c.issuer}${c.issuedByNext === false && i < n - 1 ? ' (NOT the next certificate)' : ''}`);
+  const names = [...c.sans.dns, ...c.sans.ip.map((ip) => `IP:${ip}`), ...(c.sans.uri ?? []).map((u) => `URI:${u}`)];
+  if (i === 0 || names.length) f('names', names.length ? names.join(', ') : 'none (no SAN extension)');
+  const days = c.daysLeft ?? 0;
+  const state = days < 0 ? s.red(`EXPIRED ${-days} days ago`) : new Date(c.notBefore) > new Date() ? s.red('NOT YET VALID') : days < 30 ? s.yellow(`${days} days left`) : `${days} days left`;
+  f('valid', `${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)} (${state})`);
+  f('key', `${c.keyType} ${c.keyCurve ?? `${c.keyBits ?? '?'} bits`}, signed ${c.signatureAlgorithm}${c.isCA ? `, CA${c.pathLength !== null && c.pathLength !== undefined ? ` pathlen ${c.pathLength}` : ''}` : ''}${c.selfSigned ? ', self-signed' : ''}`);
+  if (c.keyUsage?.length || c.extendedKeyUsage?.length) f('usage', [...(c.keyUsage ?? []), ...(c.extendedKeyUsage ?? [])].join(', '));
+  const fp = c.fingerprintSha256;
+  f('sha256', fp.length > 60 ? `${fp.slice(0, 48)} ${fp.slice(48)}` : fp);
+  if (c.aiaIssuers?.length) f('ca issuers', c.aiaIssuers.join(', '));
+  if (c.ocsp?.length) f('ocsp', c.ocsp.join(', '));
+  return lines.join('\n');
+}
+
+function renderFinding(f: ProbeFinding, s: Style): string {
+  const sev = f.severity === 'error' ? s.red('ERROR  ') : f.severity === 'warning' ? s.yellow('WARNING') : s.cyan('INFO   ');
+  const lines = [`  ${sev}  ${f.code}  ${f.title}`];
+  const ind = '           ';
+  lines.push(wrap(f.message, WIDTH, ind, ind));
+  if (f.hint) lines.push(wrap(`fix: ${f.hint}`, WIDTH, ind + '     ', ind));
+  lines.push(`${ind}docs: ${f.docs}`);
+  return lines.join('\n');
+}

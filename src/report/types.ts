@@ -1,0 +1,222 @@
+// The JSON/YAML report contract (DESIGN.md section 4). Fields may be added; none may be renamed or dropped.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+  /** True when observedGeneration is behind the object's metadata.generation. */
+  stale?: boolean;
+  /** For route parents and policy ancestors: the controller that wrote the condition. */
+  controllerName?: string;
+}
+
+export interface SubjectAltNames {
+  dns: string[];
+  ip: string[];
+  uri?: string[];
+  email?: string[];
+}
+
+/** A decoded certificate. Private keys never appear here: only whether one matches. */
+export interface Cert {
+  subject: string;
+  issuer: string;
+  sans: SubjectAltNames;
+  notBefore: string;
+  notAfter: string;
+  serial: string;
+  fingerprintSha256: string;
+  keyType: string;
+  keyBits: number | null;
+  signatureAlgorithm: string;
+  isCA: boolean;
+  selfSigned: boolean;
+  /** Where it came from: `secret ns/name`, `probe`, `acm arn:...`, `configmap ns/name`. */
+  source: string;
+  commonName?: string;
+  fingerprintSha1?: string;
+  keyCurve?: string;
+  pathLength?: number | null;
+  keyUsage?: string[];
+  extendedKeyUsage?: string[];
+  aiaIssuers?: string[];
+  ocsp?: string[];
+  /** Only on the leaf of a Secret: whether tls.key holds the private key of this certificate. */
+  keyMatches?: boolean | null;
+  /** Days until notAfter (negative when expired), relative to the report's time. */
+  daysLeft?: number;
+  /** Position in the chain it was read from, 0 = first. */
+  index?: number;
+  /** Only for chain members: whether the next certificate in the chain issued this one. */
+  issuedByNext?: boolean | null;
+}
+
+export interface Pod {
+  name: string;
+  namespace: string;
+  ready: boolean | null;
+  node?: string;
+  ip?: string;
+  phase?: string;
+}
+
+export interface BackendTLS {
+  mode: 'none' | 'tls' | 'unknown';
+  verified: boolean | null;
+  by: string;
+  /** SNI / hostname the gateway uses towards the backend, when known. */
+  hostname?: string;
+  /** What the gateway verifies the backend against (ConfigMap names, `System`, nothing). */
+  trust?: string[];
+}
+
+export interface BackendReport {
+  kind: string;
+  group?: string;
+  name: string;
+  namespace: string;
+  port: number | null;
+  /** Whether the reference resolves to an object that can be used. */
+  resolved: boolean | null;
+  why?: string;
+  targetPort?: string | number | null;
+  serviceType?: string;
+  endpoints: { ready: number; total: number } | null;
+  pods: Pod[];
+  tls: BackendTLS;
+  weight?: number;
+}
+
+export interface RouteReport {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  attached: boolean;
+  /** Why the route is (not) attached to this listener, in words. */
+  reason?: string;
+  why?: string;
+  hostnames?: string[];
+  /** Hostnames this listener actually serves for the route (listener ∩ route). */
+  effectiveHostnames?: string[];
+  conditions: Condition[];
+  backends: BackendReport[];
+}
+
+export type HopTLS = 'terminate' | 'originate' | 'passthrough' | 'none' | 'unknown';
+
+export interface Hop {
+  hop: string;
+  tls: HopTLS;
+  certificate: string | null;
+  verified: boolean | null;
+  ok: boolean | null;
+  why: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ListenerTLSReport {
+  mode: 'Terminate' | 'Passthrough' | null;
+  certificates: Cert[];
+  certificateRefs?: Array<{ kind: string; group: string; namespace: string; name: string; state: string; why?: string }>;
+  /** Where the certificate a client sees really comes from (differs from certificateRefs on AWS NLB). */
+  servedFrom?: string;
+}
+
+export interface ListenerReport {
+  name: string;
+  protocol: string;
+  port: number;
+  hostname: string | null;
+  tls: ListenerTLSReport | null;
+  conditions: Condition[];
+  allowedKinds?: string[];
+  attachedRoutes?: number | null;
+  routes: RouteReport[];
+  path: Hop[];
+  verdict?: string;
+  ok?: boolean;
+}
+
+export interface GatewayReport {
+  name: string;
+  namespace: string;
+  className: string;
+  controllerName: string | null;
+  implementation?: string;
+  addresses: Array<{ type?: string; value: string }>;
+  conditions: Condition[];
+  gatewayClass?: { name: string; conditions: Condition[]; parameters?: ObjectRef | null; parametersFound?: boolean | null };
+  infrastructure?: { parameters?: ObjectRef | null; parametersFound?: boolean | null };
+  listeners: ListenerReport[];
+  /** Routes that name this Gateway's name in a namespace where no such Gateway exists (likely meant for it). */
+  misdirectedRoutes?: Array<{ kind: string; name: string; namespace: string; parentRef: string; why: string }>;
+  verdict?: string;
+  ok?: boolean;
+}
+
+export interface Fix {
+  title: string;
+  type: 'fix' | 'suggestion';
+  yaml: string;
+  /** Why the fix is a suggestion (it trades away safety), or what to check before applying. */
+  note?: string;
+}
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  object: ObjectRef;
+  field?: string;
+  evidence: string[];
+  docs: string;
+  fixes: Fix[];
+  /** Gateway (ns/name) and listener this finding belongs to, when it belongs to one. */
+  gateway?: string;
+  listener?: string;
+}
+
+export interface Skipped {
+  what: string;
+  reason: 'not-served' | 'forbidden' | 'error' | 'not-in-input' | 'unauthorized' | string;
+  detail: string;
+}
+
+export interface SourceInfo {
+  type: 'cluster' | 'files';
+  context?: string;
+  server?: string;
+  files?: string[];
+  /** Kinds read, with the version used (cluster) or seen (files). */
+  kinds?: Record<string, string>;
+  /** For cluster sources: API requests made. */
+  requests?: number;
+}
+
+export interface InspectReport {
+  apiVersion: 'gwtls.dev/v1alpha1';
+  kind: 'InspectReport';
+  generatedAt?: string;
+  source: SourceInfo;
+  gateways: GatewayReport[];
+  findings: Finding[];
+  skipped: Skipped[];
+  summary: { errors: number; warnings: number; info: number };
+  /** Objects in the input that could not be read, with why (files mode). */
+  inputErrors?: Array<{ file: string; line?: number; message: string }>;
+}

@@ -1,0 +1,259 @@
+// Certificate decoding: node:crypto's X509Certificate for the natively exposed facts (fast, OpenSSL-backed),
+// node-forge's ASN.1 reader for extensions X509Certificate does not expose (SAN types, key usage bits,
+// basic constraints path length, AIA).
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import type { Cert, SubjectAltNames } from '../report/types.ts';
+
+export interface DecodedCert {
+  cert: Cert;
+  x509: X509Certificate;
+}
+
+export interface DecodedChain {
+  certs: DecodedCert[];
+  /** Problems reading the PEM text itself: not PEM, a block that is not a certificate, a broken block. */
+  errors: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+const EKU_NAMES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+};
+
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
+
+/** PEM blocks in a text, in order. Garbage between blocks is ignored, as OpenSSL does. */
+export function pemBlocks(text: string): Array<{ type: string; der: Buffer }> {
+  if (!text.includes('-----BEGIN ')) return [];
+  let messages: forge.pem.ObjectPEM[];
+  try {
+    messages = forge.pem.decode(text);
+  } catch (e) {
+    throw new Error(`not valid PEM: ${(e as Error).message}`, { cause: e });
+  }
+  return messages.map((m) => ({ type: m.type, der: Buffer.from(m.body, 'binary') }));
+}
+
+/** Decodes every CERTIFICATE block of a PEM text (a chain as stored in tls.crt or ca.crt). */
+export function decodePemChain(text: string, source: string, now: Date = new Date()): DecodedChain {
+  const errors: string[] = [];
+  let blocks: Array<{ type: string; der: Buffer }> = [];
+  try {
+    blocks = pemBlocks(text);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  if (blocks.length === 0 && errors.length === 0) {
+    errors.push(text.trim() === '' ? 'empty' : 'no PEM block found (expected -----BEGIN CERTIFICATE-----)');
+  }
+  const certs: DecodedCert[] = [];
+  for (const [i, block] of blocks.entries()) {
+    if (block.type !== 'CERTIFICATE' && block.type !== 'TRUSTED CERTIFICATE') {
+      errors.push(`PEM block ${i + 1} is a ${block.type}, not a CERTIFICATE`);
+      continue;
+    }
+    try {
+      certs.push(decodeDer(block.der, source, now));
+    } catch (e) {
+      errors.push(`PEM block ${i + 1} is not a parseable X.509 certificate (corrupt or truncated DER${(e as Error).message.includes('asn1') ? `: ${(e as Error).message}` : ''})`);
+    }
+  }
+  linkChain(certs);
+  return { certs, errors };
+}
+
+export function decodeDer(der: Buffer, source: string, now: Date = new Date()): DecodedCert {
+  const x509 = new X509Certificate(der);
+  const ext = readExtensions(der);
+  const pub = x509.publicKey;
+  const details = pub.asymmetricKeyDetails ?? {};
+  const keyType = describeKeyType(pub);
+  const keyBits = details.modulusLength ?? curveBits(details.namedCurve) ?? edBits(pub.asymmetricKeyType);
+  const notBefore = x509.validFromDate;
+  const notAfter = x509.validToDate;
+  const subject = formatName(x509.subject);
+  const issuer = formatName(x509.issuer);
+  // Not checkIssued: OpenSSL also demands keyCertSign there, which self-signed leaf certificates lack.
+  const selfSigned = x509.subject === x509.issuer && safe(() => x509.verify(pub), false);
+  const cert: Cert = {
+    subject,
+    issuer,
+    sans: ext.sans,
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    serial: x509.serialNumber.toLowerCase(),
+    fingerprintSha256: x509.fingerprint256,
+    keyType,
+    keyBits: keyBits ?? null,
+    signatureAlgorithm: x509.signatureAlgorithm ?? 'unknown',
+    isCA: x509.ca,
+    selfSigned,
+    source,
+    commonName: commonNameOf(x509.subject),
+    fingerprintSha1: x509.fingerprint,
+    pathLength: ext.pathLength,
+    keyUsage: ext.keyUsage,
+    extendedKeyUsage: (safe(() => x509.keyUsage, undefined) ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
+    aiaIssuers: ext.aiaIssuers,
+    ocsp: ext.ocsp,
+    daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+  };
+  if (details.namedCurve) cert.keyCurve = details.namedCurve;
+  return { cert, x509 };
+}
+
+/** Marks each certificate with its index and whether the next one in the list issued it. */
+function linkChain(certs: DecodedCert[]): void {
+  certs.forEach((c, i) => {
+    c.cert.index = i;
+    const next = certs[i + 1];
+    c.cert.issuedByNext = next ? issuedBy(c.x509, next.x509) : null;
+  });
+}
+
+export function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  return safe(() => child.checkIssued(parent) && child.verify(parent.publicKey), false);
+}
+
+/**
+ * Whether a PEM private key belongs to the certificate. `null` when the key cannot be parsed (encrypted,
+ * garbage); the reason is returned but never the key material.
+ */
+export function privateKeyMatches(x509: X509Certificate, keyPem: string): { matches: boolean | null; error?: string } {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: keyPem, format: 'pem' });
+  } catch (e) {
+    const msg = (e as Error).message;
+    return { matches: null, error: /passphrase|encrypted/i.test(msg) || /ENCRYPTED/.test(keyPem) ? 'the private key is encrypted' : 'the private key is not a parseable PEM key' };
+  }
+  return { matches: safe(() => x509.checkPrivateKey(key), false) };
+}
+
+interface Extensions {
+  sans: SubjectAltNames;
+  keyUsage?: string[];
+  pathLength: number | null;
+  aiaIssuers?: string[];
+  ocsp?: string[];
+}
+
+function readExtensions(der: Buffer): Extensions {
+  const out: Extensions = { sans: { dns: [], ip: [] }, pathLength: null };
+  const root = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
+  const tbs = (root.value as forge.asn1.Asn1[])[0];
+  const wrapper = (tbs?.value as forge.asn1.Asn1[] | undefined)?.find(
+    (v) => v.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && v.type === 3,
+  );
+  const list = (wrapper?.value as forge.asn1.Asn1[] | undefined)?.[0]?.value as forge.asn1.Asn1[] | undefined;
+  for (const raw of list ?? []) {
+    // certificateExtensionFromAsn1 is exported by node-forge but missing from its type definitions.
+    const e = (forge.pki as unknown as { certificateExtensionFromAsn1(a: forge.asn1.Asn1): ForgeExtension }).certificateExtensionFromAsn1(raw);
+    if (e.name === 'subjectAltName') {
+      for (const n of e.altNames ?? []) {
+        if (n.type === 2) out.sans.dns.push(n.value);
+        else if (n.type === 7 && n.ip) out.sans.ip.push(n.ip);
+        else if (n.type === 6) (out.sans.uri ??= []).push(n.value);
+        else if (n.type === 1) (out.sans.email ??= []).push(n.value);
+      }
+    } else if (e.name === 'keyUsage') {
+      out.keyUsage = KEY_USAGE_BITS.filter((bit) => e[bit] === true);
+    } else if (e.name === 'basicConstraints') {
+      out.pathLength = typeof e.pathLenConstraint === 'number' ? e.pathLenConstraint : null;
+    } else if (e.id === '1.3.6.1.5.5.7.1.1') {
+      Object.assign(out, readAia(e.value));
+    }
+  }
+  return out;
+}
+
+interface ForgeExtension {
+  id: string;
+  name?: string;
+  value: string;
+  altNames?: Array<{ type: number; value: string; ip?: string }>;
+  pathLenConstraint?: number;
+  [bit: string]: unknown;
+}
+
+const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
+const OID_OCSP = '1.3.6.1.5.5.7.48.1';
+
+function readAia(value: string): { aiaIssuers: string[]; ocsp: string[] } {
+  const aiaIssuers: string[] = [];
+  const ocsp: string[] = [];
+  const seq = forge.asn1.fromDer(value);
+  for (const desc of (seq.value as forge.asn1.Asn1[]) ?? []) {
+    const [method, location] = desc.value as forge.asn1.Asn1[];
+    if (!method || !location || location.type !== 6 || typeof location.value !== 'string') continue;
+    const oid = forge.asn1.derToOid(method.value as string);
+    if (oid === OID_CA_ISSUERS) aiaIssuers.push(location.value);
+    else if (oid === OID_OCSP) ocsp.push(location.value);
+  }
+  return { aiaIssuers, ocsp };
+}
+
+function describeKeyType(pub: KeyObject): string {
+  switch (pub.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return 'RSA';
+    case 'ec':
+      return 'ECDSA';
+    case 'ed25519':
+      return 'Ed25519';
+    case 'ed448':
+      return 'Ed448';
+    default:
+      return pub.asymmetricKeyType?.toUpperCase() ?? 'unknown';
+  }
+}
+
+function curveBits(curve: string | undefined): number | undefined {
+  if (!curve) return undefined;
+  const known: Record<string, number> = { prime256v1: 256, secp256r1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256, secp224r1: 224 };
+  return known[curve];
+}
+
+function edBits(type: string | undefined): number | undefined {
+  return type === 'ed25519' ? 256 : type === 'ed448' ? 456 : undefined;
+}
+
+/** X509Certificate separates RDNs with newlines; print them on one line, in certificate order. */
+export function formatName(name: string): string {
+  return name
+    .split('\n')
+    .filter((s) => s !== '')
+    .join(', ');
+}
+
+function commonNameOf(name: string): string | undefined {
+  const line = name.split('\n').find((l) => l.startsWith('CN='));
+  return line?.slice(3);
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}

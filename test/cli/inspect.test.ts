@@ -1,0 +1,182 @@
+// The built CLI, run as a user runs it: output, JSON contract, exit codes, and bad input.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import * as yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const NOW = { GWTLS_NOW: '2026-11-22T00:00:00Z' };
+const seed = (p: string) => `test/fixtures/seeds/${p}`;
+const schema = JSON.parse(readFileSync(join(ROOT, 'docs/report.schema.json'), 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function noStackTrace(stderr: string): void {
+  expect(stderr).not.toMatch(/^\s+at /m);
+}
+
+function tmp(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gwtls-cli-'));
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+
+describe('inspect -f (files)', () => {
+  it('prints the path of a Gateway as a tree readable at 80 columns, without colour when piped', async () => {
+    const r = await runCli(['inspect', 'ssl-offload-gateway', '-f', seed('c-calico-tls-termination/as-written.yaml')], { env: NOW });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Gateway default/ssl-offload-gateway  BROKEN');
+    expect(r.stdout).toContain('listener https  HTTPS :443');
+    expect(r.stdout).toMatch(/TCPRoute default\/backend-ssl-offload {2}NOT ATTACHED/);
+    expect(r.stdout).toContain('GWTLS-RT-003');
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    noStackTrace(r.stderr);
+  });
+
+  it('lists every Gateway with a one-line verdict when no name is given', async () => {
+    const r = await runCli(['inspect', '-f', seed('c-calico-tls-termination'), '-f', seed('c-calico-passthrough/as-written.yaml')], { env: NOW });
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('default '));
+    expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(expect.arrayContaining(['ssl-offload-gateway', 'tls-passthrough-gateway']));
+  });
+
+  it('emits JSON that validates against the report contract', async () => {
+    for (const file of ['a-nlb-acm/as-written.yaml', 'a-nlb-acm/corrected.yaml', 'b-backend-tls/policy-v1.yaml', 'c-calico-tls-termination/as-written.yaml', 'c-calico-passthrough/as-written.yaml']) {
+      const r = await runCli(['inspect', '-A', '-f', seed(file), '-o', 'json'], { env: NOW });
+      const report = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(validate(report), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(report).toMatchObject({ apiVersion: 'gwtls.dev/v1alpha1', kind: 'InspectReport', source: { type: 'files' } });
+    }
+  });
+
+  it('emits the same report as YAML', async () => {
+    const j = await runCli(['inspect', '-f', seed('c-calico-passthrough/as-written.yaml'), '-o', 'json'], { env: NOW });
+    const y = await runCli(['inspect', '-f', seed('c-calico-passthrough/as-written.yaml'), '-o', 'yaml'], { env: NOW });
+    expect(yaml.load(y.stdout)).toEqual(JSON.parse(j.stdout));
+  });
+
+  it('never prints private key material', async () => {
+    const key = readFileSync(join(ROOT, seed('c-calico-passthrough/as-written.yaml')), 'utf8').match(/tls\.key: (\S+)/)![1]!;
+    const pem = Buffer.from(key, 'base64').toString('utf8');
+    for (const output of ['json', 'yaml', 'text']) {
+      const r = await runCli(['inspect', 'tls-passthrough-gateway', '-f', seed('c-calico-passthrough/as-written.yaml'), '-o', output], { env: NOW });
+      expect(r.stdout).not.toContain(key.slice(0, 40));
+      expect(r.stdout).not.toContain(pem.split('\n')[1]!);
+      expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    }
+  });
+
+  it('reads manifests from stdin with -f -', async () => {
+    const r = await runCli(['inspect', '-f', '-', '-o', 'json'], { stdin: readFileSync(join(ROOT, seed('c-calico-passthrough/as-written.yaml')), 'utf8'), env: NOW });
+    expect(JSON.parse(r.stdout).source.files).toEqual(['<stdin>']);
+  });
+
+  it('prints fixes as a YAML stream that kubectl can read, suggestions commented out', async () => {
+    const r = await runCli(['inspect', 'ssl-offload-gateway', '-f', seed('c-calico-tls-termination/as-written.yaml'), '--fix'], { env: NOW });
+    const docs = yaml.loadAll(r.stdout).filter(Boolean) as Array<Record<string, unknown>>;
+    expect(docs.some((d) => d.kind === 'Gateway')).toBe(true);
+    const gw = docs.find((d) => d.kind === 'Gateway') as { spec: { listeners: Array<{ name: string; protocol: string }> } };
+    expect(gw.spec.listeners).toContainEqual(expect.objectContaining({ name: 'https', protocol: 'TLS' }));
+  });
+
+  it('honours --fail-on and --ignore in the exit code', async () => {
+    const file = seed('c-calico-tls-termination/as-written.yaml');
+    expect((await runCli(['inspect', '-f', file, '--fail-on', 'none'], { env: NOW })).code).toBe(0);
+    const ignored = await runCli(['inspect', '-f', file, '-o', 'json', '--ignore', 'GWTLS-RT-003,GWTLS-CERT-001,GWTLS-CERT-006'], { env: NOW });
+    expect(JSON.parse(ignored.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('GWTLS-RT-003');
+  });
+
+  it('honours the gwtls.dev/ignore annotation', async () => {
+    const text = readFileSync(join(ROOT, seed('c-calico-tls-termination/as-written.yaml')), 'utf8').replace('kind: TCPRoute\nmetadata:\n  name: backend-ssl-offload', 'kind: TCPRoute\nmetadata:\n  name: backend-ssl-offload\n  annotations:\n    gwtls.dev/ignore: GWTLS-RT-003');
+    const r = await runCli(['inspect', '-f', '-', '-o', 'json'], { stdin: text, env: NOW });
+    expect(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('GWTLS-RT-003');
+  });
+
+  it('colours only on request, and always with words', async () => {
+    const r = await runCli(['inspect', 'ssl-offload-gateway', '-f', seed('c-calico-tls-termination/as-written.yaml')], { env: { ...NOW, NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(r.stdout).toMatch(/\x1b\[/);
+    expect(r.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain('BROKEN');
+  });
+});
+
+describe('inspect: bad input gets one line and a documented exit code', () => {
+  it('names the file and line of YAML that does not parse, and still reads the rest', async () => {
+    const good = readFileSync(join(ROOT, seed('c-calico-passthrough/as-written.yaml')), 'utf8');
+    const broken = tmp('broken.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   namespace: y\n');
+    const goodFile = tmp('good.yaml', good);
+    const r = await runCli(['inspect', '-f', broken, '-f', goodFile], { env: NOW });
+    expect(r.stderr).toContain(`warning: ${broken}:5: invalid YAML: bad indentation of a mapping entry`);
+    expect(r.stdout).toContain('tls-passthrough-gateway');
+    noStackTrace(r.stderr);
+  });
+
+  it('fails with exit 2 on a path that does not exist', async () => {
+    const r = await runCli(['inspect', '-f', '/nonexistent/dir']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('error: /nonexistent/dir: no such file or directory');
+  });
+
+  it('says which Gateways exist when the name is wrong', async () => {
+    const r = await runCli(['inspect', 'nope', '-f', seed('c-calico-passthrough/as-written.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('error: Gateway nope not found in the input: Gateways there: default/tls-passthrough-gateway');
+  });
+
+  it('reports a garbage certificate instead of crashing', async () => {
+    const text = readFileSync(join(ROOT, seed('c-calico-passthrough/with-certificate-refs.yaml')), 'utf8').replace(/tls\.crt: \S+/, `tls.crt: ${Buffer.from('garbage').toString('base64')}`);
+    const r = await runCli(['inspect', 'tls-passthrough-gateway', '-f', '-', '-o', 'json'], { stdin: text, env: NOW });
+    expect([0, 1]).toContain(r.code);
+    noStackTrace(r.stderr);
+    expect(JSON.parse(r.stdout).kind).toBe('InspectReport');
+  });
+
+  it('rejects unknown flags and values with exit 2', async () => {
+    expect((await runCli(['inspect', '--nope'])).code).toBe(2);
+    const bad = await runCli(['inspect', '-o', 'xml', '-f', seed('c-calico-passthrough')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/argument 'xml' is invalid/);
+  });
+
+  it('fails with exit 2 and one line when the kubeconfig is missing, unparseable, or names no such context', async () => {
+    const missing = await runCli(['inspect', '--kubeconfig', '/nonexistent/config']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'error: kubeconfig /nonexistent/config does not exist']);
+    const garbage = await runCli(['inspect', '--kubeconfig', tmp('config', 'clusters: [ nope')]);
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toMatch(/^error: cannot read kubeconfig/);
+    const cfg = tmp('config', yaml.dump({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }], 'current-context': 'ctx' }));
+    const ctx = await runCli(['inspect', '--kubeconfig', cfg, '--context', 'other']);
+    expect([ctx.code, ctx.stderr.trim()]).toEqual([2, 'error: context "other" not found in kubeconfig (contexts: ctx)']);
+    const down = await runCli(['inspect', '--kubeconfig', cfg, '--request-timeout', '2s']);
+    expect(down.code).toBe(2);
+    expect(down.stderr.trim()).toBe('error: cannot reach the API server https://127.0.0.1:1 (context ctx): connection refused (is the API server running and the address right?)');
+    for (const r of [missing, garbage, ctx, down]) noStackTrace(r.stderr);
+  });
+
+  it('rejects a malformed --request-timeout', async () => {
+    const r = await runCli(['inspect', '--request-timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid --request-timeout "soon"/);
+  });
+});
+
+describe('kubectl plugin discovery', () => {
+  const kubectl = (() => {
+    try {
+      return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  })();
+  if (!kubectl) console.warn('skipping kubectl plugin discovery tests: kubectl is not on PATH');
+
+  it.skipIf(!kubectl)('finds bin/kubectl-gwtls as `kubectl gwtls` and runs it', () => {
+    const env = { ...process.env, PATH: `${ROOT}bin:${process.env.PATH}`, GWTLS_NOW: NOW.GWTLS_NOW };
+    const list = execFileSync(kubectl, ['plugin', 'list'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(list).toContain(`${ROOT}bin/kubectl-gwtls`);
+    expect(execFileSync(kubectl, ['gwtls', 'version'], { env, encoding: 'utf8' })).toMatch(/^kubectl-gwtls \d+\.\d+\.\d+/);
+    const out = execFileSync(kubectl, ['gwtls', 'inspect', '-f', join(ROOT, seed('c-calico-passthrough/as-written.yaml')), '-o', 'json', '--fail-on', 'none'], { env, encoding: 'utf8' });
+    expect(JSON.parse(out).gateways[0].name).toBe('tls-passthrough-gateway');
+  });
+});

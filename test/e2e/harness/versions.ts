@@ -1,0 +1,39 @@
+/**
+ * Every version the end-to-end control plane pins. Changing a Go pin means regenerating the wrapper
+ * module: `node test/e2e/harness/cli.ts gen-gomod` (rewrites go.mod/go.sum from the upstream go.mod).
+ */
+
+/** kube-apiserver, built from k8s.io/kubernetes/cmd/kube-apiserver. */
+export const KUBERNETES_VERSION = 'v1.37.1';
+
+/** etcd, built from go.etcd.io/etcd/server/v3 (etcdmain). */
+export const ETCD_VERSION = 'v3.6.16';
+
+export type GatewayApiVersion = 'v1.6.1' | 'v1.4.1';
+export const DEFAULT_GATEWAY_API_VERSION: GatewayApiVersion = 'v1.6.1';
+export const GATEWAY_API_MODULE = 'sigs.k8s.io/gateway-api';
+/** Directory inside the gateway-api module zip; `*_vap_*` files are skipped (see crds.ts). */
+export const GATEWAY_API_CRD_DIR = 'config/crd/experimental';
+
+/**
+ * AWS Load Balancer Controller v3.5.0 gateway CRDs. The controller's own module
+ * (sigs.k8s.io/aws-load-balancer-controller/v3) is not served by the module proxy reachable here, so the
+ * CRDs come from the controller's official Helm chart, published in the github.com/aws/eks-charts module
+ * (chart `stable/aws-load-balancer-controller` version 3.5.0, appVersion v3.5.0). crds.ts checks the
+ * chart's appVersion before using the file.
+ */
+export const LBC_VERSION = 'v3.5.0';
+export const LBC_MODULE = 'github.com/aws/eks-charts';
+export const LBC_MODULE_VERSION = 'v0.0.243-0.20260821194545-743f98a89b5b';
+export const LBC_CHART_DIR = 'stable/aws-load-balancer-controller';
+export const LBC_CRD_FILE = 'stable/aws-load-balancer-controller/crds/gateway-crds.yaml';
+
+/** Envoy Gateway: only the Backend and EnvoyProxy CRDs are installed. */
+export const ENVOY_GATEWAY_MODULE = 'github.com/envoyproxy/gateway';
+export const ENVOY_GATEWAY_VERSION = 'v1.9.0';
+export const ENVOY_GATEWAY_CRD_DIR = 'charts/gateway-helm/charts/crds/crds/generated';
+export const ENVOY_GATEWAY_CRD_FILES = ['gateway.envoyproxy.io_backends.yaml', 'gateway.envoyproxy.io_envoyproxies.yaml'];
+
+/** kubeconfig context names written by the harness. */
+export const ADMIN_CONTEXT = 'gwtls-admin';
+export const RESTRICTED_CONTEXT = 'gwtls-restricted';
