@@ -1,28 +1,66 @@
-// Bundles the CLI with esbuild into dist/: one entry file plus lazily loaded chunks (the interactive UI and
-// the Kubernetes client are only loaded by the commands that need them).
+// Bundles the CLI with esbuild into dist/ (no runtime node_modules):
+//   dist/kubectl-gwtls.mjs           the entry (`#!/usr/bin/env node`): runtime check, then the commander program
+//   dist/chunks/*.mjs                everything else, split so that each command loads only what it needs: the
+//                                    Kubernetes client, the probe, the rules and the interactive UI (ink, react)
+//                                    are read from disk and compiled only by the commands that use them
+//   dist/kubectl_complete-gwtls.mjs  the kubectl plugin-completion helper (`kubectl_complete-gwtls ARGS...` runs
+//                                    `kubectl-gwtls __complete ARGS...`), installed as a second npm `bin`
+//
+// Why chunks rather than one file: a single 4 MB ESM file is parsed and linked whole at start-up, which costs
+// about 150 ms on every `version` or `--help` (measured; see docs/install.md). The npm package, the script archive
+// for macOS and the single executables (which carry these same files as SEA assets) all ship this directory.
+//
+// The entry enables Node's on-disk compile cache (module.enableCompileCache, Node >= 22.1) before it loads the
+// program, so the chunks a command needs are compiled once and then read from the cache.
+//
+// Usage: node scripts/build.mjs [--outdir DIR] [--metafile FILE]
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+const { values: args } = parseArgs({ options: { outdir: { type: 'string' }, metafile: { type: 'string' } } });
+const outdir = resolve(args.outdir ?? `${root}/dist`);
 
-// Rule docs are embedded so that `kubectl gwtls explain` works from a single file or executable.
+// Rule docs are embedded so that `kubectl gwtls explain` works from a single executable.
 const embedRuleDocs = {
   name: 'embed-rule-docs',
   setup(b) {
     b.onLoad({ filter: /src[\\/]rules[\\/]docs-source\.ts$/ }, () => {
       const dir = `${root}/docs/rules`;
-      const docs = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => [f.slice(0, -3), readFileSync(`${dir}/${f}`, 'utf8')]));
+      const docs = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => [f.slice(0, -3), readFileSync(`${dir}/${f}`, 'utf8')]));
       return { contents: `export function ruleDocs() { return ${JSON.stringify(docs)}; }`, loader: 'js' };
     });
   },
 };
 
-rmSync(`${root}/dist`, { recursive: true, force: true });
-await build({
-  entryPoints: { 'kubectl-gwtls': `${root}/src/bin.ts` },
-  outdir: `${root}/dist`,
+// The entry: the compile cache first (a no-op where Node lacks it or NODE_DISABLE_COMPILE_CACHE is set), then
+// src/bin.ts, whose runtime check runs before the program is loaded.
+const entry = {
+  name: 'gwtls-entry',
+  setup(b) {
+    b.onResolve({ filter: /^gwtls:entry$/ }, () => ({ path: 'entry', namespace: 'gwtls' }));
+    b.onResolve({ filter: /^gwtls:compile-cache$/ }, () => ({ path: 'compile-cache', namespace: 'gwtls' }));
+    b.onLoad({ filter: /^entry$/, namespace: 'gwtls' }, () => ({
+      contents: "import 'gwtls:compile-cache';\nimport './src/bin.ts';\n",
+      resolveDir: root,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /^compile-cache$/, namespace: 'gwtls' }, () => ({
+      contents: "import nodeModule from 'node:module';\ntry { nodeModule.enableCompileCache?.(); } catch { /* a read-only or missing temp dir only costs speed */ }\n",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { 'kubectl-gwtls': 'gwtls:entry' },
+  outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,
@@ -31,14 +69,37 @@ await build({
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GWTLS_VERSION__: JSON.stringify(pkg.version) },
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __gwtlsCreateRequire } from 'node:module'; const require = __gwtlsCreateRequire(import.meta.url);" },
+  // Some dependencies are CommonJS and call require() for Node built-ins; give every ESM file one. Inside a
+  // single executable the files are loaded from `gwtls-sea:` URLs, which createRequire does not accept; there
+  // the executable's own path serves (require() of a built-in does not depend on it).
+  banner: {
+    js: "import { createRequire as __gwtlsCreateRequire } from 'node:module'; const require = __gwtlsCreateRequire(import.meta.url.startsWith('file:') ? import.meta.url : process.execPath);",
+  },
   jsx: 'automatic',
   legalComments: 'none',
   logLevel: 'warning',
   minifySyntax: true,
+  metafile: Boolean(args.metafile),
   // react-devtools-core is an optional peer of ink, loaded only when DEV=true.
   external: ['react-devtools-core'],
-  plugins: [embedRuleDocs],
+  plugins: [entry, embedRuleDocs],
 });
-chmodSync(`${root}/dist/kubectl-gwtls.mjs`, 0o755);
+if (args.metafile) writeFileSync(args.metafile, JSON.stringify(result.metafile));
+
+const main = `${outdir}/kubectl-gwtls.mjs`;
+const code = readFileSync(main, 'utf8');
+if (!code.startsWith('#!')) writeFileSync(main, `#!/usr/bin/env node\n${code}`);
+chmodSync(main, 0o755);
+
+// kubectl 1.26+ completes `kubectl gwtls <TAB>` by running `kubectl_complete-gwtls ARGS... PARTIAL`.
+const complete = `${outdir}/kubectl_complete-gwtls.mjs`;
+writeFileSync(
+  complete,
+  `#!/usr/bin/env node
+// kubectl plugin completion (kubectl >= 1.26): kubectl runs \`kubectl_complete-gwtls ARGS... PARTIAL\` and reads
+// the candidates, one a line, then \`:<directive>\`. This is \`kubectl-gwtls __complete ARGS... PARTIAL\`.
+process.argv.splice(2, 0, '__complete');
+await import('./kubectl-gwtls.mjs');
+`,
+);
+chmodSync(complete, 0o755);

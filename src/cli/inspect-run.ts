@@ -7,31 +7,27 @@ import { buildReport } from '../report/build.ts';
 import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
 import type { InspectReport } from '../report/types.ts';
+import { writeJson } from '../report/write.ts';
 import { runRules } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
 import { fixesDocument } from '../fixes/render.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
+import { confirm } from './confirm.ts';
+import { executePlan, FIELD_MANAGER, planFixes, renderPlan } from '../fixes/apply.ts';
+import type { LoadRequest, LoadResult } from '../cluster/source.ts';
 import type { InspectOptions } from './inspect.ts';
 
 export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
   const format = opts.output ?? 'text';
+  if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
+  if (opts.apply && format !== 'text') throw new UserError('--apply talks to you: use it with text output');
   if (format === 'tui') throw new UserError('the interactive terminal UI is not part of this build yet; use -o text, json or yaml');
   if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
 
   const now = process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date();
   let loaded;
   try {
-    loaded = await loadSnapshot({
-      ...(opts.filename ? { files: opts.filename } : {}),
-      ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
-      allNamespaces: opts.allNamespaces ?? false,
-      ...(gateway ? { gatewayName: gateway } : {}),
-      cluster: {
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        ...(opts.context ? { context: opts.context } : {}),
-        ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
-      },
-    });
+    loaded = await loadSnapshot(loadRequest(gateway, opts));
   } catch (e) {
     if (e instanceof InputPathError) throw new UserError(e.message);
     throw e;
@@ -46,10 +42,11 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   const { findings, skipped } = runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) });
   const report = buildReport({ model, findings, skipped, inputErrors });
 
+  if (opts.apply) return applyFixes(report, loaded, opts, gateway, now);
   if (opts.fix) {
     process.stdout.write(fixesDocument(report.findings));
   } else if (format === 'json') {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    await writeJson(process.stdout, report as unknown as Record<string, unknown>);
   } else if (format === 'yaml') {
     process.stdout.write(yaml.dump(report, { noRefs: true, lineWidth: -1 }));
   } else {
@@ -60,11 +57,56 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   return exitCode(report, opts.failOn);
 }
 
+async function applyFixes(report: InspectReport, loaded: LoadResult, opts: InspectOptions, gateway: string | undefined, now: Date): Promise<number> {
+  const cluster = loaded.cluster!;
+  const safe = report.findings.filter((f) => f.fixes.some((x) => x.type === 'fix'));
+  const suggestions = report.findings.reduce((n, f) => n + f.fixes.filter((x) => x.type === 'suggestion').length, 0);
+  if (safe.length === 0) {
+    process.stdout.write(`Nothing to apply: no finding has a safe fix${suggestions ? ` (${suggestions} suggestion${suggestions > 1 ? 's' : ''} are never applied automatically; see --fix)` : ''}.\n`);
+    return exitCode(report, opts.failOn);
+  }
+  const plans = await planFixes(safe, cluster.client);
+  process.stdout.write(`Server-side dry run against ${cluster.server} (context ${cluster.context}):\n\n${renderPlan(plans)}\n`);
+  const ready = plans.filter((p) => p.ok);
+  if (ready.length === 0) {
+    process.stdout.write('No fix passed the dry run; nothing was changed.\n');
+    return EXIT_FINDINGS;
+  }
+  const objects = ready.reduce((n, p) => n + p.objects.length, 0);
+  const question = `Apply ${ready.length} fix${ready.length > 1 ? 'es' : ''} (${objects} object${objects > 1 ? 's' : ''}) to context ${cluster.context}, as field manager ${FIELD_MANAGER}?`;
+  if (!(await confirm(question, opts.yes ?? false))) {
+    process.stdout.write('Nothing was changed.\n');
+    return EXIT_OK;
+  }
+  const results = await executePlan(ready, cluster.client);
+  for (const r of results) process.stdout.write(`${r.ok ? 'applied' : 'FAILED'} ${r.id}${r.error ? `: ${r.error}` : ''}\n`);
+  // Re-read and re-evaluate: what the cluster looks like now.
+  const again = await loadSnapshot(loadRequest(gateway, opts));
+  const model = buildModel(again.snapshot, again.scope, now);
+  const after = buildReport({ model, ...runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) }) });
+  process.stdout.write(`\nAfter applying: ${after.summary.errors} error(s), ${after.summary.warnings} warning(s) (before: ${report.summary.errors}, ${report.summary.warnings}).\n`);
+  return results.some((r) => !r.ok) ? EXIT_FINDINGS : exitCode(after, opts.failOn);
+}
+
 export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {
   if (failOn === 'none') return EXIT_OK;
   const { errors, warnings } = report.summary;
   if (errors > 0 || (failOn === 'warning' && warnings > 0)) return EXIT_FINDINGS;
   return EXIT_OK;
+}
+
+function loadRequest(gateway: string | undefined, opts: InspectOptions): LoadRequest {
+  return {
+    ...(opts.filename ? { files: opts.filename } : {}),
+    ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+    allNamespaces: opts.allNamespaces ?? false,
+    ...(gateway ? { gatewayName: gateway } : {}),
+    cluster: {
+      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+      ...(opts.context ? { context: opts.context } : {}),
+      ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
+    },
+  };
 }
 
 function gatewayNotFound(name: string, namespace: string | undefined, existing: string[], source: 'files' | 'cluster'): string {

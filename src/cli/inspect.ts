@@ -34,7 +34,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the
     .addOption(new Option('-o, --output <format>', 'output format (default: tui on a terminal, text otherwise)').choices(['tui', 'text', 'json', 'yaml']))
     .option('--probe', 'also connect to listener addresses and backends and fold the results into the report')
     .option('--fix', 'print the fixes for the findings as YAML')
-    .option('--apply', 'apply the safe fixes (server-side dry-run, diff and confirmation first)')
+    .option('--apply', 'apply the safe fixes to the cluster: server-side dry run and diff first, then confirmation')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('--ignore <codes>', 'comma-separated finding codes to leave out', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])

@@ -1,6 +1,7 @@
 // The `kubectl gwtls` program: commander wiring only. Each command loads its implementation lazily so that
 // `version` and `--help` start fast.
 import { Command, CommanderError } from 'commander';
+import { registerCompletion } from './completion.ts';
 import { describeError, EXIT_FAILURE, UserError } from './errors.ts';
 import { registerInspect } from './inspect.ts';
 import { registerProbe } from './probe.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerRules(program);
   registerExplain(program);
+  registerCompletion(program);
   program
     .command('version')
     .description('Print the version')

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
 import type { ProbeCliOptions } from './probe.ts';
-import { probeAll } from '../probe/probe.ts';
+import { caStoreLabel, probeAll } from '../probe/probe.ts';
 import { parseTarget, splitHostPort, TargetError } from '../probe/target.ts';
 import { renderProbeText } from '../probe/render.ts';
 import { styleFor } from '../probe/style.ts';
@@ -37,9 +37,9 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
       throw new UserError(`cannot read --ca-file ${opts.caFile}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
     }
     try {
-      storeFromPem(text, opts.caFile);
+      storeFromPem(text, caStoreLabel(opts.caFile));
     } catch (e) {
-      throw new UserError(`--ca-file ${opts.caFile}: ${(e as Error).message.replace(`${opts.caFile} `, '')}`);
+      throw new UserError(`--ca-file ${opts.caFile}: ${(e as Error).message.replace(`${caStoreLabel(opts.caFile)} `, '')}`);
     }
     options.ca = text;
     options.caLabel = opts.caFile;

@@ -93,15 +93,36 @@ export class ApiClient {
     }
   }
 
-  private async once(path: string, accept: string): Promise<Record<string, unknown>> {
+  /**
+   * Server-side apply of one object (PATCH application/apply-patch+yaml), as `kubectl apply --server-side`
+   * does; `dryRun` asks the server to validate and merge without persisting.
+   */
+  async apply(path: string, body: Record<string, unknown>, opts: { fieldManager: string; dryRun: boolean; force: boolean }): Promise<Record<string, unknown>> {
+    const query = new URLSearchParams({ fieldManager: opts.fieldManager, force: String(opts.force), ...(opts.dryRun ? { dryRun: 'All' } : {}) });
+    return this.limited(() => this.once(`${path}?${query}`, 'application/json', { method: 'PATCH', body: JSON.stringify(body), contentType: 'application/apply-patch+yaml' }));
+  }
+
+  /** GET that answers undefined for 404 instead of throwing. */
+  async getOptional(path: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.get(path);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  private async once(path: string, accept: string, write?: { method: string; body: string; contentType: string }): Promise<Record<string, unknown>> {
     this.requests++;
     const url = new URL(path.replace(/^\//, ''), this.server);
     const opts: https.RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts);
     const mod = url.protocol === 'http:' ? http : https;
     if (url.protocol === 'http:') delete opts.agent;
+    const headers: Record<string, string> = { Accept: accept, 'User-Agent': 'kubectl-gwtls' };
+    if (write) headers['Content-Type'] = write.contentType;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { ...opts, method: 'GET', headers: { ...opts.headers, Accept: accept, 'User-Agent': 'kubectl-gwtls' } }, (res) => {
+      const req = mod.request(url, { ...opts, method: write?.method ?? 'GET', headers: { ...opts.headers, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (e) => reject(new ConnectionError(e.message)));
@@ -125,7 +146,7 @@ export class ApiClient {
         req.setTimeout(this.opts.timeoutMs, () => req.destroy(new ConnectionError(`no answer within ${this.opts.timeoutMs / 1000}s (--request-timeout)`)));
       }
       req.on('error', (e) => reject(e instanceof ConnectionError ? e : new ConnectionError(describeSocketError(e as NodeJS.ErrnoException))));
-      req.end();
+      req.end(write?.body);
     });
   }
 }

@@ -152,6 +152,12 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     const ref = snapshot.get('GatewayClass', '', g.className)?.parametersRef;
     if (ref?.namespace) lbcNamespaces.add(ref.namespace);
   }
+  // Implementation kinds matter only for Gateways of that implementation: say when they cannot be read.
+  if (lbcGateways.length) {
+    for (const kind of ['LoadBalancerConfiguration', 'TargetGroupConfiguration'] as const) {
+      if (!kinds[kind]) snapshot.skipped.push({ what: KINDS[kind].plural, reason: 'not-served', detail: `the cluster does not serve ${KINDS[kind].plural}.${KINDS[kind].group}: the AWS Load Balancer Controller CRDs are not installed` });
+    }
+  }
   const routeLists = await Promise.all([
     ...ROUTE_KINDS.map((k) => reader.list(k, spread(routeNamespaces))),
     selectors ? reader.list('Namespace', [ns(ALL)]) : Promise.resolve([]),
@@ -238,7 +244,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   // Pods not listed for a namespace are still known through EndpointSlices; the backend model asks only where it needs them.
   for (const n of backendNs) snapshot.markScope('Pod', n);
   snapshot.source.requests = client.requests;
-  return { snapshot, scope, inputErrors: [], ignored: {} };
+  return { snapshot, scope, inputErrors: [], ignored: {}, cluster: { client, context, server } };
 }
 
 function fatal(e: unknown, server: string, context: string): Error {

@@ -390,7 +390,8 @@ const NORMALIZERS: Record<KindName, Normalizer> = {
     return out;
   },
   EndpointSlice: (raw, info, ns, origin) => {
-    const b = base(raw, info as KindInfo & { kind: 'EndpointSlice' }, ns, origin);
+    // Slices are many and large; nothing needs them as written.
+    const b = base({ apiVersion: raw.apiVersion, kind: raw.kind, metadata: raw.metadata }, info as KindInfo & { kind: 'EndpointSlice' }, ns, origin);
     const out: EndpointSliceObject = {
       ...b,
       addressType: str(raw.addressType) ?? 'IPv4',

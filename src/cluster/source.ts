@@ -2,6 +2,7 @@
 // the heaviest dependency and files mode does not need it).
 import type { Scope } from '../graph/model.ts';
 import { loadManifests, type InputError } from './manifests.ts';
+import type { ApiClient } from './api-client.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface ClusterAccess {
@@ -24,6 +25,8 @@ export interface LoadResult {
   scope: Scope;
   inputErrors: InputError[];
   ignored: Record<string, number>;
+  /** Present for cluster sources: the client used, for writes (--apply) and follow-up reads. */
+  cluster?: { client: ApiClient; context: string; server: string };
 }
 
 export async function loadSnapshot(req: LoadRequest): Promise<LoadResult> {

@@ -19,6 +19,8 @@ export interface CaRef {
   lookup: Lookup<ConfigMapObject> | null;
   chain?: DecodedChain;
   problem?: string;
+  /** Set when the referenced object was not found: known (it does not exist) or not (its kind could not be read). */
+  unresolved?: { known: boolean; why: string };
 }
 
 export interface PolicyCheck {
@@ -80,7 +82,7 @@ function caRef(r: { group: string; kind: string; name: string }, ns: string, sec
   }
   const lookup = r.kind === 'Secret' ? snapshot.lookup('Secret', ns, r.name) : snapshot.lookup('ConfigMap', ns, r.name);
   if (!lookup.found) {
-    const out: CaRef = { ...base, lookup: null };
+    const out: CaRef = { ...base, lookup: null, unresolved: { known: lookup.known, why: lookup.why } };
     if (lookup.known) out.problem = `${lookup.why} (ResolvedRefs=False, InvalidCACertificateRef; CA references are local: a CA in another namespace cannot be used)`;
     return out;
   }

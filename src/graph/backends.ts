@@ -1,10 +1,12 @@
 // backendRefs -> Service (port, targetPort) -> EndpointSlices -> Pods, or an Envoy Gateway Backend, or a kind
 // the tool names but does not follow.
 import type { RouteKind } from '../cluster/kinds.ts';
-import type { BackendReference, EndpointSliceObject, EnvoyBackendObject, PodObject, RouteObject, ServiceObject, ServicePort } from '../cluster/objects.ts';
+import type { BackendReference, EndpointSliceObject, EnvoyBackendObject, PodObject, RouteObject, SecretObject, ServiceObject, ServicePort } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { Pod } from '../report/types.ts';
+import type { DecodedCert, DecodedChain } from '../tls/certificate.ts';
 import { checkGrant, type GrantCheck } from './grants.ts';
+import type { CertificateDecoder } from './listener-certs.ts';
 import { isEnvoyBackend } from './providers/index.ts';
 import { mapSelectorMatches } from './selectors.ts';
 
@@ -191,4 +193,157 @@ export function selectedPods(svc: ServiceObject, snapshot: Snapshot): PodObject[
   const [firstKey, firstValue] = Object.entries(selector)[0]!;
   const candidates = snapshot.indexBy('Pod', 'label', (p) => Object.entries(p.meta.labels).map(([k, v]) => `${p.meta.namespace}/${k}=${v}`))(`${svc.meta.namespace}/${firstKey}=${firstValue}`);
   return candidates.filter((p) => mapSelectorMatches(selector, p.meta.labels));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What a backend speaks, without a probe: the serving certificate its pods mount from a Secret, and the
+// names and appProtocol of the Service port (gateway-tls-domain.md §4.6, BTLS-001/002).
+
+export interface MountedCertificate {
+  secret: SecretObject;
+  chain: DecodedChain;
+  /** The first certificate of tls.crt, the one the pod serves. */
+  leaf: DecodedCert;
+  /** Pods that mount it, and the volume name (of the first pod). */
+  pods: string[];
+  volume: string;
+}
+
+export interface BackendTLSEvidence {
+  speaks: 'tls' | 'plaintext' | 'unknown';
+  /** certificate: the pods mount a serving certificate for this port; hint: only names/appProtocol say so. */
+  strength: 'certificate' | 'hint' | null;
+  /** Serving certificates the pods mount (tls.crt of a Secret volume), whatever the verdict. */
+  certificates: MountedCertificate[];
+  /** The Service and port the evidence is about (for an Envoy Gateway Backend: the Service its FQDN names). */
+  service?: ServiceObject;
+  port?: ServicePort;
+  /** What the port names and appProtocol say. */
+  hints: { tls: string[]; plaintext: string[] };
+  /** One line per fact used, for finding evidence. */
+  facts: string[];
+}
+
+/** Pod objects behind a Service backend that the snapshot holds: the selected pods, or those its endpoints name. */
+export function backendPods(backend: ResolvedBackend, snapshot: Snapshot): PodObject[] {
+  if (backend.selectedPods) return backend.selectedPods;
+  return backend.pods.map((p) => snapshot.get('Pod', p.namespace, p.name)).filter((p): p is PodObject => p !== undefined);
+}
+
+/** Serving certificates mounted by pods: Secret volumes whose tls.crt starts with a non-CA certificate usable for serverAuth. */
+export function mountedCertificates(pods: readonly PodObject[], snapshot: Snapshot, decoder: CertificateDecoder): MountedCertificate[] {
+  const out = new Map<string, MountedCertificate>();
+  for (const pod of pods) {
+    for (const v of pod.secretVolumes ?? []) {
+      const id = `${pod.meta.namespace}/${v.secretName}`;
+      const seen = out.get(id);
+      if (seen) {
+        if (!seen.pods.includes(pod.meta.name)) seen.pods.push(pod.meta.name);
+        continue;
+      }
+      const secret = snapshot.get('Secret', pod.meta.namespace, v.secretName);
+      if (!secret?.tlsCrt) continue;
+      const { chain } = decoder.secret(secret);
+      const leaf = chain.certs[0];
+      if (!leaf || leaf.cert.isCA) continue;
+      const eku = leaf.cert.extendedKeyUsage ?? [];
+      if (eku.length > 0 && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) continue;
+      out.set(id, { secret, chain, leaf, pods: [pod.meta.name], volume: v.volume });
+    }
+  }
+  return [...out.values()];
+}
+
+const TLS_NAME = /^(https|tls)/i;
+const PLAIN_NAME = /^(http|h2c|http2)([-_].*)?$/i;
+const TLS_APP_PROTOCOLS = new Set(['https', 'tls', 'kubernetes.io/wss']);
+const PLAIN_APP_PROTOCOLS = new Set(['http', 'h2c', 'http2', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
+
+/** What the names on a Service port (and the container port it targets) say about TLS. */
+export function portNameHints(port: ServicePort, pods: readonly PodObject[]): { tls: string[]; plaintext: string[] } {
+  const tls: string[] = [];
+  const plaintext: string[] = [];
+  const label = `Service port ${port.name ? `${port.name} (${port.port})` : port.port}`;
+  const ap = port.appProtocol?.toLowerCase();
+  if (ap && TLS_APP_PROTOCOLS.has(ap)) tls.push(`${label} has appProtocol ${port.appProtocol}`);
+  if (ap && PLAIN_APP_PROTOCOLS.has(ap)) plaintext.push(`${label} has appProtocol ${port.appProtocol}`);
+  const names = new Set<string>();
+  if (port.name) names.add(port.name);
+  if (typeof port.targetPort === 'string') names.add(port.targetPort);
+  else for (const p of pods) for (const c of p.containerPorts) if (c.containerPort === port.targetPort && c.name) names.add(c.name);
+  for (const n of names) {
+    if (TLS_NAME.test(n)) tls.push(`${label}: port name ${n}`);
+    else if (PLAIN_NAME.test(n)) plaintext.push(`${label}: port name ${n}`);
+  }
+  return { tls, plaintext };
+}
+
+const evidenceCache = new WeakMap<ResolvedBackend, BackendTLSEvidence>();
+
+/** Whether the backend behind a backendRef speaks TLS on the port the route uses, from the objects alone. */
+export function backendTLSEvidence(backend: ResolvedBackend, snapshot: Snapshot, decoder: CertificateDecoder): BackendTLSEvidence {
+  const cached = evidenceCache.get(backend);
+  if (cached) return cached;
+  const out = computeEvidence(backend, snapshot, decoder);
+  evidenceCache.set(backend, out);
+  return out;
+}
+
+function computeEvidence(backend: ResolvedBackend, snapshot: Snapshot, decoder: CertificateDecoder): BackendTLSEvidence {
+  let service: ServiceObject | undefined;
+  let port: ServicePort | undefined;
+  let pods: PodObject[] = [];
+  if (backend.type === 'service' && backend.service?.found) {
+    service = backend.service.obj;
+    port = backend.servicePort;
+    pods = backendPods(backend, snapshot);
+  } else if (backend.type === 'envoy-backend' && backend.envoyBackend?.found) {
+    const target = serviceForBackend(backend.envoyBackend.obj, snapshot);
+    if (target) {
+      service = target.service;
+      port = target.port;
+      pods = snapshot.coverage('Pod', service.meta.namespace).complete ? selectedPods(service, snapshot) : [];
+    }
+  }
+  const out: BackendTLSEvidence = { speaks: 'unknown', strength: null, certificates: [], hints: { tls: [], plaintext: [] }, facts: [] };
+  if (!service || !port) return out;
+  out.service = service;
+  out.port = port;
+  const hints = portNameHints(port, pods);
+  out.hints = hints;
+  out.certificates = mountedCertificates(pods, snapshot, decoder);
+  const declared = new Set(pods.flatMap((p) => p.containerPorts.filter((c) => c.protocol === 'TCP').map((c) => c.containerPort)));
+  for (const m of out.certificates) {
+    const leaf = m.leaf.cert;
+    out.facts.push(`Pod ${m.pods[0]}${m.pods.length > 1 ? ` (and ${m.pods.length - 1} more)` : ''} mounts Secret ${m.secret.meta.namespace}/${m.secret.meta.name}: ${leaf.sans.dns.join(', ') || `CN=${leaf.commonName ?? '?'}`}${leaf.selfSigned ? ', self-signed' : `, issued by ${leaf.issuer}`}`);
+  }
+  out.facts.push(...hints.tls, ...hints.plaintext);
+  if (hints.plaintext.length > 0) {
+    if (out.certificates.length === 0 && hints.tls.length === 0) {
+      out.speaks = 'plaintext';
+      out.strength = 'hint';
+    }
+    return out;
+  }
+  // A mounted certificate says which port serves TLS only when the pods serve one port, or the port's name says TLS.
+  if (out.certificates.length > 0 && (hints.tls.length > 0 || declared.size <= 1)) {
+    out.speaks = 'tls';
+    out.strength = 'certificate';
+  } else if (hints.tls.length > 0) {
+    out.speaks = 'tls';
+    out.strength = 'hint';
+  }
+  return out;
+}
+
+/** The in-cluster Service an Envoy Gateway Backend FQDN endpoint names (`svc.ns.svc[.cluster-domain]`), if the snapshot has it. */
+export function serviceForBackend(b: EnvoyBackendObject, snapshot: Snapshot): { service: ServiceObject; port: ServicePort } | undefined {
+  for (const e of b.endpoints) {
+    const m = e.fqdn ? /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?\.?$/.exec(e.fqdn.hostname.toLowerCase()) : null;
+    if (!m || e.fqdn?.port === undefined) continue;
+    const service = snapshot.get('Service', m[2]!, m[1]!);
+    const port = service?.ports.find((p) => p.port === e.fqdn!.port && p.protocol === 'TCP');
+    if (service && port) return { service, port };
+  }
+  return undefined;
 }

@@ -119,15 +119,31 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
     }
   }
 
+  // Route parents by the Gateway they resolve to (and, for misdirected ones, by the Gateway name they use).
+  const parentsByGateway = new Map<GatewayObject, Array<{ route: RouteModel; parent: ParentResolution }>>();
+  const missingByName = new Map<string, Array<{ route: RouteModel; parent: ParentResolution }>>();
+  for (const route of routes) {
+    for (const parent of route.parents) {
+      if (parent.gateway?.found) {
+        const list = parentsByGateway.get(parent.gateway.obj) ?? [];
+        if (list.length === 0) parentsByGateway.set(parent.gateway.obj, list);
+        list.push({ route, parent });
+      } else if (parent.reason === 'GatewayNotFound') {
+        const list = missingByName.get(parent.ref.name) ?? [];
+        if (list.length === 0) missingByName.set(parent.ref.name, list);
+        list.push({ route, parent });
+      }
+    }
+  }
+
   const gateways = gatewayObjs.map((obj) => {
     const gatewayClass = classOf(obj);
     const impl = implOf(obj);
     const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), listeners: [], misdirected: [] };
-    for (const route of routes) {
-      for (const parent of route.parents) if (parent.reason === 'GatewayNotFound' && parent.ref.name === obj.meta.name) gm.misdirected.push({ route, parent });
-    }
+    gm.misdirected = missingByName.get(obj.meta.name) ?? [];
     if (isAwsLbc(impl)) gm.lbc = lbcParameters(obj, gatewayClass.found ? gatewayClass.obj : undefined, snapshot);
-    gm.listeners = obj.listeners.map((spec) => buildListener(gm, spec, routes, snapshot, decoder, now));
+    const parents = parentsByGateway.get(obj) ?? [];
+    gm.listeners = obj.listeners.map((spec) => buildListener(gm, spec, parents, snapshot, decoder, now));
     if (gm.lbc) {
       const keys = new Set(obj.listeners.map(lbcListenerKey));
       gm.lbc.unmatched = [...gm.lbc.listenerConfigs.entries()].filter(([k]) => !keys.has(k)).map(([, v]) => v);
@@ -137,15 +153,12 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   return { snapshot, now, scope, gateways, routes, decoder };
 }
 
-function buildListener(gm: GatewayModel, spec: ListenerSpec, routes: RouteModel[], snapshot: Snapshot, decoder: CertificateDecoder, now: Date): ListenerModel {
+function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ route: RouteModel; parent: ParentResolution }>, snapshot: Snapshot, decoder: CertificateDecoder, now: Date): ListenerModel {
   const gw = gm.obj;
   const attachments: Attachment[] = [];
-  for (const route of routes) {
-    for (const parent of route.parents) {
-      if (!parent.gateway?.found || parent.gateway.obj !== gw) continue;
-      const result = parent.listeners.find((l) => l.listener === spec);
-      if (result?.selected) attachments.push({ route, parent, result });
-    }
+  for (const { route, parent } of parents) {
+    const result = parent.listeners.find((l) => l.listener === spec);
+    if (result?.selected) attachments.push({ route, parent, result });
   }
   const lm: ListenerModel = {
     gateway: gm,

@@ -2,9 +2,8 @@
 // store in, facts out.
 import type { Cert } from '../report/types.ts';
 import type { DecodedCert } from '../tls/certificate.ts';
-import { issuedBy } from '../tls/certificate.ts';
 import type { ChainAnalysis, ChainIssue } from './types.ts';
-import { buildPath, type PathResult, type TrustStore } from './trust.ts';
+import { buildPath, issuedBy, type PathResult, type TrustStore } from './trust.ts';
 
 export function shortName(dn: string): string {
   const cn = /(?:^|, )CN=([^,]+)/.exec(dn)?.[1];

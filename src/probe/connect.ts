@@ -2,7 +2,7 @@
 // answers. Other connectors (API-server port-forward, tests) produce the same Transport.
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import type { Connector, DnsAnswer, ProbeTarget, Transport } from './types.ts';
+import type { Connector, DnsAnswer, ProbeTarget } from './types.ts';
 import { TimeoutError } from './deadline.ts';
 
 /** Why the TCP step failed; `code` is the errno (ECONNREFUSED, ...) or TIMEOUT / ENOTFOUND. */

@@ -198,6 +198,6 @@ function clientCert(alertName: string, sure: boolean): Omit<ProbeError, 'message
     code: 'CLIENT_CERTIFICATE_REQUIRED',
     summary: sure ? `the server wants a client certificate (mutual TLS) and this probe sends none (alert ${alertName})` : `the server rejected the handshake with alert ${alertName}, which usually means it wants a client certificate`,
     explanation:
-      'The listener validates client certificates (Gateway spec.tls.frontend validation, Envoy Gateway ClientTrafficPolicy tls.clientValidation, an mTLS sidecar). That is a policy, not a server fault: clients need a certificate from the CA the listener trusts. The server certificate could not be examined past this point.',
+      'The listener validates client certificates (Gateway spec.tls.frontend validation, Envoy Gateway ClientTrafficPolicy tls.clientValidation, an mTLS sidecar). That is a policy, not a server fault: clients need a certificate from the CA the listener trusts.',
   };
 }

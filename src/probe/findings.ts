@@ -89,7 +89,17 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   if (validity.length) add('GWTLS-PRB-006', `${validity.map((i) => capital(i.message)).join('. ')}. Clients reject the handshake.`, { evidence: validity.map((i) => i.message), hint: 'renew the certificate (let cert-manager own the Secret) and check the server picks it up' });
 
   // Chain shape.
-  const missing = a.issues.find((i) => i.kind === 'missing-intermediate');
+  let missing = a.issues.find((i) => i.kind === 'missing-intermediate');
+  const gap = a.missingIntermediate;
+  if (missing && gap && gap.afterIndex > 0 && v.trusted === false && !/holds that intermediate/.test(missing.message)) {
+    // The served chain ends at an intermediate whose issuer nobody has: most often a private root CA.
+    const last = r.chain[gap.afterIndex]!;
+    add('GWTLS-PRB-008', `The chain ends at ${shortName(last.subject)}, issued by ${shortName(gap.issuer)}, which the trust store (${v.trustStore}) does not hold. ${shortName(gap.issuer)} is most likely a private root CA: pass it with --ca-file to verify the rest, and distribute it to clients. If it is an intermediate instead, the server must send it too${gap.aiaIssuers.length ? ` (it can be downloaded from ${gap.aiaIssuers.join(', ')})` : ''}.`, {
+      evidence: [`verify code ${v.errorCode ?? 'unknown'}`, ...r.chain.map((x, i) => `${i}: ${shortName(x.subject)} <- ${shortName(x.issuer)}`)],
+      hint: 'distribute the CA to clients, or serve a certificate from a publicly trusted CA',
+    });
+    missing = undefined;
+  }
   if (missing) {
     const aia = a.missingIntermediate?.aiaIssuers ?? [];
     add('GWTLS-PRB-007', `The served chain is incomplete: ${missing.message}. Clients that do not fetch missing intermediates (curl, OpenSSL, Go, Java, Python, Envoy as a client) fail with "unable to verify the first certificate".`, {
@@ -105,7 +115,7 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   if (root) add('GWTLS-PRB-007', capital(`${root.message}.`), { severity: 'info', evidence: [root.message] });
 
   // Trust.
-  if (v.trusted === false && !missing && !validity.length) {
+  if (v.trusted === false && !a.missingIntermediate && !validity.length) {
     const selfSigned = a.selfSignedLeaf;
     const staging = (v.recognized ?? []).find((k) => k.kind === 'staging');
     const msg = staging

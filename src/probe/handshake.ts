@@ -1,5 +1,6 @@
 // One TLS handshake over a byte stream, never trusting on connect: rejectUnauthorized is off, the verdict of
 // OpenSSL's verification is recorded, and everything the server sent is captured for the explanations.
+import { Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { TapStream } from './tap.ts';
@@ -49,10 +50,28 @@ export interface HandshakeOptions {
   signal: AbortSignal;
   /** After a TLS 1.3 handshake, how long to wait for the server's verdict on our (absent) client certificate. */
   settleMs: number;
+  /**
+   * Record the server's bytes (needed to name a non-TLS protocol or read a TLS 1.2 flight). A TCP socket is
+   * otherwise handed to OpenSSL directly, which is several times cheaper than a JavaScript stream.
+   */
+  tap?: boolean;
+}
+
+/** Failures whose error code already says everything; others are worth a second, recorded attempt. */
+export function selfExplaining(hs: HandshakeOutcome): boolean {
+  if (hs.ok || hs.timedOut) return true;
+  const code = hs.error?.code ?? '';
+  if (/ALERT_(CERTIFICATE_REQUIRED|UNRECOGNIZED_NAME|PROTOCOL_VERSION|NO_APPLICATION_PROTOCOL|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|INTERNAL_ERROR)/.test(code)) return true;
+  if (/EXCESSIVE_MESSAGE_SIZE|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE/.test(code)) return true;
+  return hs.bytesReceived === 0;
 }
 
 export function handshake(stream: Duplex, opts: HandshakeOptions): Promise<HandshakeOutcome> {
-  const tap = new TapStream(stream);
+  const native = stream instanceof Socket && !opts.tap ? stream : null;
+  const tap = native ? null : new TapStream(stream);
+  let nativeEnd: HandshakeOutcome['ended'] = null;
+  native?.once('end', () => (nativeEnd ??= { how: 'eof', at: performance.now() }));
+  native?.once('error', (e: NodeJS.ErrnoException) => (nativeEnd ??= { how: 'error', code: e.code ?? e.message, at: performance.now() }));
   const t0 = performance.now();
   const out: HandshakeOutcome = {
     ok: false,
@@ -82,12 +101,17 @@ export function handshake(stream: Duplex, opts: HandshakeOptions): Promise<Hands
       clearTimeout(settleTimer);
       opts.signal.removeEventListener('abort', onAbort);
       if (!secured) out.tlsMs = performance.now() - t0;
-      out.received = tap.received();
-      out.bytesReceived = tap.total;
-      out.firstByteMs = tap.firstByteAt === null ? null : tap.firstByteAt - t0;
-      out.ended = tap.ended;
+      if (tap) {
+        out.received = tap.received();
+        out.bytesReceived = tap.total;
+        out.firstByteMs = tap.firstByteAt === null ? null : tap.firstByteAt - t0;
+        out.ended = tap.ended;
+      } else {
+        out.bytesReceived = native!.bytesRead;
+        out.ended = nativeEnd ?? (/ECONNRESET/.test(out.error?.code ?? '') ? { how: 'error', code: 'ECONNRESET', at: performance.now() } : out.error && !out.timedOut ? { how: 'eof', at: performance.now() } : null);
+      }
       socket.destroy();
-      tap.destroy();
+      (tap ?? native)!.destroy();
       resolve(out);
     };
     const onAbort = () => {
@@ -100,7 +124,7 @@ export function handshake(stream: Duplex, opts: HandshakeOptions): Promise<Hands
       finish();
     };
     const socket: TLSSocket = tls.connect({
-      socket: tap,
+      socket: tap ?? native!,
       ...(opts.servername ? { servername: opts.servername } : {}),
       ...(opts.alpn && opts.alpn.length > 0 ? { ALPNProtocols: opts.alpn } : {}),
       secureContext: opts.secureContext,

@@ -1,12 +1,13 @@
 // probe(): connect to one endpoint, speak the preamble if asked, handshake, analyse what was served, explain.
 // A library function: no commander, no printing. The CLI, `inspect --probe` and port-forward reuse it.
-import { decodeDer, issuedBy, type DecodedCert } from '../tls/certificate.ts';
+import { decodeDer, type DecodedCert } from '../tls/certificate.ts';
+import { issuedBy } from './trust.ts';
 import { analyzeChain } from './chain.ts';
 import { ConnectError, tcpConnector } from './connect.ts';
 import { Deadline, ms, TimeoutError } from './deadline.ts';
 import { connectFailure, dnsFailure, handshakeFailure } from './explain.ts';
 import { buildFindings } from './findings.ts';
-import { handshake, secureContextFor, type HandshakeOutcome } from './handshake.ts';
+import { handshake, secureContextFor, selfExplaining, type HandshakeOutcome } from './handshake.ts';
 import { matchHostname } from './hostname.ts';
 import { recognize } from './known.ts';
 import { parseServerFlight } from './records.ts';
@@ -19,8 +20,6 @@ import type { Connector, PostgresCheck, ProbeConnection, ProbeOptions, ProbeRepo
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Verify codes meaning "the issuer is unknown here", worth a second look in the operating system's store. */
 const UNKNOWN_ISSUER = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT']);
-
-const caStores = new Map<string, TrustStore>();
 
 export async function probe(targetInput: string | ProbeTarget, options: ProbeOptions = {}): Promise<ProbeReport> {
   const target = typeof targetInput === 'string' ? parseTarget(targetInput) : targetInput;
@@ -58,7 +57,7 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     connection: conn,
     chain: [],
     chainAnalysis: null,
-    verification: { trusted: null, hostnameMatches: null, error: null, name: null, trustStore: options.ca ? `ca-file ${options.caLabel ?? '(given)'}` : 'system' },
+    verification: { trusted: null, hostnameMatches: null, error: null, name: null, trustStore: options.ca ? caStoreLabel(options.caLabel) : 'system' },
     findings: [],
     ok: false,
     summary: { errors: 0, warnings: 0, info: 0 },
@@ -115,7 +114,12 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     // 3. The handshake.
     conn.phase = 'handshake';
     const settleMs = Math.min(500, Math.max(50, 3 * transport.connectMs));
-    const hs = await handshake(transport.stream, { servername: sni, alpn: options.alpn, secureContext: secureContextFor(options.ca), signal: deadline.signal, settleMs });
+    let hs = await handshake(transport.stream, { servername: sni, alpn: options.alpn, secureContext: secureContextFor(options.ca), signal: deadline.signal, settleMs, tap: Boolean(options.starttls) });
+    if (!selfExplaining(hs) && !options.starttls) {
+      // A quick failure the error code does not explain: connect again and record what the server says.
+      const again = await tryHandshake(ctxFollow, sni, options.alpn, deadline.remaining(), true);
+      if (again && !again.ok) hs = again;
+    }
     fillConnection(conn, hs);
     const flight = parseServerFlight(hs.received);
     if (flight.certificateRequest) conn.clientCertificateRequested = true;
@@ -172,20 +176,19 @@ function fillConnection(conn: ProbeConnection, hs: HandshakeOutcome): void {
 }
 
 function storeFor(options: ProbeOptions): TrustStore {
-  if (!options.ca) return nodeDefaultStore();
-  let s = caStores.get(options.ca);
-  if (!s) {
-    s = storeFromPem(options.ca, `ca-file ${options.caLabel ?? ''}`.trim());
-    caStores.set(options.ca, s);
-  }
-  return s;
+  return options.ca ? storeFromPem(options.ca, caStoreLabel(options.caLabel)) : nodeDefaultStore();
+}
+
+/** How a --ca-file store is named in reports (and the key of its parse cache). */
+export function caStoreLabel(file: string | undefined): string {
+  return `ca-file ${file ?? '(given)'}`;
 }
 
 function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOptions, now: Date): void {
   const decoded: DecodedCert[] = [];
   hs.chainDer.forEach((der, i) => {
     try {
-      const d = decodeDer(der, 'probe', now);
+      const d = decodeCached(der, now);
       d.cert.index = i;
       decoded.push(d);
     } catch {
@@ -233,6 +236,23 @@ function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOption
     const rec = recognize(leaf.cert);
     if (rec.length > 0) v.recognized = rec;
   }
+}
+
+const decodeCache = new Map<string, { d: DecodedCert; minute: number }>();
+
+/**
+ * Decoding is the costliest step after the handshake (node-forge ASN.1); endpoints of one Gateway usually share
+ * their certificates, so decode each distinct certificate once (per minute of the reference time, for daysLeft).
+ */
+function decodeCached(der: Buffer, now: Date): DecodedCert {
+  const key = der.toString('base64');
+  const minute = Math.floor(now.getTime() / 60_000);
+  const hit = decodeCache.get(key);
+  if (hit && hit.minute === minute) return { x509: hit.d.x509, cert: structuredClone(hit.d.cert) };
+  const d = decodeDer(der, 'probe', now);
+  if (decodeCache.size > 1000) decodeCache.clear();
+  decodeCache.set(key, { d, minute });
+  return { x509: d.x509, cert: structuredClone(d.cert) };
 }
 
 function verifyErrorText(code: string, report: ProbeReport): string {
@@ -291,8 +311,8 @@ async function withStream<T>(ctx: FollowCtx, capMs: number, fn: (t: Transport, s
   }
 }
 
-async function tryHandshake(ctx: FollowCtx, servername: string | null, alpn: string[] | undefined, capMs: number): Promise<HandshakeOutcome | null> {
-  return withStream(ctx, capMs, (t, signal) => handshake(t.stream, { servername, alpn, secureContext: secureContextFor(ctx.options.ca), signal, settleMs: 0 }));
+async function tryHandshake(ctx: FollowCtx, servername: string | null, alpn: string[] | undefined, capMs: number, tap = false): Promise<HandshakeOutcome | null> {
+  return withStream(ctx, capMs, (t, signal) => handshake(t.stream, { servername, alpn, secureContext: secureContextFor(ctx.options.ca), signal, settleMs: 0, tap }));
 }
 
 /** Sends SSLRequest and returns the first answer byte as a letter, 'none' on close/silence. */

@@ -72,7 +72,8 @@ function renderOne(r: ProbeReport, s: Style): string {
     out.push(row('why', c.error.explanation));
   }
   if (r.chain.length > 0) {
-    const trust = v.trusted === true ? `trusted (${v.trustStore}${v.anchor ? `, anchor ${shortName(v.anchor)}` : ''})` : `NOT trusted (${v.trustStore})`;
+    const storeName = v.trustStore === 'system' ? 'system trust store' : v.trustStore;
+    const trust = v.trusted === true ? `trusted (${storeName}${v.anchor ? `, anchor ${shortName(v.anchor)}` : ''})` : `NOT trusted (${storeName})`;
     out.push(row('trust', v.trusted ? s.green(trust) : s.red(trust)));
     const detail = v.hostnameDetail;
     const name = v.hostnameMatches ? `matches ${v.name}${detail ? ` (${detail})` : ''}` : `does NOT match ${v.name}: ${detail ?? ''}`;
@@ -127,9 +128,12 @@ function renderCert(c: Cert, n: number, s: Style): string {
 }
 
 function renderFinding(f: ProbeFinding, s: Style): string {
-  const sev = f.severity === 'error' ? s.red('ERROR  ') : f.severity === 'warning' ? s.yellow('WARNING') : s.cyan('INFO   ');
-  const lines = [`  ${sev}  ${f.code}  ${f.title}`];
+  const word = f.severity === 'error' ? 'ERROR  ' : f.severity === 'warning' ? 'WARNING' : 'INFO   ';
+  const paint = f.severity === 'error' ? s.red : f.severity === 'warning' ? s.yellow : s.cyan;
   const ind = '           ';
+  const prefix = `  ${word}  ${f.code}  `;
+  const head = wrap(f.title, WIDTH, ' '.repeat(prefix.length), prefix);
+  const lines = [head.replace(word, paint(word))];
   lines.push(wrap(f.message, WIDTH, ind, ind));
   if (f.hint) lines.push(wrap(`fix: ${f.hint}`, WIDTH, ind + '     ', ind));
   lines.push(`${ind}docs: ${f.docs}`);

@@ -3,8 +3,21 @@
 // missing) and checks the operating system's store, which Node does not consult by default.
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { issuedBy } from '../tls/certificate.ts';
-import { pemBlocks } from '../tls/certificate.ts';
+import { issuedBy as issuedByUncached, pemBlocks } from '../tls/certificate.ts';
+
+const issuedMemo = new Map<string, boolean>();
+
+/** certificate.ts's issuedBy (name match + signature check), memoised: a signature check per pair, once. */
+export function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  const key = `${child.fingerprint256}>${parent.fingerprint256}`;
+  let v = issuedMemo.get(key);
+  if (v === undefined) {
+    v = issuedByUncached(child, parent);
+    if (issuedMemo.size > 20_000) issuedMemo.clear();
+    issuedMemo.set(key, v);
+  }
+  return v;
+}
 
 export interface TrustStore {
   label: string;
@@ -38,8 +51,19 @@ function parsePems(pems: readonly string[]): X509Certificate[] {
   return out;
 }
 
-/** Parses a --ca-file. Throws with a readable message when it holds no certificate. */
+const pemStores = new Map<string, TrustStore>();
+
+/** Parses a --ca-file (once per text and label). Throws with a readable message when it holds no certificate. */
 export function storeFromPem(text: string, label: string): TrustStore {
+  const key = `${label}\n${text}`;
+  const hit = pemStores.get(key);
+  if (hit) return hit;
+  const store = parseStore(text, label);
+  pemStores.set(key, store);
+  return store;
+}
+
+function parseStore(text: string, label: string): TrustStore {
   const certs: X509Certificate[] = [];
   for (const b of pemBlocks(text)) {
     if (b.type !== 'CERTIFICATE' && b.type !== 'TRUSTED CERTIFICATE') continue;
@@ -102,10 +126,8 @@ export function buildPath(served: X509Certificate[], store: TrustStore): PathRes
       result.anchorServed = true;
       return result;
     }
-    let next = -1;
     // Prefer the certificate that follows (as served), then any other served certificate, then the store.
-    if (cur + 1 < served.length && !used.has(cur + 1) && issuedBy(c, served[cur + 1]!)) next = cur + 1;
-    else next = served.findIndex((s, i) => !used.has(i) && issuedBy(c, s));
+    const next = cur + 1 < served.length && !used.has(cur + 1) && issuedBy(c, served[cur + 1]!) ? cur + 1 : served.findIndex((s, i) => !used.has(i) && issuedBy(c, s));
     if (next < 0) {
       const fromStore = (store.bySubject.get(c.issuer) ?? []).find((a) => issuedBy(c, a));
       if (fromStore) {

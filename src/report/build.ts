@@ -12,7 +12,14 @@ export interface BuildReportInput {
 }
 
 export function buildReport({ model, findings, skipped, inputErrors }: BuildReportInput): InspectReport {
-  const gateways = model.gateways.map((g) => gatewayReport(g, findings));
+  const byGateway = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.gateway) continue;
+    const list = byGateway.get(f.gateway) ?? [];
+    if (list.length === 0) byGateway.set(f.gateway, list);
+    list.push(f);
+  }
+  const gateways = model.gateways.map((g) => gatewayReport(g, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? []));
   const report: InspectReport = {
     apiVersion: 'gwtls.dev/v1alpha1',
     kind: 'InspectReport',
@@ -43,10 +50,9 @@ function unresolvedKinds(model: Model): Skipped[] {
   return out;
 }
 
-function gatewayReport(g: GatewayModel, findings: Finding[]): GatewayReport {
-  const id = `${g.obj.meta.namespace}/${g.obj.meta.name}`;
-  const listeners = g.listeners.map((l) => listenerReport(l, findings.filter((f) => f.gateway === id && f.listener === l.spec.name)));
-  const gwFindings = findings.filter((f) => f.gateway === id);
+/** `findings` are this Gateway's. */
+function gatewayReport(g: GatewayModel, gwFindings: Finding[]): GatewayReport {
+  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => f.listener === l.spec.name)));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {

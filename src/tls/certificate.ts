@@ -52,8 +52,31 @@ export function pemBlocks(text: string): Array<{ type: string; der: Buffer }> {
   return messages.map((m) => ({ type: m.type, der: Buffer.from(m.body, 'binary') }));
 }
 
+// The same PEM text is often stored many times (a wildcard certificate copied into every namespace, one CA
+// bundle referenced by many policies): decode each distinct text once per clock, hand out labelled copies.
+const decoded = new Map<string, DecodedChain>();
+const MEMO_LIMIT = 20_000;
+
 /** Decodes every CERTIFICATE block of a PEM text (a chain as stored in tls.crt or ca.crt). */
 export function decodePemChain(text: string, source: string, now: Date = new Date()): DecodedChain {
+  const key = `${now.getTime()}\u0000${text}`;
+  let chain = decoded.get(key);
+  if (!chain) {
+    chain = decodeUncached(text, source, now);
+    if (decoded.size >= MEMO_LIMIT) decoded.clear();
+    decoded.set(key, chain);
+  }
+  return {
+    errors: [...chain.errors],
+    certs: chain.certs.map((c) => {
+      const cert = { ...c.cert, source };
+      delete cert.keyMatches;
+      return { x509: c.x509, cert };
+    }),
+  };
+}
+
+function decodeUncached(text: string, source: string, now: Date): DecodedChain {
   const errors: string[] = [];
   let blocks: Array<{ type: string; der: Buffer }> = [];
   try {
@@ -256,4 +279,33 @@ function safe<T>(fn: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/** How the certificates of a tls.crt are arranged, as far as a server presenting them in file order is concerned. */
+export interface ChainShape {
+  /** Indexes i (0-based) whose next certificate did not issue them. */
+  misordered: number[];
+  /** Whether some other certificate of the list issued the first one. */
+  firstIssuerPresent: boolean;
+  /** Index of the certificate whose private key is tls.key, when it is not the first (the leaf is not first). */
+  keyAt: number | null;
+}
+
+/**
+ * Order and completeness of a chain as stored in tls.crt: the server sends it as is, leaf first. `keyPem`
+ * (optional) finds the real leaf when tls.key belongs to a later certificate.
+ */
+export function chainShape(certs: readonly DecodedCert[], keyPem?: string): ChainShape {
+  const misordered: number[] = [];
+  certs.forEach((c, i) => {
+    if (c.cert.issuedByNext === false) misordered.push(i);
+  });
+  const first = certs[0];
+  const firstIssuerPresent = !!first && certs.some((c, j) => j > 0 && issuedBy(first.x509, c.x509));
+  let keyAt: number | null = null;
+  if (keyPem !== undefined && first && privateKeyMatches(first.x509, keyPem).matches === false) {
+    const i = certs.findIndex((c, j) => j > 0 && privateKeyMatches(c.x509, keyPem).matches === true);
+    if (i > 0) keyAt = i;
+  }
+  return { misordered, firstIssuerPresent, keyAt };
 }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';

@@ -5,6 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } 
 import net, { type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
 export interface Running {
@@ -36,23 +37,23 @@ function track(server: Server, port: () => number): Running {
   };
 }
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, host, () => resolve());
   });
   return (server.address() as net.AddressInfo).port;
 }
 
 /** A TLS server; the handler (default: close after the handshake) gets each secure socket. */
-export async function startTlsServer(options: tls.TlsOptions, onSecure?: (s: tls.TLSSocket) => void): Promise<Running> {
+export async function startTlsServer(options: tls.TlsOptions, onSecure?: (s: tls.TLSSocket) => void, host = '127.0.0.1'): Promise<Running> {
   const server = tls.createServer(options, (s) => {
     s.on('error', () => undefined);
     if (onSecure) onSecure(s);
     else s.end();
   });
   server.on('tlsClientError', () => undefined);
-  const port = await listen(server);
+  const port = await listen(server, host);
   return track(server, () => port);
 }
 
@@ -75,7 +76,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Upgrades a plaintext socket to TLS as a server (for STARTTLS dialects). */
-export function upgradeToTls(socket: Socket, options: tls.TlsOptions): tls.TLSSocket {
+export function upgradeToTls(socket: Socket | Duplex, options: tls.TlsOptions): tls.TLSSocket {
   const secure = new tls.TLSSocket(socket, { isServer: true, ...options } as tls.TLSSocketOptions);
   secure.on('error', () => undefined);
   secure.on('secure', () => secure.end());

@@ -70,34 +70,49 @@ export function targetGroupFor(route: RouteObject, svc: ServiceObject, params: L
   const matching = snapshot
     .list('TargetGroupConfiguration', ns)
     .filter((t) => t.targetReference && (t.targetReference.kind ?? 'Service') === 'Service' && t.targetReference.name === svc.meta.name);
-  let tgc = matching[0];
-  let via = tgc ? `TargetGroupConfiguration ${ns}/${tgc.meta.name}` : '';
-  if (!tgc && params) {
-    // A Gateway- or class-level default TGC (LoadBalancerConfiguration.spec.defaultTargetGroupConfiguration).
-    for (const cfg of [params.gatewayConfig, params.classConfig]) {
-      const lbc = cfg?.lookup?.found ? cfg.lookup.obj : undefined;
-      if (lbc?.defaultTargetGroupConfiguration) {
-        const found = snapshot.get('TargetGroupConfiguration', lbc.meta.namespace, lbc.defaultTargetGroupConfiguration);
-        if (found) {
-          tgc = found;
-          via = `default TargetGroupConfiguration ${found.meta.namespace}/${found.meta.name} of LoadBalancerConfiguration ${lbc.meta.namespace}/${lbc.meta.name}`;
-          break;
-        }
-      }
+  const service = matching[0];
+  const fallback = defaultTargetGroup(params, snapshot);
+  // LBC v3.2+ merges field by field: the Service's TGC wins where it sets a field, the default TGC fills the rest
+  // (docs/guide/gateway/targetgroupconfig.md, "Configuration Resolution Order").
+  const layers: Array<{ tgc: TargetGroupConfigurationObject; via: string }> = [];
+  if (fallback) layers.push(fallback);
+  if (service) layers.push({ tgc: service, via: `TargetGroupConfiguration ${ns}/${service.meta.name}` });
+  const props: TargetGroupProps = {};
+  let protocolFrom = '';
+  for (const layer of layers) {
+    const routeProps = routePropsFor(layer.tgc, route);
+    for (const p of [layer.tgc.defaultConfiguration, routeProps ?? {}]) {
+      Object.assign(props, p);
+      if (p.protocol) protocolFrom = `${layer.via}${p === routeProps ? ` (routeConfigurations for ${route.kind} ${route.meta.name})` : ''}`;
     }
   }
-  const routeProps = tgc?.routeConfigurations.find(
-    (rc) => (rc.routeIdentifier.kind ?? route.kind) === route.kind && (rc.routeIdentifier.namespace ?? route.meta.namespace) === route.meta.namespace && rc.routeIdentifier.name === route.meta.name,
-  )?.targetGroupProps;
-  const props: TargetGroupProps = { ...(tgc?.defaultConfiguration ?? {}), ...(routeProps ?? {}) };
   const out: TargetGroupChoice = { props, protocol: '', source: '', conflicting: matching.slice(1) };
+  const tgc = service ?? fallback?.tgc;
   if (tgc) out.tgc = tgc;
   if (props.protocol) {
     out.protocol = props.protocol.toUpperCase();
-    out.source = `${via}${routeProps?.protocol ? ` (routeConfigurations for ${route.kind} ${route.meta.name})` : ''} sets protocol ${out.protocol}`;
+    out.source = `${protocolFrom} sets protocol ${out.protocol}`;
   } else {
     out.protocol = inferredTargetProtocol(route.kind, nlb);
-    out.source = `${route.kind} makes the controller infer a ${out.protocol} target group${tgc ? ` (${via} sets no protocol)` : ' (no TargetGroupConfiguration sets one)'}`;
+    out.source = `${route.kind} makes the controller infer a ${out.protocol} target group${layers.length ? ` (${layers.map((l) => l.via).join(' and ')} set${layers.length === 1 ? 's' : ''} no protocol)` : ' (no TargetGroupConfiguration sets one)'}`;
   }
   return out;
+}
+
+/** The default TGC of the Gateway's or the class's LoadBalancerConfiguration (spec.defaultTargetGroupConfiguration). */
+export function defaultTargetGroup(params: LbcParameters | undefined, snapshot: Snapshot): { tgc: TargetGroupConfigurationObject; via: string; lbc: LoadBalancerConfigurationObject } | undefined {
+  if (!params) return undefined;
+  for (const cfg of [params.gatewayConfig, params.classConfig]) {
+    const lbc = cfg?.lookup?.found ? cfg.lookup.obj : undefined;
+    if (!lbc?.defaultTargetGroupConfiguration) continue;
+    const found = snapshot.get('TargetGroupConfiguration', lbc.meta.namespace, lbc.defaultTargetGroupConfiguration);
+    if (found) return { tgc: found, lbc, via: `default TargetGroupConfiguration ${found.meta.namespace}/${found.meta.name} of LoadBalancerConfiguration ${lbc.meta.namespace}/${lbc.meta.name}` };
+  }
+  return undefined;
+}
+
+function routePropsFor(tgc: TargetGroupConfigurationObject, route: RouteObject): TargetGroupProps | undefined {
+  return tgc.routeConfigurations.find(
+    (rc) => (rc.routeIdentifier.kind ?? route.kind) === route.kind && (rc.routeIdentifier.namespace ?? route.meta.namespace) === route.meta.namespace && rc.routeIdentifier.name === route.meta.name,
+  )?.targetGroupProps;
 }

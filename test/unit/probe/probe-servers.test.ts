@@ -155,6 +155,21 @@ describe('probe: chains', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('IPv6 literal target [::1]:PORT', async () => {
+    const leaf = ec.leaf({ dns: [], ips: ['::1'] });
+    let s: Running;
+    try {
+      s = await startTlsServer({ key: leaf.key.keyPem, cert: pem(leaf, ec.int) }, undefined, '::1');
+    } catch {
+      return; // no IPv6 loopback on this machine
+    }
+    servers.push(s);
+    const port = s.port;
+    const r = await probe(`[::1]:${port}`, { ca: ec.root.pem });
+    expect(r.target).toMatchObject({ host: '::1', port, sni: null, address: '::1' });
+    expect(r.verification).toMatchObject({ hostnameMatches: true, name: '::1' });
+  });
+
   it('weak key and SHA-1 signature', async () => {
     const weak = makeCert({ cn: 'weak.example.test', dns: ['localhost'], key: key('rsa1024', 'weak'), issuer: rsa.int, hash: 'sha1' });
     const s = await serve(weak, [rsa.int], { ciphers: 'DEFAULT:@SECLEVEL=0' });
@@ -292,7 +307,7 @@ describe('open question (domain §7): getPeerCertificate(true) vs the presented 
     const s = await serve(leaf, [rsa.root, rsa.int, rsa.int], { maxVersion: 'TLSv1.2' });
     const socket = net.connect(s.port, '127.0.0.1');
     await new Promise((res) => socket.once('connect', res));
-    const hs = await handshake(socket, { servername: 'localhost', secureContext: secureContextFor(rsa.root.pem), signal: new AbortController().signal, settleMs: 0 });
+    const hs = await handshake(socket, { servername: 'localhost', secureContext: secureContextFor(rsa.root.pem), signal: new AbortController().signal, settleMs: 0, tap: true });
     const wire = parseServerFlight(hs.received).certificates!;
     const names = (ders: Buffer[]) => ders.map((d) => new X509Certificate(d).subject.split('\n').pop());
     expect(names(wire)).toEqual(['CN=leaf.example.test', 'CN=Rsa Root CA', 'CN=Rsa Intermediate CA', 'CN=Rsa Intermediate CA']);

@@ -1,5 +1,6 @@
 // STARTTLS dialects against small real servers that speak each preamble and then upgrade to TLS.
 import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../src/probe/index.ts';
 import type { StartTlsDialect } from '../../../src/probe/types.ts';
@@ -58,9 +59,17 @@ const dialects: Array<[StartTlsDialect, (s: Socket) => void, RegExp]> = [
         got = Buffer.concat([got, d]);
         if (got.length >= 36) {
           sock.off('data', onData);
-          // The client sends its ClientHello right behind the 36-byte SSLRequest: give those bytes back.
-          if (got.length > 36) sock.unshift(got.subarray(36));
-          upgradeToTls(sock, tlsOpts);
+          // The client sends its ClientHello right behind the 36-byte SSLRequest: TLS must see those bytes.
+          const stream = new Duplex({
+            read: () => sock.resume(),
+            write: (c: Buffer, _e, cb) => sock.write(c, cb),
+            final: (cb) => (sock.end(), cb()),
+          });
+          stream.push(got.subarray(36));
+          sock.on('data', (c: Buffer) => stream.push(c));
+          sock.on('end', () => stream.push(null));
+          sock.on('close', () => stream.destroy());
+          upgradeToTls(stream, tlsOpts);
         }
       };
       sock.on('data', onData);
@@ -75,7 +84,7 @@ describe('probe --starttls', () => {
       const s = await startRawServer(handler);
       servers.push(s);
       const r = await probe(`mail.example.test:${s.port}`, { starttls: dialect, connectTo: '127.0.0.1', ca: pki.root.pem, timeoutMs: 3000 });
-      expect(r.connection.error).toBeNull();
+      expect(r.connection.error, JSON.stringify([r.connection.error, r.connection.preamble])).toBeNull();
       expect(r.ok).toBe(true);
       expect(r.connection.preamble?.find((l) => l.startsWith('C: '))).toMatch(firstClientLine);
       expect(r.chain[0]!.sans.dns).toEqual(['mail.example.test']);

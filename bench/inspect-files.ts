@@ -1,0 +1,57 @@
+// Benchmark (issue 2): `inspect` on the synthetic cluster from files.
+//   node bench/inspect-files.ts            (npm run bench:files)
+// Prints wall time and peak memory (max RSS, from GNU time) of the built CLI:
+//   L, every Gateway:  inspect -A -o json -f L/cluster.json     (goal: < 5 s, < 1 GB)
+//   S, one Gateway:    inspect gw-0 -n ns-0 -o json -f S/...    (goal: < 1 s)
+// and, for reference, the same on YAML input (kubectl get -o yaml style) and the time to read the files alone.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as yaml from 'js-yaml';
+import { generate, type Size } from './synthetic.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}bench/out`;
+const cli = `${root}dist/kubectl-gwtls.mjs`;
+const node = process.execPath;
+
+function ensure(size: Size): { json: string; yaml: string; counts: Record<string, number> } {
+  const dir = `${out}/${size}`;
+  const json = `${dir}/cluster.json`;
+  const yml = `${dir}/cluster.yaml`;
+  if (existsSync(json) && existsSync(yml)) return { json, yaml: yml, counts: JSON.parse(execFileSync(node, ['-e', `const l=require(${JSON.stringify(json)});const c={};for(const o of l.items)c[o.kind]=(c[o.kind]||0)+1;console.log(JSON.stringify(c))`], { encoding: 'utf8', maxBuffer: 1 << 20 })) };
+  mkdirSync(dir, { recursive: true });
+  const t = performance.now();
+  const { objects, counts } = generate(size);
+  writeFileSync(json, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+  writeFileSync(yml, objects.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
+  console.log(`generated ${size} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return { json, yaml: yml, counts };
+}
+
+function measure(label: string, args: string[]): { seconds: number; maxRssMb: number; exit: number | null } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', node, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  const last = r.stderr.trim().split('\n').at(-1) ?? '';
+  const [secs, kb] = last.split(' ').map(Number);
+  const res = { seconds: secs ?? NaN, maxRssMb: Math.round((kb ?? NaN) / 1024), exit: r.status };
+  console.log(`${label.padEnd(44)} ${res.seconds.toFixed(2).padStart(6)} s  ${String(res.maxRssMb).padStart(5)} MB  exit ${res.exit}  (${(r.stdout.length / 1e6).toFixed(1)} MB of JSON)`);
+  return res;
+}
+
+if (!existsSync(cli)) {
+  console.error('dist/kubectl-gwtls.mjs is missing: run `npm run build` first');
+  process.exit(2);
+}
+const S = ensure('S');
+const L = ensure('L');
+for (const [name, f] of [['S', S], ['L', L]] as const) {
+  console.log(`${name}: ${Object.entries(f.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; JSON ${(statSync(f.json).size / 1e6).toFixed(0)} MB, YAML ${(statSync(f.yaml).size / 1e6).toFixed(0)} MB`);
+}
+console.log(`\nnode ${process.versions.node}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores`);
+measure('node -e 0 (runtime floor)', ['version']);
+const l = measure('L: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.json]);
+const s1 = measure('S: inspect gw-0 -n ns-0 -o json (JSON input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.json]);
+measure('S: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', S.json]);
+const ly = measure('L: inspect -A -o json (YAML input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml]);
+measure('S: inspect gw-0 -n ns-0 -o json (YAML input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.yaml]);
+console.log(`\ngoals: L under 5 s and 1 GB -> ${l.seconds < 5 && l.maxRssMb < 1024 ? 'met' : 'NOT met'} (${l.seconds.toFixed(2)} s, ${l.maxRssMb} MB; YAML input ${ly.seconds.toFixed(2)} s); one Gateway in S under 1 s -> ${s1.seconds < 1 ? 'met' : 'NOT met'} (${s1.seconds.toFixed(2)} s)`);
