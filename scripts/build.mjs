@@ -13,7 +13,8 @@
 // The entry enables Node's on-disk compile cache (module.enableCompileCache, Node >= 22.1) before it loads the
 // program, so the chunks a command needs are compiled once and then read from the cache.
 //
-// Usage: node scripts/build.mjs [--outdir DIR] [--metafile FILE]
+// Usage: node scripts/build.mjs [--outdir DIR] [--metafile FILE] [--single-file]
+//   --single-file: one ESM file, no chunks (for the start-up benchmark's comparison only)
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
-const { values: args } = parseArgs({ options: { outdir: { type: 'string' }, metafile: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { outdir: { type: 'string' }, metafile: { type: 'string' }, 'single-file': { type: 'boolean', default: false } } });
 const outdir = resolve(args.outdir ?? `${root}/dist`);
 
 // Rule docs are embedded so that `kubectl gwtls explain` works from a single executable.
@@ -57,13 +58,22 @@ const entry = {
   },
 };
 
+// One file hoists every static import to its top, ink's optional devtools one included: give it an empty module.
+const noDevtools = {
+  name: 'no-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'gwtls' }));
+    b.onLoad({ filter: /^react-devtools-core$/, namespace: 'gwtls' }, () => ({ contents: 'export default {};', loader: 'js' }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { 'kubectl-gwtls': 'gwtls:entry' },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
-  splitting: true,
+  splitting: !args['single-file'],
   format: 'esm',
   platform: 'node',
   target: 'node22',
@@ -82,7 +92,7 @@ const result = await build({
   metafile: Boolean(args.metafile),
   // react-devtools-core is an optional peer of ink, loaded only when DEV=true.
   external: ['react-devtools-core'],
-  plugins: [entry, embedRuleDocs],
+  plugins: [entry, embedRuleDocs, ...(args['single-file'] ? [noDevtools] : [])],
 });
 if (args.metafile) writeFileSync(args.metafile, JSON.stringify(result.metafile));
 

@@ -53,7 +53,11 @@ export async function complete(program: Command, words: string[]): Promise<void>
   const deadline = requestTimeout(line) ?? CLUSTER_DEADLINE_MS;
   let timer: NodeJS.Timeout | undefined;
   const result = await Promise.race([
-    candidatesFor(program, line, current).catch((): Completion => ({ candidates: [], directive: Directive.NoFileComp })),
+    candidatesFor(program, line, current).catch((e: unknown): Completion => {
+      // Completion stays silent: a TAB must not print errors into the command line. GWTLS_DEBUG=1 shows them.
+      if (process.env.GWTLS_DEBUG) process.stderr.write(`completion: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      return { candidates: [], directive: Directive.NoFileComp };
+    }),
     new Promise<Completion>((resolve) => {
       timer = setTimeout(() => {
         timedOut = true;
@@ -263,12 +267,8 @@ function clusterAccess(line: ParsedLine): { kubeconfig?: string; context?: strin
 }
 
 async function contexts(line: ParsedLine): Promise<Candidate[]> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  const file = clusterAccess(line).kubeconfig;
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
-  return kc.getContexts().map((c) => ({ value: c.name, description: `cluster ${c.cluster}${c.namespace ? `, namespace ${c.namespace}` : ''}` }));
+  const { kubeconfigContexts } = await import('./completion-kubeconfig.ts');
+  return kubeconfigContexts(clusterAccess(line).kubeconfig).map((c) => ({ value: c.name, description: `cluster ${c.cluster}${c.namespace ? `, namespace ${c.namespace}` : ''}` }));
 }
 
 async function client(line: ParsedLine) {

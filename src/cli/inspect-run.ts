@@ -2,7 +2,10 @@
 import * as yaml from 'js-yaml';
 import { loadSnapshot } from '../cluster/source.ts';
 import { InputPathError } from '../cluster/manifests.ts';
-import { buildModel } from '../graph/model.ts';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildModel, type Model } from '../graph/model.ts';
+import type { TuiContext } from '../tui/contract.ts';
 import { buildReport } from '../report/build.ts';
 import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
@@ -17,32 +20,52 @@ import { executePlan, FIELD_MANAGER, planFixes, renderPlan } from '../fixes/appl
 import type { LoadRequest, LoadResult } from '../cluster/source.ts';
 import type { InspectOptions } from './inspect.ts';
 
-export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
-  const format = opts.output ?? 'text';
-  if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
-  if (opts.apply && format !== 'text') throw new UserError('--apply talks to you: use it with text output');
-  if (format === 'tui') throw new UserError('the interactive terminal UI is not part of this build yet; use -o text, json or yaml');
-  if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
+export interface Analysis {
+  loaded: LoadResult;
+  model: Model;
+  report: InspectReport;
+}
 
-  const now = process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date();
-  let loaded;
+/** Reads the source and runs the analysis: what `inspect` prints, the UI shows, and --apply starts from. */
+export async function analyse(gateway: string | undefined, opts: InspectOptions, now: Date): Promise<Analysis> {
+  let loaded: LoadResult;
   try {
     loaded = await loadSnapshot(loadRequest(gateway, opts));
   } catch (e) {
     if (e instanceof InputPathError) throw new UserError(e.message);
     throw e;
   }
-  const { snapshot, scope, inputErrors, ignored } = loaded;
-  for (const err of inputErrors) process.stderr.write(`warning: ${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}\n`);
-  const ignoredCount = Object.values(ignored).reduce((a, b) => a + b, 0);
-  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${Object.keys(ignored).join(', ')})\n`);
-
+  const { snapshot, scope, inputErrors } = loaded;
   const model = buildModel(snapshot, scope, now);
   if (gateway && model.gateways.length === 0) throw new UserError(gatewayNotFound(gateway, scope.namespace, snapshot.list('Gateway').map((g) => `${g.meta.namespace}/${g.meta.name}`), snapshot.source.type));
   const { findings, skipped } = runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) });
-  const report = buildReport({ model, findings, skipped, inputErrors });
+  return { loaded, model, report: buildReport({ model, findings, skipped, inputErrors }) };
+}
 
-  if (opts.apply) return applyFixes(report, loaded, opts, gateway, now);
+function outputFormat(opts: InspectOptions): 'tui' | 'text' | 'json' | 'yaml' {
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const format = opts.output ?? (interactive && !opts.fix && !opts.apply ? 'tui' : 'text');
+  if (format === 'tui' && !interactive) throw new UserError('-o tui needs a terminal on stdin and stdout; use -o text, json or yaml');
+  return format;
+}
+
+export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
+  const format = outputFormat(opts);
+  if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
+  if (opts.apply && format !== 'text') throw new UserError('--apply talks to you: use it with text output');
+  if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
+
+  const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
+  const { loaded, report } = await analyse(gateway, opts, now());
+  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}\n`);
+  const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
+  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${Object.keys(loaded.ignored).join(', ')})\n`);
+
+  if (format === 'tui') {
+    const { runTui } = await import('../tui/run.tsx');
+    return runTui(tuiContext(report, loaded, gateway, opts, now));
+  }
+  if (opts.apply) return applyFixes(report, loaded, opts, gateway, now());
   if (opts.fix) {
     process.stdout.write(fixesDocument(report.findings));
   } else if (format === 'json') {
@@ -55,6 +78,29 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
     process.stdout.write(gateway ? renderReport(report, { style, width }) : renderGatewayList(report, { style, width }));
   }
   return exitCode(report, opts.failOn);
+}
+
+function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date): TuiContext {
+  const ctx: TuiContext = {
+    report,
+    reload: async () => (await analyse(gateway, opts, now())).report,
+    writeFile: async (path, text) => {
+      await writeFile(path, text, { mode: 0o644 });
+      return resolve(path);
+    },
+    watchIntervalSeconds: 3,
+  };
+  if (gateway) ctx.gatewayName = gateway;
+  const cluster = loaded.cluster;
+  if (cluster) {
+    ctx.apply = {
+      context: cluster.context,
+      server: cluster.server,
+      plan: (findings) => planFixes(findings, cluster.client),
+      execute: (plans) => executePlan(plans, cluster.client),
+    };
+  }
+  return ctx;
 }
 
 async function applyFixes(report: InspectReport, loaded: LoadResult, opts: InspectOptions, gateway: string | undefined, now: Date): Promise<number> {
@@ -81,9 +127,7 @@ async function applyFixes(report: InspectReport, loaded: LoadResult, opts: Inspe
   const results = await executePlan(ready, cluster.client);
   for (const r of results) process.stdout.write(`${r.ok ? 'applied' : 'FAILED'} ${r.id}${r.error ? `: ${r.error}` : ''}\n`);
   // Re-read and re-evaluate: what the cluster looks like now.
-  const again = await loadSnapshot(loadRequest(gateway, opts));
-  const model = buildModel(again.snapshot, again.scope, now);
-  const after = buildReport({ model, ...runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) }) });
+  const { report: after } = await analyse(gateway, opts, now);
   process.stdout.write(`\nAfter applying: ${after.summary.errors} error(s), ${after.summary.warnings} warning(s) (before: ${report.summary.errors}, ${report.summary.warnings}).\n`);
   return results.some((r) => !r.ok) ? EXIT_FINDINGS : exitCode(after, opts.failOn);
 }

@@ -259,21 +259,20 @@ const PLAIN_NAME = /^(http|h2c|http2)([-_].*)?$/i;
 const TLS_APP_PROTOCOLS = new Set(['https', 'tls', 'kubernetes.io/wss']);
 const PLAIN_APP_PROTOCOLS = new Set(['http', 'h2c', 'http2', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
 
-/** What the names on a Service port (and the container port it targets) say about TLS. */
+/** What the names on a Service port (and the container port it targets) say about TLS, as short phrases. */
 export function portNameHints(port: ServicePort, pods: readonly PodObject[]): { tls: string[]; plaintext: string[] } {
   const tls: string[] = [];
   const plaintext: string[] = [];
-  const label = `Service port ${port.name ? `${port.name} (${port.port})` : port.port}`;
   const ap = port.appProtocol?.toLowerCase();
-  if (ap && TLS_APP_PROTOCOLS.has(ap)) tls.push(`${label} has appProtocol ${port.appProtocol}`);
-  if (ap && PLAIN_APP_PROTOCOLS.has(ap)) plaintext.push(`${label} has appProtocol ${port.appProtocol}`);
-  const names = new Set<string>();
-  if (port.name) names.add(port.name);
-  if (typeof port.targetPort === 'string') names.add(port.targetPort);
-  else for (const p of pods) for (const c of p.containerPorts) if (c.containerPort === port.targetPort && c.name) names.add(c.name);
-  for (const n of names) {
-    if (TLS_NAME.test(n)) tls.push(`${label}: port name ${n}`);
-    else if (PLAIN_NAME.test(n)) plaintext.push(`${label}: port name ${n}`);
+  if (ap && TLS_APP_PROTOCOLS.has(ap)) tls.push(`appProtocol ${port.appProtocol}`);
+  if (ap && PLAIN_APP_PROTOCOLS.has(ap)) plaintext.push(`appProtocol ${port.appProtocol}`);
+  const names = new Map<string, string>();
+  if (port.name) names.set(port.name, 'port name');
+  if (typeof port.targetPort === 'string') names.set(port.targetPort, 'targetPort');
+  else for (const p of pods) for (const c of p.containerPorts) if (c.containerPort === port.targetPort && c.name && !names.has(c.name)) names.set(c.name, 'container port name');
+  for (const [n, what] of names) {
+    if (TLS_NAME.test(n)) tls.push(`${what} ${n}`);
+    else if (PLAIN_NAME.test(n)) plaintext.push(`${what} ${n}`);
   }
   return { tls, plaintext };
 }
@@ -317,7 +316,7 @@ function computeEvidence(backend: ResolvedBackend, snapshot: Snapshot, decoder: 
     const leaf = m.leaf.cert;
     out.facts.push(`Pod ${m.pods[0]}${m.pods.length > 1 ? ` (and ${m.pods.length - 1} more)` : ''} mounts Secret ${m.secret.meta.namespace}/${m.secret.meta.name}: ${leaf.sans.dns.join(', ') || `CN=${leaf.commonName ?? '?'}`}${leaf.selfSigned ? ', self-signed' : `, issued by ${leaf.issuer}`}`);
   }
-  out.facts.push(...hints.tls, ...hints.plaintext);
+  if (hints.tls.length + hints.plaintext.length > 0) out.facts.push(`Service ${service.meta.namespace}/${service.meta.name} port ${port.name ? `${port.name} (${port.port})` : port.port}: ${[...hints.tls, ...hints.plaintext].join(', ')}`);
   if (hints.plaintext.length > 0) {
     if (out.certificates.length === 0 && hints.tls.length === 0) {
       out.speaks = 'plaintext';

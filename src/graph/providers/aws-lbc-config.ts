@@ -63,6 +63,8 @@ export interface TargetGroupChoice {
   source: string;
   /** Several TGCs target the same Service. */
   conflicting: TargetGroupConfigurationObject[];
+  /** The TGC whose settings decided the protocol, when one did. */
+  protocolTgc?: TargetGroupConfigurationObject;
 }
 
 export function targetGroupFor(route: RouteObject, svc: ServiceObject, params: LbcParameters | undefined, snapshot: Snapshot, nlb: boolean): TargetGroupChoice {
@@ -79,14 +81,19 @@ export function targetGroupFor(route: RouteObject, svc: ServiceObject, params: L
   if (service) layers.push({ tgc: service, via: `TargetGroupConfiguration ${ns}/${service.meta.name}` });
   const props: TargetGroupProps = {};
   let protocolFrom = '';
+  let protocolTgc: TargetGroupConfigurationObject | undefined;
   for (const layer of layers) {
     const routeProps = routePropsFor(layer.tgc, route);
     for (const p of [layer.tgc.defaultConfiguration, routeProps ?? {}]) {
       Object.assign(props, p);
-      if (p.protocol) protocolFrom = `${layer.via}${p === routeProps ? ` (routeConfigurations for ${route.kind} ${route.meta.name})` : ''}`;
+      if (p.protocol) {
+        protocolFrom = `${layer.via}${p === routeProps ? ` (routeConfigurations for ${route.kind} ${route.meta.name})` : ''}`;
+        protocolTgc = layer.tgc;
+      }
     }
   }
   const out: TargetGroupChoice = { props, protocol: '', source: '', conflicting: matching.slice(1) };
+  if (protocolTgc) out.protocolTgc = protocolTgc;
   const tgc = service ?? fallback?.tgc;
   if (tgc) out.tgc = tgc;
   if (props.protocol) {

@@ -1,7 +1,7 @@
 // Fixes through TargetGroupConfiguration: set the target-group protocol for one Service, on its own TGC when it
 // has one, or in a new TGC that targets it (gateway-tls-domain.md §2.1).
 import { LBC_GROUP } from '../../cluster/kinds.ts';
-import type { ServiceObject, ServicePort } from '../../cluster/objects.ts';
+import type { ServiceObject } from '../../cluster/objects.ts';
 import type { Snapshot } from '../../cluster/snapshot.ts';
 import { fix, FORCE_NOTE, identity, objectName } from '../../fixes/builders.ts';
 import type { BackendHop } from '../../graph/model.ts';
@@ -28,21 +28,14 @@ export function targetProtocolFix(snapshot: Snapshot, hop: BackendHop, svc: Serv
   }
   let name = objectName(svc.meta.name, 'target-group');
   for (let i = 2; snapshot.get('TargetGroupConfiguration', svc.meta.namespace, name); i++) name = objectName(svc.meta.name, 'target-group', String(i));
+  const props: Record<string, string> = { protocol };
+  // A Service-level TGC takes over the target type too: instance targets need a node port, which ClusterIP lacks.
+  if (svc.type === 'ClusterIP' && (choice?.props.targetType ?? 'instance') === 'instance') props.targetType = 'ip';
   const doc = {
     apiVersion: lbcApiVersion(snapshot),
     kind: 'TargetGroupConfiguration',
     metadata: { name, namespace: svc.meta.namespace },
-    spec: { targetReference: { name: svc.meta.name }, defaultConfiguration: { protocol } },
+    spec: { targetReference: { name: svc.meta.name }, defaultConfiguration: props },
   };
   return fix(`create TargetGroupConfiguration ${svc.meta.namespace}/${name} with protocol ${protocol} for Service ${svc.meta.name} (${why})`, [doc], { note: LBC_VERSION_NOTE });
-}
-
-/** What a Service port says about the protocol its pods speak, when it says anything. */
-export function declaredProtocol(port: ServicePort | undefined): 'tls' | 'plaintext' | null {
-  if (!port) return null;
-  const ap = (port.appProtocol ?? '').toLowerCase();
-  const name = (port.name ?? '').toLowerCase();
-  if (['https', 'tls', 'kubernetes.io/wss', 'wss'].includes(ap) || /^(https|tls)(-|$)/.test(name)) return 'tls';
-  if (['http', 'h2c', 'kubernetes.io/h2c', 'kubernetes.io/ws', 'ws'].includes(ap) || /^http(-|$)/.test(name)) return 'plaintext';
-  return null;
 }

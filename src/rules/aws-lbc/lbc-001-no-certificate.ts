@@ -7,7 +7,7 @@ export const lbc001: Rule = {
     code: 'GWTLS-LBC-001',
     severity: 'error',
     title: 'NLB TLS listener has no certificate source',
-    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'TLSRoute', 'TCPRoute', 'Event'],
+    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'TLSRoute', 'TCPRoute'],
     description:
       'The AWS Load Balancer Controller takes a TLS listener\'s certificate from a LoadBalancerConfiguration listenerConfigurations entry (PROTOCOL:PORT, defaultCertificate ARN) or, failing that, discovers an ACM certificate by the listener and route hostnames. With neither, the model build fails ("No hostnames found for TLS cert discovery") and no load balancer is built. Listener certificateRefs are never read.',
   },

@@ -7,7 +7,7 @@ export const lbc004: Rule = {
     code: 'GWTLS-LBC-004',
     severity: 'info',
     title: 'TLS Passthrough on an NLB Gateway depends on the controller version (issue 4556)',
-    inputs: ['Gateway', 'GatewayClass', 'Event'],
+    inputs: ['Gateway', 'GatewayClass'],
     description:
       'AWS Load Balancer Controller v3.1.0 and later build a TLS listener with mode Passthrough as an NLB TCP listener, so TLS reaches the pods untouched. v3.0.x and older build an NLB TLS listener instead (kubernetes-sigs/aws-load-balancer-controller issue 4556): the NLB terminates TLS, needs a certificate (the build fails without one) and the pods receive plaintext. The version is not visible in the objects; a failure event on the listener port proves an old controller.',
   },

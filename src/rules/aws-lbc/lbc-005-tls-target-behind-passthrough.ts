@@ -9,7 +9,7 @@ export const lbc005: Rule = {
     code: 'GWTLS-LBC-005',
     severity: 'error',
     title: 'TLS target group behind a passthrough (TCP) NLB listener: IncompatibleProtocols',
-    inputs: ['Gateway', 'GatewayClass', 'TLSRoute', 'TCPRoute', 'Service', 'TargetGroupConfiguration', 'LoadBalancerConfiguration', 'Event'],
+    inputs: ['Gateway', 'GatewayClass', 'TLSRoute', 'TCPRoute', 'Service', 'TargetGroupConfiguration', 'LoadBalancerConfiguration'],
     description:
       'Since v3.1.0 the AWS Load Balancer Controller builds a TLS listener with mode Passthrough as an NLB TCP listener, but it still infers a TLS target group for a TLSRoute (and a TargetGroupConfiguration may set TLS explicitly). AWS refuses a TCP listener in front of a TLS target group ("IncompatibleProtocols"), so the listener is never created. The fix PR (#4853) was closed unmerged; set the target-group protocol to TCP.',
   },

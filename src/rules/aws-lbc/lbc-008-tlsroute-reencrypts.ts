@@ -1,7 +1,6 @@
-import type { Fix } from '../../report/types.ts';
+import { backendTLSEvidence } from '../../graph/backends.ts';
 import type { Rule } from '../types.ts';
 import { listenerLabel } from '../util.ts';
-import { declaredProtocol, targetProtocolFix } from './fixes.ts';
 
 export const lbc008: Rule = {
   meta: {
@@ -10,7 +9,7 @@ export const lbc008: Rule = {
     title: 'TLSRoute on a terminating NLB listener re-encrypts to the pods',
     inputs: ['Gateway', 'GatewayClass', 'TLSRoute', 'Service', 'TargetGroupConfiguration', 'LoadBalancerConfiguration'],
     description:
-      'On a TLS listener with mode Terminate, the AWS Load Balancer Controller (v3.1.0+) infers a TLS target group for a TLSRoute: the NLB terminates the client\'s TLS and opens a new TLS connection to the pods. Pods that speak plaintext then fail every connection; a TargetGroupConfiguration with protocol TCP (or a TCPRoute) sends plaintext instead.',
+      'On a TLS listener with mode Terminate, the AWS Load Balancer Controller (v3.1.0+) infers a TLS target group for a TLSRoute: the NLB terminates the client\'s TLS and opens a new TLS connection to the pods, which must therefore serve TLS. Reported while nothing in the objects says what the pods speak; a backend that looks plaintext is GWTLS-BTLS-002, one that serves TLS is explained by GWTLS-LBC-014.',
   },
   check(ctx) {
     for (const g of ctx.model.gateways) {
@@ -21,28 +20,16 @@ export const lbc008: Rule = {
         for (const hop of lm.backends) {
           const route = hop.attachment.route.obj;
           const choice = hop.tls.targetGroup;
-          // Only the inferred protocol: a TargetGroupConfiguration that says TLS is a decision (GWTLS-LBC-014 explains it).
+          // Only the inferred protocol: a TargetGroupConfiguration that says TLS is a decision.
           if (route.kind !== 'TLSRoute' || !choice || choice.props.protocol || choice.protocol !== 'TLS') continue;
-          const svc = hop.backend.service?.found ? hop.backend.service.obj : undefined;
           const key = `${route.meta.namespace}/${route.meta.name}|${hop.backend.ref.namespace}/${hop.backend.ref.name}`;
-          if (seen.has(key)) continue;
+          if (seen.has(key) || backendTLSEvidence(hop.backend, ctx.snapshot, ctx.model.decoder).speaks !== 'unknown') continue;
           seen.add(key);
-          const plaintext = declaredProtocol(hop.backend.servicePort) === 'plaintext';
-          const fixes: Fix[] = [];
-          if (plaintext && svc) {
-            const f = targetProtocolFix(ctx.snapshot, hop, svc, 'TCP', 'the pods speak plaintext');
-            if (f) fixes.push(f);
-          }
-          const port = hop.backend.servicePort;
           ctx.report({
             object: route,
             field: `spec.rules[${hop.backend.rule}].backendRefs[${hop.backend.index}]`,
-            severity: plaintext ? 'error' : 'info',
-            message: plaintext
-              ? `TLSRoute ${route.meta.namespace}/${route.meta.name} on ${listenerLabel(lm)} makes the NLB open TLS to Service ${hop.backend.ref.namespace}/${hop.backend.ref.name}, whose port ${port?.name ?? port?.port} is declared plaintext: every connection fails at the TLS handshake with the pods. Set the target-group protocol to TCP (or use a TCPRoute).`
-              : `TLSRoute ${route.meta.namespace}/${route.meta.name} on ${listenerLabel(lm)}: the NLB terminates the client's TLS and opens a new TLS connection to Service ${hop.backend.ref.namespace}/${hop.backend.ref.name} (TLS target group inferred from the route kind), so the pods must serve TLS; if they speak plaintext, set the target-group protocol to TCP or use a TCPRoute.`,
-            evidence: [choice.source, ...(port ? [`Service port ${port.port}${port.name ? ` (${port.name})` : ''}${port.appProtocol ? `, appProtocol ${port.appProtocol}` : ''}`] : [])],
-            fixes,
+            message: `TLSRoute ${route.meta.namespace}/${route.meta.name} on ${listenerLabel(lm)}: the NLB terminates the client's TLS and opens a new TLS connection to Service ${hop.backend.ref.namespace}/${hop.backend.ref.name} (a TLS target group, inferred from the route kind), so its pods must serve TLS on that port. If they speak plaintext, set protocol TCP in the Service's TargetGroupConfiguration or use a TCPRoute.`,
+            evidence: [choice.source],
             gateway: g,
             listener: lm,
           });

@@ -23,7 +23,7 @@ export const lbc013: Rule = {
     code: 'GWTLS-LBC-013',
     severity: 'warning',
     title: 'PostgreSQL behind a TLS-terminating NLB listener',
-    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'TCPRoute', 'TLSRoute', 'Service', 'TargetGroupConfiguration'],
+    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'TCPRoute', 'TLSRoute'],
     description:
       'PostgreSQL clients normally ask for TLS in-band: they send an SSLRequest in plaintext and start the handshake only after the server answers. A load balancer that terminates TLS expects a ClientHello first, so default clients fail; only clients set to direct TLS (sslnegotiation=direct, PostgreSQL 17+) can connect, the NLB cannot negotiate the ALPN "postgresql" that direct TLS uses (its ALPN policies are HTTP-only), and a TLS leg from the NLB to the pods is a generic TLS client that a stock PostgreSQL server does not accept.',
   },

@@ -21,10 +21,10 @@ export const lbc014: Rule = {
           const svc = `${hop.backend.ref.namespace}/${hop.backend.ref.name}`;
           if (seen.has(svc)) continue;
           seen.add(svc);
-          const explicit = !!choice.props.protocol && choice.tgc;
+          const tgc = choice.protocolTgc;
           ctx.report({
-            object: explicit ? choice.tgc! : hop.attachment.route.obj,
-            field: explicit ? 'spec.defaultConfiguration.protocol' : `spec.rules[${hop.backend.rule}].backendRefs[${hop.backend.index}]`,
+            object: tgc ?? hop.attachment.route.obj,
+            field: tgc ? 'spec.defaultConfiguration.protocol' : `spec.rules[${hop.backend.rule}].backendRefs[${hop.backend.index}]`,
             message: `The NLB opens TLS to the pods of Service ${svc} (${choice.source}) and does not validate their certificates: self-signed or expired certificates are accepted, so this leg is encrypted but not authenticated. That is the NLB's behaviour, not the controller's, and BackendTLSPolicy cannot change it on the AWS Load Balancer Controller.`,
             evidence: ['AWS, "Target groups for your Network Load Balancers": the load balancer does not validate target certificates on TLS target groups'],
             gateway: g,

@@ -12,7 +12,7 @@ export const btls001: Rule = {
     code: 'GWTLS-BTLS-001',
     severity: 'error',
     title: 'Backend speaks TLS but the gateway sends plaintext',
-    inputs: ['Gateway', 'GatewayClass', 'Service', 'Pod', 'Secret', 'BackendTLSPolicy', 'Backend', 'TargetGroupConfiguration'],
+    inputs: ['Gateway', 'GatewayClass', 'Service', 'BackendTLSPolicy'],
     description:
       'The backend serves TLS on the port the route uses (its pods mount a serving certificate, or the port is named or typed https/tls), but nothing makes the gateway open TLS to it: no BackendTLSPolicy (proxies such as Envoy Gateway), no Backend tls settings (Envoy Gateway), no TLS target group (AWS Load Balancer Controller). The backend receives cleartext and drops the connection or answers 400 "The plain HTTP request was sent to HTTPS port".',
   },
@@ -43,7 +43,7 @@ export const btls001: Rule = {
         }
       }
       const cert = e.certificates[0];
-      const how = proven && cert ? `its pods mount the serving certificate ${describeCertificate(cert)}` : `it looks like it: ${e.hints.tls.join('; ')}`;
+      const how = proven && cert ? `its pods mount the serving certificate ${describeCertificate(cert)}` : `it looks like it: ${e.hints.tls.join(', ')}`;
       const object = b.type === 'envoy-backend' && b.envoyBackend?.found ? b.envoyBackend.obj : svc;
       const remedy =
         gm.impl.dataPlane === 'load-balancer'
@@ -55,7 +55,7 @@ export const btls001: Rule = {
         object,
         field: object === svc ? `spec.ports[${svc.ports.indexOf(port)}]` : 'spec.tls',
         severity: proven ? 'error' : 'warning',
-        message: `${portLabel(svc, port)} serves TLS — ${how} — but ${sender(gm)} sends it plaintext (${hop.tls.tls.by}): the backend drops the connection or answers 400 ("The plain HTTP request was sent to HTTPS port"). ${remedy}`,
+        message: `${portLabel(svc, port)} serves TLS — ${how} — but ${gm.impl.dataPlane === 'load-balancer' ? `the load balancer (${gm.impl.name})` : sender(gm)} sends it plaintext (${hop.tls.tls.by}): the backend drops the connection or answers 400 ("The plain HTTP request was sent to HTTPS port"). ${remedy}`,
         evidence: [...e.facts, `route: ${route.kind} ${route.meta.namespace}/${route.meta.name} -> ${b.ref.kind} ${b.ref.namespace}/${b.ref.name}${b.ref.port !== undefined ? `:${b.ref.port}` : ''}`],
         fixes,
         ...at(u),

@@ -9,7 +9,7 @@ export const btls002: Rule = {
     code: 'GWTLS-BTLS-002',
     severity: 'warning',
     title: 'Gateway originates TLS to a backend that looks plaintext',
-    inputs: ['Gateway', 'GatewayClass', 'Service', 'Pod', 'Secret', 'BackendTLSPolicy', 'Backend', 'TargetGroupConfiguration'],
+    inputs: ['Gateway', 'GatewayClass', 'Service', 'BackendTLSPolicy'],
     description:
       'The gateway (a BackendTLSPolicy, an Envoy Gateway Backend with tls, or a TLS target group on AWS) opens TLS to a backend whose port is named or typed as plain HTTP and whose pods mount no serving certificate. If the backend really speaks plaintext, every connection fails (Envoy logs WRONG_VERSION_NUMBER; AWS target health checks and handshakes fail).',
   },
@@ -30,7 +30,7 @@ export const btls002: Rule = {
       ctx.report({
         object,
         severity: 'warning',
-        message: `${sender(gm)} opens TLS to ${portLabel(e.service, e.port)} (${hop.tls.tls.by}), which looks like plaintext: ${e.hints.plaintext.join('; ')}, and its pods mount no serving certificate. If it is plaintext, every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER"). Remove the TLS origination, or point the route at the port where the backend serves TLS.`,
+        message: `${gm.impl.dataPlane === 'load-balancer' ? `The load balancer (${gm.impl.name})` : sender(gm)} opens TLS to ${portLabel(e.service, e.port)} (${hop.tls.tls.by}), which looks like plaintext (${e.hints.plaintext.join(', ')}; its pods mount no serving certificate). If it is plaintext, every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER"). Remove the TLS origination, or point the route at the port where the backend serves TLS.`,
         evidence: [...e.facts, `route: ${route.kind} ${route.meta.namespace}/${route.meta.name} -> ${hop.backend.ref.kind} ${hop.backend.ref.namespace}/${hop.backend.ref.name}`],
         fixes,
         ...at(u),

@@ -18,7 +18,7 @@ export const btls005: Rule = {
     code: 'GWTLS-BTLS-005',
     severity: 'error',
     title: 'BackendTLSPolicy ignored by the implementation',
-    inputs: ['BackendTLSPolicy', 'Gateway', 'GatewayClass', 'Service', 'TargetGroupConfiguration'],
+    inputs: ['BackendTLSPolicy', 'Gateway', 'GatewayClass', 'Service'],
     description:
       'The Gateway\'s implementation does not support BackendTLSPolicy (AWS Load Balancer Controller, Kong per its conformance report): a policy written for the backend has no effect and the backend gets plaintext. An error when the backend serves TLS; the implementation has its own mechanism (AWS: a TLS target group).',
   },
@@ -46,7 +46,7 @@ export const btls005: Rule = {
         ctx.report({
           object: p,
           severity: needsTLS ? 'error' : 'warning',
-          message: `${gm.impl.name} does not implement BackendTLSPolicy, so ${policyLabel(p)} is ignored and ${sender(gm)} sends plaintext to ${portLabel(svc, port)}${needsTLS ? `, which serves TLS (${e.strength === 'certificate' ? 'its pods mount a serving certificate' : e.hints.tls.join('; ')}): connections fail` : ': the policy has no effect'}. ${ownMechanism(gm.impl)}`,
+          message: `${gm.impl.name} does not implement BackendTLSPolicy, so ${policyLabel(p)} is ignored and ${sender(gm)} sends plaintext to ${portLabel(svc, port)}${needsTLS ? `, which serves TLS (${e.strength === 'certificate' ? 'its pods mount a serving certificate' : e.hints.tls.join(', ')}): connections fail` : ': the policy has no effect'}. ${ownMechanism(gm.impl)}`,
           evidence: [`Gateway ${gm.obj.meta.namespace}/${gm.obj.meta.name}: ${gm.impl.name}`, `gateway -> backend: ${hop.tls.tls.by}`, ...e.facts],
           fixes,
           ...at(u),

@@ -14,7 +14,7 @@ export const ISSUE_3761 =
   'BackendTLSPolicy has no switch to skip verification (gateway-api issue 3761 is still open; GEP-4152 is provisional), and a self-signed backend does not need one: put the certificate itself in ca.crt and verify a name it carries.';
 
 /** Envoy Gateway only, and only as a suggestion: a Backend that skips verification (the seed's workaround). */
-function skipVerifySuggestion(u: HopUse, hostname: string | undefined): Fix | null {
+function skipVerifySuggestion(u: HopUse): Fix | null {
   const { hop } = u;
   const b = hop.backend;
   const svc = b.service?.found ? b.service.obj : undefined;
@@ -30,7 +30,7 @@ function skipVerifySuggestion(u: HopUse, hostname: string | undefined): Fix | nu
   if (raw.weight !== undefined) ref.weight = raw.weight;
   return fix(`skip verification: send rule ${b.rule} of ${route.kind} ${route.meta.name} to an Envoy Gateway Backend with tls.insecureSkipVerify`, [backend, routeBackendRefPatch(route, b.rule, b.index, ref)], {
     suggestion: true,
-    note: `Trades away authentication of the backend: anyone who can intercept gateway-to-pod traffic can impersonate it. Needs the Backend API (extensionApis.enableBackend: true; the Calico operator enables it).${hostname ? ` Without BackendTLSPolicy, Envoy Gateway takes the upstream SNI from the Host header.` : ''} ${FORCE_NOTE}`,
+    note: `Trades away authentication of the backend: anyone who can intercept gateway-to-pod traffic can impersonate it. Needs the Backend API (extensionApis.enableBackend: true; the Calico operator enables it). ${FORCE_NOTE}`,
   });
 }
 
@@ -65,7 +65,7 @@ export const btls007: Rule = {
         fixes.push(fix(`add ${trust.anchors.map((a) => a.what).join(' and ')} to ca.crt of ConfigMap ${cm.meta.namespace}/${cm.meta.name}`, [{ ...identity(cm), data: { 'ca.crt': `${(cm.caCrt ?? '').trimEnd()}\n${trust.pem}` } }], { note: FORCE_NOTE }));
       }
       if (u.gateway.impl.id === 'envoy-gateway' || u.gateway.impl.id === 'calico') {
-        const s = skipVerifySuggestion(u, p.hostname);
+        const s = skipVerifySuggestion(u);
         if (s) fixes.push(s);
       }
       const selfSigned = bad.some((c) => c.leaf.cert.selfSigned);

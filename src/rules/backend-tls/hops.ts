@@ -30,7 +30,7 @@ export function portLabel(svc: ServiceObject, port: ServicePort | undefined): st
 
 /** Who opens the connection to the backend, in words. */
 export function sender(g: GatewayModel): string {
-  return g.impl.dataPlane === 'load-balancer' ? `the load balancer (${g.impl.name})` : g.impl.name;
+  return g.impl.dataPlane === 'load-balancer' ? 'the load balancer' : g.impl.name;
 }
 
 /** Where a finding belongs in the report. */

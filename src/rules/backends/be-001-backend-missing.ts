@@ -18,7 +18,7 @@ export const be001: Rule = {
     code: 'GWTLS-BE-001',
     severity: 'error',
     title: 'Backend Service (or Envoy Gateway Backend) does not exist',
-    inputs: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'Service', 'Backend'],
+    inputs: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'Service'],
     description:
       'A route backendRef names a Service (or an Envoy Gateway Backend) that does not exist in the namespace it points at. The controller sets ResolvedRefs=False (BackendNotFound); requests for that rule get HTTP 500, and L4 connections are rejected.',
   },

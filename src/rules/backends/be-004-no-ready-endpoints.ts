@@ -30,11 +30,11 @@ export const be004: Rule = {
       const port = b.servicePort;
       const routes = [...new Set(uses.map((u) => routeLabel(u.route.obj)))];
       const pods = b.pods.slice(0, 5).map((p) => `Pod ${p.namespace}/${p.name}: ${p.ready ? 'ready' : 'not ready'}${p.phase ? ` (${p.phase})` : ''}${p.node ? ` on ${p.node}` : ''}`);
-      const what = b.endpoints.total === 0 ? 'has no endpoints' : `has none of its ${b.endpoints.total} endpoints ready`;
+      const what = b.endpoints.total === 0 ? 'has no endpoints' : `has no ready endpoint (0 of ${b.endpoints.total} ready)`;
       ctx.report({
         object: svc,
         field: port ? `spec.ports[${svc.ports.indexOf(port)}]` : 'spec.selector',
-        message: `Service ${svc.meta.namespace}/${svc.meta.name} ${what}${port ? ` on port ${port.name ?? port.port}` : ''}: ${routes.join(', ')} ${routes.length > 1 ? 'have' : 'has'} nowhere to send traffic (HTTP 503, connections reset) until its pods become Ready.`,
+        message: `Service ${svc.meta.namespace}/${svc.meta.name} ${what}${port ? ` for port ${port.name ?? port.port}` : ''}: ${routes.join(', ')} ${routes.length > 1 ? 'have' : 'has'} nowhere to send traffic (HTTP 503, connections reset) until its pods become Ready.`,
         evidence: [
           `endpoints: ${b.endpoints.ready} ready of ${b.endpoints.total} (from ${b.endpointsFrom === 'pods' ? 'the Pods the selector matches' : 'EndpointSlices'})`,
           ...pods,

@@ -76,7 +76,7 @@ export const cert003: Rule = {
       ctx.report({
         ...base,
         severity,
-        message: `The certificate that ${listenerLabel(lm)} of Gateway ${gatewayId(gm)} presents (${secrets}: ${certs}) ${parts.join('; it ')}.${eg} Reissue it with the missing names as subjectAltNames${shallow.length ? ' (or narrow the listener hostname)' : ''}.${hint}`,
+        message: `The certificate that ${listenerLabel(lm)} of Gateway ${gatewayId(gm)} presents (${secrets}: ${certs}) ${parts.join('; it ')}.${eg} ${missing.length ? 'Reissue it with the missing names as subjectAltNames' : 'Reissue it with subjectAltNames for the deeper names clients use, or narrow the listener hostname'}.${hint}`,
         evidence,
       });
     }

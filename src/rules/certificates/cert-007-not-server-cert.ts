@@ -15,11 +15,11 @@ export const cert007: Rule = {
       if (misplacedLeaf(s.certs, s.secret.tlsKey) !== null) continue; // the first certificate is not the leaf: GWTLS-CERT-005
       const leaf = s.certs[0]!.cert;
       const flaws: string[] = [];
-      if (leaf.isCA) flaws.push('it is a CA certificate (basicConstraints CA:TRUE), which some clients refuse as a server certificate; a CA should sign a separate server certificate');
+      if (leaf.isCA) flaws.push('it is a CA certificate (basicConstraints CA:TRUE), which some clients refuse as a server certificate (a CA should sign a separate server certificate)');
       const eku = leaf.extendedKeyUsage ?? [];
       if (eku.length > 0 && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) flaws.push(`its extended key usage (${eku.join(', ')}) lacks serverAuth, so browsers and Go reject it ("incompatible key usage")`);
       const ku = leaf.keyUsage;
-      if (ku && ku.length > 0 && !ku.includes('digitalSignature')) flaws.push(`its key usage (${ku.join(', ')}) lacks digitalSignature, which TLS 1.3 and ECDHE handshakes need; clients that enforce key usage reject it`);
+      if (ku && ku.length > 0 && !ku.includes('digitalSignature')) flaws.push(`its key usage (${ku.join(', ')}) lacks digitalSignature, which TLS 1.3 and ECDHE handshakes need, so clients that enforce key usage reject it`);
       if (flaws.length === 0) continue;
       ctx.report({
         object: s.secret,

@@ -35,7 +35,7 @@ export const eg001: Rule = {
     code: 'GWTLS-EG-001',
     severity: 'error',
     title: 'Route uses an Envoy Gateway Backend while the Backend API is disabled',
-    inputs: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Backend', 'ConfigMap', 'Gateway', 'GatewayClass'],
+    inputs: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Backend', 'Gateway', 'GatewayClass'],
     description:
       'Envoy Gateway ships with its Backend API off: a backendRef to a gateway.envoyproxy.io Backend is refused (route ResolvedRefs=False, "Backend is disabled in Envoy Gateway configuration") until extensionApis.enableBackend is true in the envoy-gateway-config ConfigMap and the controller restarts. The Calico (Tigera) operator turns it on for Calico Ingress Gateway from operator v1.39.0. Without the ConfigMap nothing is reported for manifests; a cluster whose ConfigMap could not be read gets a note.',
   },

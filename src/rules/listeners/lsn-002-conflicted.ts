@@ -15,7 +15,10 @@ interface Conflict {
 
 const L7 = new Set(['HTTP', 'HTTPS', 'TLS']);
 const hostKey = (lm: ListenerModel) => (lm.spec.hostname ?? '').toLowerCase();
-const names = (ls: ListenerModel[]) => ls.map((l) => l.spec.name).join(', ');
+const names = (ls: ListenerModel[]) => {
+  const n = ls.map((l) => l.spec.name);
+  return n.length > 1 ? `${n.slice(0, -1).join(', ')} and ${n.at(-1)}` : (n[0] ?? '');
+};
 
 /** Conflicts the spec and the implementations define for listeners sharing a port (gateway-tls-domain.md §1.3, §2.1, §2.2). */
 function conflictsOnPort(gm: GatewayModel, port: number, group: ListenerModel[]): Conflict[] {
@@ -109,7 +112,7 @@ export const lsn002: Rule = {
         ctx.report({
           object: gm.obj,
           field: listenerField(lm),
-          message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} is conflicted (${s.reason ?? 'no reason given'}${s.message ? `: ${s.message}` : ''}): the controller refuses it, so it serves nothing. Give it a port or hostname no other listener uses${gm.impl.id === 'envoy-gateway' ? ', also across Gateways merged onto one proxy' : ''}.`),
+          message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} is conflicted (${s.reason ?? 'no reason given'}${s.message ? `: ${s.message}` : ''}): the controller refuses it, so it serves nothing. Give it a port or hostname no other listener uses${isEnvoyGateway(gm.impl) ? ', also across Gateways merged onto one proxy' : ''}.`),
           evidence: [conditionEvidence(lm, s)],
           listener: lm,
         });

@@ -83,9 +83,13 @@ export const lsn003: Rule = {
       const gm = lm.gateway;
       const eg = isEnvoyGateway(gm.impl);
       const none = lm.kinds.allowed.length === 0;
+      // Routes of an invalid kind that target this listener: GWTLS-RT-003 reports them with the protocol change they
+      // need, and dropping their kind here would contradict it.
+      const invalidKinds = new Set(lm.kinds.invalid.filter((k) => k.group === GATEWAY_GROUP).map((k) => k.kind));
+      const wanting = [...new Set(lm.attachments.filter((a) => invalidKinds.has(a.route.obj.kind)).map((a) => `${a.route.obj.kind} ${a.route.obj.meta.namespace}/${a.route.obj.meta.name}`))];
       const invalid = lm.kinds.invalid.map(kindName);
       const cannot = invalid.length
-        ? `${invalid.join(' and ')} cannot attach to a ${lm.spec.protocol}${lm.spec.protocol === 'TLS' ? `/${lm.spec.tls?.mode ?? 'Terminate'}` : ''} listener on ${gm.impl.name}, which serves ${routeKindList(gm.impl.routeKinds(lm.spec.protocol, lm.spec.tls?.mode, gm.features).valid)}`
+        ? `${invalid.join(' and ')} cannot attach to ${/^HTTPS?$/.test(lm.spec.protocol) ? 'an' : 'a'} ${lm.spec.protocol}${lm.spec.protocol === 'TLS' ? `/${lm.spec.tls?.mode ?? 'Terminate'}` : ''} listener on ${gm.impl.name}, which serves ${routeKindList(gm.impl.routeKinds(lm.spec.protocol, lm.spec.tls?.mode, gm.features).valid)}`
         : `the controller reports an invalid route kind (${resolved?.message ?? 'no message'})`;
       const effect = none
         ? 'no route of any kind can attach, so the listener serves nothing'
@@ -96,9 +100,9 @@ export const lsn003: Rule = {
         object: gm.obj,
         field: listenerField(lm, 'allowedRoutes.kinds'),
         severity: none || eg ? 'error' : 'warning',
-        message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} lists route kinds it can never serve: ${cannot}; ${effect}, even before any such route exists.`),
+        message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} lists route kinds it can never serve: ${cannot}; ${effect}, whether or not such a route exists.${wanting.length ? ` ${wanting.join(', ')} ${wanting.length > 1 ? 'target' : 'targets'} it: GWTLS-RT-003 gives the protocol change ${wanting.length > 1 ? 'they need' : 'it needs'}.` : ''}`),
         evidence: [`${listenerField(lm, 'allowedRoutes.kinds')}: ${(lm.spec.allowedRoutes.kinds ?? []).map(kindName).join(', ')}`, ...(resolved?.status === 'False' ? [conditionEvidence(lm, resolved)] : [])],
-        fixes: lm.kinds.invalid.length ? fixes(lm) : [],
+        fixes: lm.kinds.invalid.length && !wanting.length ? fixes(lm) : [],
         listener: lm,
       });
     }

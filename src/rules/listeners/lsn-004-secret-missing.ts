@@ -62,7 +62,8 @@ export const lsn004: Rule = {
         const missing = ref.state === 'missing' || (ref.state === 'not-permitted' && ref.secret?.found === false && ref.secret.known);
         if (!missing && ref.state !== 'invalid-kind') continue;
         const others = refs.filter((r) => r !== ref && usable(r));
-        const shim = CERT_MANAGER_ISSUERS.find((a) => gm.obj.meta.annotations[a] !== undefined);
+        // cert-manager's gateway-shim creates Secrets named by same-namespace refs (https://cert-manager.io/docs/usage/gateway/).
+        const shim = ref.crossNamespace ? undefined : CERT_MANAGER_ISSUERS.find((a) => gm.obj.meta.annotations[a] !== undefined);
         let severity: Severity = others.length > 0 ? 'warning' : 'error';
         if (ref.state === 'invalid-kind' && !eg && others.length === 0) severity = 'warning';
         const consequence =

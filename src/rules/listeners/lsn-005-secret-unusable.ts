@@ -68,7 +68,7 @@ export const lsn005: Rule = {
       const how = found.some((p) => p.field === 'type')
         ? `A Secret's type cannot be changed: delete it and recreate it from the PEM files (${create}).`
         : `Recreate it from the PEM files (${create} --dry-run=client -o yaml | kubectl apply -f -).`;
-      const effect = severity === 'error' ? `so ${who} cannot use it (InvalidCertificateRef) and get no certificate from it` : `used by ${who}`;
+      const effect = severity === 'error' ? `so ${who} cannot use it (InvalidCertificateRef) and ${users.length > 1 ? 'get' : 'gets'} no certificate from it` : `used by ${who}`;
       ctx.report({
         object: secret,
         field: found[0]!.field,

@@ -40,14 +40,13 @@ export const KINDS_WITH_OUTDATED_VERSIONS = Object.keys(OUTDATED) as KindName[];
 type Raw = Record<string, unknown>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Raw) : {});
 
-const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences'];
+const SERVER_FIELDS = new Set(['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences']);
 
 function cleanMetadata(raw: Raw): Raw {
-  const m = structuredClone(rec(raw.metadata));
-  for (const f of SERVER_FIELDS) delete m[f];
-  const annotations = rec(m.annotations);
-  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  const m = Object.fromEntries(Object.entries(structuredClone(rec(raw.metadata))).filter(([k]) => !SERVER_FIELDS.has(k)));
+  const annotations = Object.fromEntries(Object.entries(rec(m.annotations)).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration'));
   if (Object.keys(annotations).length === 0) delete m.annotations;
+  else m.annotations = annotations;
   return m;
 }
 

@@ -48,7 +48,7 @@ export const gw001: Rule = {
     code: 'GWTLS-GW-001',
     severity: 'error',
     title: 'Gateway not Accepted',
-    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'Event'],
+    inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration'],
     description:
       'The controller of the class has not accepted the Gateway (Accepted=False with Invalid, InvalidParameters or UnsupportedAddress, or Accepted=Unknown/Pending), or the Gateway points spec.infrastructure.parametersRef at an object that does not exist. Nothing of the Gateway is programmed. Listener-level causes (ListenersNotValid) are reported per listener; a class that is itself not accepted is reported as GWTLS-PLAT-003.',
   },

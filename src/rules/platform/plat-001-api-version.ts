@@ -15,7 +15,12 @@ function gatewaysOf(model: Model, obj: AnyObject): GatewayModel[] {
   if (!route) return [];
   const out: GatewayModel[] = [];
   for (const p of route.parents) {
-    const gm = p.gateway?.found ? model.gateways.find((g) => g.obj === (p.gateway as { obj: unknown }).obj) : undefined;
+    let gm = p.gateway?.found ? model.gateways.find((g) => g.obj === (p.gateway as { obj: unknown }).obj) : undefined;
+    // A parentRef in the wrong namespace still shows which implementation the route is written for.
+    if (!gm && p.gateway && !p.gateway.found) {
+      const named = model.gateways.filter((g) => g.obj.meta.name === p.ref.name);
+      if (named.length === 1) gm = named[0];
+    }
     if (gm && !out.includes(gm)) out.push(gm);
   }
   return out;

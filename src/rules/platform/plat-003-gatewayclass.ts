@@ -62,8 +62,9 @@ function parameterProblems(ctx: RuleContext, cls: GatewayClassObject, gateways: 
   }
   if ((g.impl.id === 'envoy-gateway' || g.impl.id === 'calico') && ref.group === ENVOY_GROUP && ref.kind === 'EnvoyProxy') {
     if (!ref.namespace) return [{ field: 'spec.parametersRef.namespace', why: 'an EnvoyProxy referenced from a GatewayClass needs a namespace; Envoy Gateway refuses the class (Accepted=False, reason InvalidParameters)', fixes: [] }];
-    const found = ctx.snapshot.lookup('EnvoyProxy', ref.namespace, ref.name);
-    if (!found.found && found.known) return [{ field: 'spec.parametersRef', why: `${found.why}; Envoy Gateway refuses the class (Accepted=False, reason InvalidParameters)`, fixes: [] }];
+    // Live reads do not list EnvoyProxies: only manifests can prove one missing.
+    const found = ctx.snapshot.source.type === 'files' ? ctx.snapshot.lookup('EnvoyProxy', ref.namespace, ref.name) : undefined;
+    if (found && !found.found && found.known) return [{ field: 'spec.parametersRef', why: `${found.why}; Envoy Gateway refuses the class (Accepted=False, reason InvalidParameters)`, fixes: [] }];
   }
   return [];
 }

@@ -106,7 +106,7 @@ testRule(lsn002, {
     {
       name: 'TCP and TLS on one port (spec)',
       yaml: [eg, gateway(`${tlsTerminate('db-tls')}\n    - {name: admin, protocol: TCP, port: 5432}`)],
-      findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /tls, admin .*conflict on port 5432 \(ProtocolConflict\): a TCP listener cannot share/, fixes: 0 }],
+      findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /Listeners tls and admin .*conflict on port 5432 \(ProtocolConflict\): a TCP listener cannot share/, fixes: 0 }],
     },
     {
       name: 'HTTP and HTTPS on one port (Envoy Gateway)',
@@ -139,8 +139,18 @@ testRule(lsn003, {
   invalid: [
     {
       name: 'HTTPS listener that only allows TCPRoute: the kind list is the point',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: TCPRoute}]}}'), tcpRoute('{name: gw, sectionName: web}')],
-      findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /TCPRoute cannot attach to a HTTPS listener.*no route of any kind can attach/, fixes: 1 }],
+      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: TCPRoute}]}}')],
+      findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /TCPRoute cannot attach to an HTTPS listener.*no route of any kind can attach/, fixes: 1 }],
+    },
+    {
+      name: 'same, with the TCPRoute waiting: GWTLS-RT-003 carries the fix',
+      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]}}'), tcpRoute('{name: gw, sectionName: web}')],
+      findings: [{ object: 'Gateway infra/gw', message: /TCPRoute infra\/db targets it: GWTLS-RT-003 gives the protocol change it needs/, fixes: 0 }],
+    },
+    {
+      name: 'status: InvalidRouteKinds the profile does not explain',
+      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: ResolvedRefs, status: "False", reason: InvalidRouteKinds, message: "GRPCRoute is not supported"}]') })],
+      findings: [{ object: 'Gateway infra/gw', message: /the controller reports an invalid route kind \(GRPCRoute is not supported\)/, fixes: 0 }],
     },
     {
       name: 'a valid and an invalid kind (Envoy Gateway refuses the listener)',
@@ -183,6 +193,11 @@ testRule(lsn004, {
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /clients get Secret infra\/web-tls instead/ }],
     },
     {
+      name: 'cross-namespace Secret missing (the grant comes second)',
+      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: shop-tls, namespace: certs}]}}'), secret('other', 'certs')],
+      findings: [{ object: 'Gateway infra/gw', message: /names Secret certs\/shop-tls, which does not exist; once it exists, a ReferenceGrant in namespace certs/, fixes: 0 }],
+    },
+    {
       name: 'cert-manager will create it (files): info',
       yaml: [eg, gateway(https('web', 'shop.example.com', 'web-cert'), { annotations: 'cert-manager.io/cluster-issuer: letsencrypt' }), secret('other', 'infra')],
       findings: [{ object: 'Gateway infra/gw', severity: 'info', message: /cert-manager.io\/cluster-issuer annotation asks cert-manager to create it/ }],
@@ -219,6 +234,11 @@ testRule(lsn005, {
       name: 'tls.crt is not PEM',
       yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), rawSecret('web-tls', { 'tls.crt': 'hello', 'tls.key': shop.keyPem })],
       findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.crt', message: /tls.crt holds no readable certificate/ }],
+    },
+    {
+      name: 'status: the controller refuses a Secret that looks right',
+      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: ResolvedRefs, status: "False", reason: InvalidCertificateRef, message: "unsupported key size"}]') }), secret('web-tls', 'infra')],
+      findings: [{ object: 'Gateway infra/gw', message: /the controller refuses its certificate Secret \(unsupported key size\)/ }],
     },
     {
       name: 'encrypted private key (never printed)',

@@ -1,0 +1,427 @@
+// The application: state in a reducer, keys turned into intents, and the effects the intents ask for (reload,
+// watch, probe, dry run and apply, writing fix YAML). Everything shown comes from the report and from what the
+// context's actions return.
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { fixesDocument } from '../fixes/render.ts';
+import type { Finding, InspectReport } from '../report/types.ts';
+import { DetailPane, maxScroll } from './components/DetailPane.tsx';
+import { FindingsPane } from './components/FindingsPane.tsx';
+import { Footer } from './components/Footer.tsx';
+import { Header } from './components/Header.tsx';
+import { Panel } from './components/Panel.tsx';
+import { TreePane } from './components/TreePane.tsx';
+import type { TuiContext } from './contract.ts';
+import { findingLines, nodeLines } from './describe.ts';
+import { intentFor, type Intent, type KeyLike } from './keys.ts';
+import { layout, MIN_COLUMNS, MIN_ROWS, type Size } from './layout.ts';
+import { seg, wrapLine, type Line } from './lines.ts';
+import { fixPreviewLines, helpLines, planLines, probeLines, resultLines } from './panels.ts';
+import { currentFindings, initialState, reduce, rows, selectedFinding, selectedNode, visibleFindings, type Action, type Overlay, type UiState } from './state.ts';
+import { ThemeContext } from './theme.ts';
+import { countWords } from './words.ts';
+
+export interface AppProps {
+  ctx: TuiContext;
+  /** Colour on (a colour terminal without NO_COLOR) or off. */
+  color: boolean;
+  /** A fixed size (tests); otherwise the terminal's, following resizes. */
+  size?: Size;
+  /** The clock for "updated at" (tests). */
+  now?: () => Date;
+  /** Called with every report the UI shows (the exit code follows the last one). */
+  onReport?: (report: InspectReport) => void;
+}
+
+function useTerminalSize(fixed: Size | undefined): Size {
+  const { stdout } = useStdout();
+  const read = useCallback((): Size => {
+    const out = stdout as NodeJS.WriteStream;
+    return fixed ?? { columns: out.columns || 80, rows: out.rows || 24 };
+  }, [fixed, stdout]);
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) {
+      setSize(fixed);
+      return;
+    }
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [fixed, read, stdout]);
+  return size;
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function defaultSavePath(findings: Finding[]): string {
+  const f = findings[0];
+  if (findings.length !== 1 || !f) return 'gwtls-fixes.yaml';
+  return `gwtls-fix-${f.code.replace(/^GWTLS-/, '').toLowerCase()}-${f.object.name}.yaml`;
+}
+
+function summaryOf(r: InspectReport): string {
+  return countWords(r.summary) || 'no findings';
+}
+
+export function App({ ctx, color, size: fixedSize, now = () => new Date(), onReport }: AppProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize(fixedSize);
+  // The reducer runs here rather than in useReducer, so that the ref always holds the state the next key sees:
+  // several keys can arrive in one read (typing fast, a paste, key repeat) and each acts on the one before.
+  const [state, setState] = useState(() => initialState(ctx.report, { listView: !ctx.gatewayName, size, now: now() }));
+  const stateRef = useRef<UiState>(state);
+  const dispatch = useCallback((a: Action) => {
+    const next = reduce(stateRef.current, a);
+    if (next === stateRef.current) return;
+    stateRef.current = next;
+    setState(next);
+  }, []);
+  const reloading = useRef(false);
+  const applySeq = useRef(0);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+  const safeDispatch = useCallback(
+    (a: Action) => {
+      if (mounted.current) dispatch(a);
+    },
+    [dispatch],
+  );
+
+  useEffect(() => {
+    if (size.columns !== state.size.columns || size.rows !== state.size.rows) dispatch({ type: 'resize', size });
+  }, [size, state.size]);
+
+  const lay = layout(state.size, state.focus);
+  const allRows = rows(state);
+  const node = selectedNode(state);
+  const finding = selectedFinding(state);
+  const findings = visibleFindings(state);
+
+  // ---- effects ----------------------------------------------------------------------------------------------------
+
+  const reload = useCallback(
+    async (why: 'refresh' | 'watch' | 'apply'): Promise<InspectReport | null> => {
+      if (reloading.current) return null;
+      reloading.current = true;
+      safeDispatch({ type: 'busy', what: why === 'watch' ? 'watch: reloading…' : 'reloading…' });
+      try {
+        const report = await ctx.reload();
+        onReport?.(report);
+        safeDispatch({ type: 'loaded', report, at: now(), ...(why === 'refresh' ? { message: `reloaded: ${summaryOf(report)}` } : {}) });
+        return report;
+      } catch (e) {
+        safeDispatch({ type: 'busy', what: null });
+        safeDispatch({ type: 'message', text: `reload failed: ${describeError(e)}`, tone: 'bad' });
+        return null;
+      } finally {
+        reloading.current = false;
+      }
+    },
+    [ctx, now, onReport, safeDispatch],
+  );
+
+  useEffect(() => {
+    if (!state.watch) return;
+    const timer = setInterval(() => void reload('watch'), Math.max(1, ctx.watchIntervalSeconds) * 1000);
+    return () => clearInterval(timer);
+  }, [state.watch, ctx.watchIntervalSeconds, reload]);
+
+  const unavailable = (what: string) => (ctx.report.source.type === 'files' ? `${what} needs a cluster: this report was read from files` : `${what} is not available in this build`);
+
+  const probe = useCallback(() => {
+    const s = stateRef.current;
+    const n = selectedNode(s);
+    if (!n || (n.data.kind !== 'listener' && n.data.kind !== 'backend')) {
+      dispatch({ type: 'message', text: 'p probes a listener or a backend: select one in the tree', tone: 'warn' });
+      return;
+    }
+    const key = n.key;
+    if (n.data.kind === 'listener') {
+      const { gw, l } = n.data;
+      if (!ctx.probeListener) return dispatch({ type: 'message', text: unavailable('probing'), tone: 'warn' });
+      const target = `listener ${l.name} of ${gw.namespace}/${gw.name}`;
+      dispatch({ type: 'probe', key, probe: { status: 'running', target } });
+      ctx.probeListener({ namespace: gw.namespace, name: gw.name }, l.name).then(
+        (reports) => safeDispatch({ type: 'probe', key, probe: { status: 'done', target, reports } }),
+        (e: unknown) => safeDispatch({ type: 'probe', key, probe: { status: 'failed', target, error: describeError(e) } }),
+      );
+      return;
+    }
+    const b = n.data.backend;
+    if (!ctx.probeBackend) return dispatch({ type: 'message', text: unavailable('probing'), tone: 'warn' });
+    if (b.port === null) return dispatch({ type: 'message', text: `${b.kind} ${b.namespace}/${b.name} has no port to probe`, tone: 'warn' });
+    const target = `${b.kind} ${b.namespace}/${b.name}:${b.port}`;
+    dispatch({ type: 'probe', key, probe: { status: 'running', target } });
+    ctx.probeBackend({ namespace: b.namespace, name: b.name, port: b.port }).then(
+      (report) => safeDispatch({ type: 'probe', key, probe: { status: 'done', target, reports: [report] } }),
+      (e: unknown) => safeDispatch({ type: 'probe', key, probe: { status: 'failed', target, error: describeError(e) } }),
+    );
+  }, [ctx, safeDispatch]);
+
+  const startApply = useCallback(
+    (findingsIn: Finding[]) => {
+      const safe = findingsIn.filter((f) => f.fixes.some((x) => x.type === 'fix'));
+      if (safe.length === 0) {
+        const text = findingsIn.some((f) => f.fixes.length)
+          ? 'only suggestions here: they trade away safety and are never applied (f shows the YAML, s saves it)'
+          : findingsIn.length
+            ? 'nothing to apply: no fix is offered here'
+            : 'nothing to apply: select a finding (tab to the findings list) or a node with findings';
+        dispatch({ type: 'message', text, tone: 'warn' });
+        return;
+      }
+      const apply = ctx.apply;
+      if (!apply) {
+        dispatch({ type: 'message', text: `${unavailable('applying')}; f shows the fix and s saves it for kubectl apply --server-side`, tone: 'warn' });
+        return;
+      }
+      const seq = ++applySeq.current;
+      const base = { kind: 'apply' as const, findings: safe, scroll: 0 };
+      dispatch({ type: 'overlay', overlay: { ...base, phase: 'planning' } });
+      apply.plan(safe).then(
+        (plans) => {
+          if (applySeq.current === seq && stateRef.current.overlay?.kind === 'apply') safeDispatch({ type: 'overlay', overlay: { ...base, phase: 'confirm', plans } });
+        },
+        (e: unknown) => {
+          if (applySeq.current === seq && stateRef.current.overlay?.kind === 'apply') safeDispatch({ type: 'overlay', overlay: { ...base, phase: 'failed', error: `dry run failed: ${describeError(e)}` } });
+        },
+      );
+    },
+    [ctx, safeDispatch],
+  );
+
+  const confirmApply = useCallback(async () => {
+    const o = stateRef.current.overlay;
+    const apply = ctx.apply;
+    if (o?.kind !== 'apply' || o.phase !== 'confirm' || !o.plans || !apply) return;
+    const ready = o.plans.filter((p) => p.ok);
+    if (ready.length === 0) {
+      dispatch({ type: 'overlay', overlay: { ...o, phase: 'failed', error: 'no fix passed the dry run; nothing was changed' } });
+      return;
+    }
+    const seq = ++applySeq.current;
+    const before = stateRef.current.model.report.summary;
+    dispatch({ type: 'overlay', overlay: { ...o, phase: 'applying' } });
+    try {
+      const results = await apply.execute(ready);
+      const after = await reload('apply');
+      if (applySeq.current !== seq) return;
+      safeDispatch({ type: 'overlay', overlay: { ...o, phase: 'done', results, before, ...(after ? { after: after.summary } : {}) } });
+    } catch (e) {
+      if (applySeq.current === seq) safeDispatch({ type: 'overlay', overlay: { ...o, phase: 'failed', error: `apply failed: ${describeError(e)}` } });
+    }
+  }, [ctx, reload, safeDispatch]);
+
+  const submitPrompt = useCallback(() => {
+    const s = stateRef.current;
+    const p = s.prompt;
+    if (!p) return;
+    if (p.kind === 'search') {
+      const query = p.text.trim();
+      if (!query) return dispatch({ type: 'prompt', prompt: null });
+      dispatch({ type: 'search', query, matches: s.model.search(query) });
+      return;
+    }
+    const path = p.text.trim();
+    dispatch({ type: 'prompt', prompt: null });
+    if (!path) return;
+    ctx.writeFile(path, fixesDocument(p.findings)).then(
+      (written) => safeDispatch({ type: 'message', text: `wrote ${written}: review it, then kubectl apply --server-side -f ${written}`, tone: 'ok' }),
+      (e: unknown) => safeDispatch({ type: 'message', text: `could not write ${path}: ${describeError(e)}`, tone: 'bad' }),
+    );
+  }, [ctx, safeDispatch]);
+
+  // ---- what is on screen --------------------------------------------------------------------------------------------
+
+  const detailWidth = lay.detailWidth;
+  const probeState = node ? state.probes.get(node.key) : undefined;
+  const detail = useMemo((): { title: string; lines: Line[] } => {
+    if (state.detailOf === 'finding' && finding) return { title: `Detail: ${finding.code}`, lines: findingLines(finding, detailWidth, { withObject: true }) };
+    if (!node) return { title: 'Detail', lines: [[seg('Nothing in scope: no Gateway to show.', 'dim')]] };
+    const lines = nodeLines(state.model, node, detailWidth);
+    if (probeState) lines.splice(1, 0, ...probeLines(probeState, detailWidth));
+    return { title: `Detail: ${node.label.split('  ')[0]}`, lines };
+  }, [state.detailOf, state.model, finding, node, detailWidth, probeState]);
+
+  const panel = useMemo((): { title: string; lines: Line[]; footer?: Line } | null => {
+    const o: Overlay | null = state.overlay;
+    if (!o) return null;
+    const width = lay.width;
+    if (o.kind === 'help') return { title: 'Help', lines: helpLines(width, ctx.watchIntervalSeconds) };
+    if (o.kind === 'fixes') return { title: `Fix preview (${o.findings.length} finding${o.findings.length === 1 ? '' : 's'})`, lines: fixPreviewLines(o.findings, width, Boolean(ctx.apply)) };
+    const where = ctx.apply ? `context ${ctx.apply.context} (${ctx.apply.server})` : 'the cluster';
+    const lines: Line[] = [];
+    if (o.phase === 'planning') lines.push(...wrapLine(`Server-side dry run against ${where}…`, width, { tone: 'info' }));
+    if (o.plans) lines.push(...wrapLine(`Server-side dry run against ${where}:`, width, { tone: 'dim' }), [], ...planLines(o.plans, width), []);
+    let footer: Line | undefined;
+    if (o.phase === 'confirm') {
+      const ready = o.plans?.filter((p) => p.ok) ?? [];
+      const objects = ready.reduce((n, p) => n + p.objects.length, 0);
+      if (ready.length) lines.push(...wrapLine(`Apply ${ready.length} fix${ready.length === 1 ? '' : 'es'} (${objects} object${objects === 1 ? '' : 's'}) to context ${ctx.apply?.context ?? '?'} as field manager kubectl-gwtls?`, width, { tone: 'warn', bold: true }));
+      footer = ready.length
+        ? [seg('Apply for real? ', 'warn', true), seg('y', 'accent', true), seg(' apply  '), seg('n', 'accent', true), seg(' cancel (nothing changes)')]
+        : [seg('No fix passed the dry run; nothing can be applied. ', 'bad'), seg('esc', 'accent', true), seg(' close')];
+    }
+    if (o.phase === 'applying') lines.push([seg('Applying…', 'info', true)]);
+    if (o.results) lines.push([seg('Result', 'accent', true)], ...resultLines(o.results, width));
+    if (o.phase === 'done') {
+      const b = o.before;
+      const a = o.after;
+      if (a && b) lines.push([], ...wrapLine(`Re-evaluated: ${a.errors} error(s), ${a.warnings} warning(s) now (before: ${b.errors}, ${b.warnings}). The tree shows the new state.`, width, { tone: a.errors < b.errors ? 'ok' : 'warn' }));
+      else lines.push([], ...wrapLine('Applied, but reloading failed; press r to refresh.', width, { tone: 'warn' }));
+      footer = [seg('esc', 'accent', true), seg(' close and see the path')];
+    }
+    if (o.phase === 'failed') {
+      lines.push(...wrapLine(o.error ?? 'failed', width, { tone: 'bad' }));
+      footer = [seg('Nothing was changed. ', 'bad'), seg('esc', 'accent', true), seg(' close')];
+    }
+    return { title: `Apply safe fixes (${o.phase})`, lines, ...(footer ? { footer } : {}) };
+  }, [state.overlay, lay.width, ctx]);
+
+  // ---- keys -------------------------------------------------------------------------------------------------------
+
+  const run = useCallback(
+    (intent: Intent) => {
+      const s = stateRef.current;
+      switch (intent.kind) {
+        case 'action':
+          dispatch(intent.action);
+          return;
+        case 'scroll': {
+          const l = layout(s.size, s.focus);
+          if (s.overlay) {
+            const p = panelRef.current;
+            const h = p?.footer ? l.panelHeight - 1 : l.panelHeight;
+            dispatch({ type: 'scroll', delta: intent.delta, max: p ? maxScroll(p.lines, h) : 0 });
+          } else dispatch({ type: 'scroll', delta: intent.delta, max: maxScroll(detailRef.current.lines, l.detailHeight) });
+          return;
+        }
+        case 'quit':
+          exit();
+          return;
+        case 'reload':
+          void reload('refresh');
+          return;
+        case 'toggleWatch':
+          dispatch({ type: 'watch', on: !s.watch });
+          return;
+        case 'probe':
+          probe();
+          return;
+        case 'fixes': {
+          const fs = currentFindings(s).filter((f) => f.fixes.length);
+          if (fs.length === 0) {
+            dispatch({ type: 'message', text: currentFindings(s).length ? 'no fix is offered for the findings here' : 'no findings here: select a node with findings, or tab to the findings list', tone: 'warn' });
+            return;
+          }
+          dispatch({ type: 'overlay', overlay: { kind: 'fixes', findings: fs, scroll: 0 } });
+          return;
+        }
+        case 'apply': {
+          const o = s.overlay;
+          startApply(o?.kind === 'fixes' ? o.findings : currentFindings(s));
+          return;
+        }
+        case 'confirmApply':
+          void confirmApply();
+          return;
+        case 'savePrompt': {
+          const o = s.overlay;
+          if (o?.kind === 'fixes') dispatch({ type: 'prompt', prompt: { kind: 'save', text: defaultSavePath(o.findings), findings: o.findings } });
+          return;
+        }
+        case 'submitPrompt':
+          submitPrompt();
+          return;
+        case 'none':
+          return;
+      }
+    },
+    [exit, reload, probe, startApply, confirmApply, submitPrompt],
+  );
+
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
+  const panelRef = useRef(panel);
+  panelRef.current = panel;
+
+  const handleKey = useCallback(
+    (input: string, key: KeyLike) => {
+      const s = stateRef.current;
+      const l = layout(s.size, s.focus);
+      const page = Math.max(1, (s.overlay ? l.panelHeight : l.detailHeight) - 1);
+      const intent = intentFor(s, input, key, page);
+      if (intent.kind === 'none') return;
+      if (s.message && !s.prompt) dispatch({ type: 'message', text: '', tone: 'plain' });
+      if (intent.kind === 'action' && intent.action.type === 'overlay' && intent.action.overlay === null) applySeq.current++;
+      run(intent);
+    },
+    [dispatch, run],
+  );
+
+  useInput((input, key) => {
+    // Printable keys that arrived together are pressed one by one (outside a prompt, where they are text).
+    if (input.length > 1 && !stateRef.current.prompt && !key.ctrl && !key.meta && /^[\x20-\x7e]+$/.test(input)) {
+      for (const ch of input) handleKey(ch, {});
+      return;
+    }
+    handleKey(input, key as KeyLike);
+  });
+
+  // ---- layout -----------------------------------------------------------------------------------------------------
+
+  const theme = useMemo(() => ({ color }), [color]);
+  const { columns, rows: height } = state.size;
+  if (columns < MIN_COLUMNS || height < MIN_ROWS) {
+    return (
+      <Box width={columns}>
+        <Text wrap="truncate-end">{`terminal too small: need ${MIN_COLUMNS}x${MIN_ROWS}, have ${columns}x${height} (q quits)`}</Text>
+      </Box>
+    );
+  }
+  const header = <Header report={state.model.report} {...(ctx.gatewayName ? { gatewayName: ctx.gatewayName } : {})} width={columns} watch={state.watch} watchSeconds={ctx.watchIntervalSeconds} busy={state.busy} updatedAt={state.updatedAt} />;
+  const footer = <Footer prompt={state.prompt} message={state.message} width={columns} />;
+  const tree = <TreePane model={state.model} rows={allRows} cursor={state.cursor} top={state.treeTop} width={lay.leftWidth} height={lay.treeHeight} focused={state.focus === 'tree' && !state.overlay} />;
+  const findingsPane = <FindingsPane findings={findings} total={state.model.report.findings.length} errorsOnly={state.errorsOnly} cursor={state.findingCursor} top={state.findingTop} width={lay.leftWidth} height={lay.findingsHeight} focused={state.focus === 'findings' && !state.overlay} />;
+  const detailPane = <DetailPane title={detail.title} lines={detail.lines} scroll={state.detailScroll} width={lay.detailWidth} height={lay.detailHeight} focused={state.focus === 'detail' && !state.overlay} />;
+  let body;
+  if (panel) {
+    body = <Panel title={panel.title} lines={panel.lines} scroll={state.overlay?.scroll ?? 0} width={columns} height={lay.panelHeight} {...(panel.footer ? { footer: panel.footer } : {})} />;
+  } else if (lay.wide) {
+    body = (
+      <Box flexDirection="row">
+        <Box flexDirection="column" width={lay.leftWidth}>
+          {tree}
+          {findingsPane}
+        </Box>
+        <Box width={1} />
+        {detailPane}
+      </Box>
+    );
+  } else {
+    body = (
+      <>
+        {tree}
+        {detailPane}
+        {findingsPane}
+      </>
+    );
+  }
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={columns}>
+        {header}
+        {body}
+        {footer}
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

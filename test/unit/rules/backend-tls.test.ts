@@ -1,0 +1,324 @@
+import * as yaml from 'js-yaml';
+import { btls001 } from '../../../src/rules/backend-tls/btls-001-plaintext-to-tls-backend.ts';
+import { btls002 } from '../../../src/rules/backend-tls/btls-002-tls-to-plaintext-backend.ts';
+import { btls003 } from '../../../src/rules/backend-tls/btls-003-policy-invalid.ts';
+import { btls004 } from '../../../src/rules/backend-tls/btls-004-policy-wrong-target.ts';
+import { btls005 } from '../../../src/rules/backend-tls/btls-005-policy-ignored.ts';
+import { btls006 } from '../../../src/rules/backend-tls/btls-006-name-mismatch.ts';
+import { btls007 } from '../../../src/rules/backend-tls/btls-007-untrusted-certificate.ts';
+import { btls008 } from '../../../src/rules/backend-tls/btls-008-conflicting-policies.ts';
+import { btls010 } from '../../../src/rules/backend-tls/btls-010-system-ca-private-certificate.ts';
+import { btls011 } from '../../../src/rules/backend-tls/btls-011-skip-verify.ts';
+import { issue, tlsSecret } from '../../helpers/certs.ts';
+import { testRule } from '../../helpers/rule-tester.ts';
+
+const validity = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2036-01-01T00:00:00Z') };
+const selfSigned = issue({ cn: 'app.apps.svc.cluster.local', dns: ['app.apps.svc.cluster.local', 'app.apps.svc'], ...validity });
+const appsCa = issue({ cn: 'Apps Private CA', ca: true, ...validity });
+const issued = issue({ cn: 'app.apps.svc.cluster.local', dns: ['app.apps.svc.cluster.local'], issuer: appsCa, ...validity });
+const otherCa = issue({ cn: 'Some Other CA', ca: true, ...validity });
+
+const doc = (o: object) => yaml.dump(o, { lineWidth: -1 });
+const indent = (pem: string) => pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+
+const seed = (name: string) => `file:test/fixtures/seeds/b-backend-tls/${name}.yaml`;
+
+const eg = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+`;
+const gatewayOf = (cls: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: apps}
+spec:
+  gatewayClassName: ${cls}
+  listeners:
+    - {name: http, protocol: HTTP, port: 80}
+`;
+const gateway = gatewayOf('eg');
+const service = (portName = 'https', appProtocol = 'https') => `apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: apps}
+spec:
+  selector: {app: app}
+  ports:
+    - {name: ${portName}, port: 8443, targetPort: 8443${appProtocol ? `, appProtocol: ${appProtocol}` : ''}}
+`;
+const pod = (secret: string | null = 'app-serving-cert') => `apiVersion: v1
+kind: Pod
+metadata: {name: app-1, namespace: apps, labels: {app: app}}
+spec:
+  containers:
+    - name: app
+      image: app:1
+      ports: [{containerPort: 8443}]
+${secret ? `  volumes: [{name: tls, secret: {secretName: ${secret}}}]` : ''}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: "True"}]
+`;
+const serving = (leaf = selfSigned, chain = leaf.certPem) => doc(tlsSecret('app-serving-cert', 'apps', chain, leaf.keyPem));
+const route = (ref = '{name: app, port: 8443}') => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: app, namespace: apps}
+spec:
+  parentRefs: [{name: edge}]
+  rules: [{backendRefs: [${ref}]}]
+`;
+const policy = (opts: { name?: string; section?: string; hostname?: string; validation?: string; targets?: string } = {}) => `apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: ${opts.name ?? 'app-tls'}, namespace: apps}
+spec:
+  targetRefs: ${opts.targets ?? `[{group: "", kind: Service, name: app, sectionName: "${opts.section ?? 'https'}"}]`}
+  validation:
+    hostname: ${opts.hostname ?? 'app.apps.svc.cluster.local'}
+${opts.validation ?? '    caCertificateRefs: [{group: "", kind: ConfigMap, name: app-ca}]'}
+`;
+const caMap = (pem: string, name = 'app-ca') => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${name}, namespace: apps}
+data:
+  ca.crt: |
+${indent(pem)}
+`;
+const app = (extra: string[] = [], svc = service()) => [eg, gateway, svc, pod(), serving(), route(), ...extra];
+
+testRule(btls001, {
+  valid: [
+    { name: 'seed b: verified by a BackendTLSPolicy with the self-signed certificate in ca.crt', yaml: seed('policy-v1') },
+    { name: 'policy with the certificate in ca.crt', yaml: app([policy(), caMap(selfSigned.certPem)]) },
+    { name: 'a plain backend: no certificate mounted, port named http', yaml: [eg, gateway, service('http', 'http'), pod(null), route()] },
+    {
+      name: 'pods serve two ports and the one used has no TLS name: the mounted certificate may be for the other',
+      yaml: [eg, gateway, service('web', ''), pod().replace('ports: [{containerPort: 8443}]', 'ports: [{containerPort: 8443}, {containerPort: 9443}]'), serving(), route()],
+    },
+    {
+      name: 'passthrough listener: the client TLS reaches the backend',
+      yaml: [
+        eg,
+        gateway.replace('{name: http, protocol: HTTP, port: 80}', '{name: tls, protocol: TLS, port: 443, hostname: app.example.com, tls: {mode: Passthrough}}'),
+        service(),
+        pod(),
+        serving(),
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], hostnames: [app.example.com], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
+      ],
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed b: the pods mount a self-signed certificate, no policy',
+      yaml: seed('no-policy'),
+      findings: [{ object: 'Service apps/app', severity: 'error', message: /serves TLS — its pods mount the serving certificate .* but Envoy Gateway sends it plaintext/, fixes: 1 }],
+    },
+    {
+      name: 'the certificate comes through a projected volume, the port has no TLS name',
+      yaml: [eg, gateway, service('web', ''), pod(null).replace('status:', '  volumes: [{name: certs, projected: {sources: [{secret: {name: app-serving-cert}}]}}]\nstatus:'), serving(), route()],
+      findings: [{ object: 'Service apps/app', severity: 'error', fixes: 1 }],
+    },
+    {
+      name: 'only the port name says TLS',
+      yaml: [eg, gateway, service('https', ''), pod(null), route()],
+      findings: [{ object: 'Service apps/app', severity: 'warning', message: /looks like it: port name https/, fixes: 0 }],
+    },
+    {
+      name: 'an Envoy Gateway Backend without tls in front of a TLS Service',
+      yaml: [
+        eg,
+        gateway,
+        service(),
+        pod(),
+        serving(),
+        route('{group: gateway.envoyproxy.io, kind: Backend, name: app-be}'),
+        'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata: {name: app-be, namespace: apps}\nspec: {endpoints: [{fqdn: {hostname: app.apps.svc.cluster.local, port: 8443}}]}',
+      ],
+      findings: [{ object: 'Backend apps/app-be', severity: 'error', fixes: 1 }],
+    },
+    {
+      name: 'AWS NLB: TCPRoute to TLS pods infers a TCP target group',
+      yaml: [
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
+        service('tls', ''),
+        pod(),
+        serving(),
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
+        'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {targetType: ip}}',
+      ],
+      findings: [{ object: 'Service apps/app', severity: 'error', message: /TCP target group/, fixes: 1 }],
+    },
+  ],
+});
+
+testRule(btls002, {
+  valid: [{ name: 'TLS to a TLS backend', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  invalid: [
+    {
+      name: 'a policy on a port named http whose pods mount no certificate',
+      yaml: [eg, gateway, service('http', 'http'), pod(null), route(), policy({ section: 'http' }), caMap(selfSigned.certPem)],
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'warning', message: /looks like plaintext \(appProtocol http, port name http; its pods mount no serving certificate\)/, fixes: 0 }],
+    },
+    {
+      name: 'AWS NLB: a TLS target group for a plaintext port',
+      yaml: [
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
+        service('http', ''),
+        pod(null),
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
+        'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {targetType: ip, protocol: TLS}}',
+      ],
+      findings: [{ object: 'TargetGroupConfiguration apps/app', severity: 'warning', fixes: 0, suggestions: 1 }],
+    },
+  ],
+});
+
+testRule(btls003, {
+  valid: [{ name: 'seed b: policy v1 with its ConfigMap', yaml: seed('policy-v1') }],
+  invalid: [
+    {
+      name: 'seed b: v1alpha3 policy whose ConfigMap is not in the input',
+      yaml: seed('policy-v1alpha3-missing-ca'),
+      findings: [{ object: 'BackendTLSPolicy apps/app-upstream-tls', severity: 'warning', message: /ConfigMap apps\/app-ca, which is not in the input/, fixes: 1 }],
+    },
+    {
+      name: 'the ConfigMap does not exist (other ConfigMaps are in the input)',
+      yaml: app([policy(), caMap(selfSigned.certPem, 'unrelated')]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /ConfigMap apps\/app-ca not found/, fixes: 1 }],
+    },
+    {
+      name: 'the ConfigMap has no ca.crt',
+      yaml: app([policy(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-ca, namespace: apps}\ndata: {ca.pem: nothing}']),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /has no key ca.crt/, fixes: 1 }],
+    },
+    {
+      name: 'a Secret where only ConfigMaps are portable (Istio)',
+      yaml: app([
+        policy({ validation: '    caCertificateRefs: [{group: "", kind: Secret, name: app-ca}]' }),
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: istio}\nspec: {controllerName: istio.io/gateway-controller}',
+      ]).map((d) => (d === gateway ? gatewayOf('istio') : d)),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /InvalidKind/, fixes: 1 }],
+    },
+  ],
+});
+
+testRule(btls004, {
+  valid: [{ name: 'sectionName is the port name', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  invalid: [
+    {
+      name: 'sectionName is the port number',
+      yaml: app([policy({ section: '8443' }), caMap(selfSigned.certPem)]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /sectionName 8443, which is not a port name of that Service \(that is the port number/, fixes: 1 }],
+    },
+  ],
+});
+
+const nlb = [
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
+  service(),
+  pod(),
+  serving(),
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
+  policy(),
+  caMap(selfSigned.certPem),
+];
+const tgc = (props: string) => `apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {${props}}}`;
+
+testRule(btls005, {
+  valid: [
+    { name: 'Envoy Gateway honours the policy', yaml: app([policy(), caMap(selfSigned.certPem)]) },
+    { name: 'AWS NLB with a TLS target group: the policy is merely redundant', yaml: [...nlb, tgc('targetType: ip, protocol: TLS')] },
+  ],
+  invalid: [
+    {
+      name: 'AWS NLB ignores the policy and infers a TCP target group',
+      yaml: [...nlb, tgc('targetType: ip')],
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /does not implement BackendTLSPolicy.*TargetGroupConfiguration/, fixes: 1 }],
+    },
+    {
+      name: 'Kong ignores the policy',
+      yaml: app([policy(), caMap(selfSigned.certPem), 'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: kong}\nspec: {controllerName: konghq.com/kic-gateway-controller}']).map((d) => (d === gateway ? gatewayOf('kong') : d)),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /konghq.com\/protocol: https/, fixes: 0 }],
+    },
+  ],
+});
+
+testRule(btls006, {
+  valid: [{ name: 'hostname is a SAN of the backend certificate', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  invalid: [
+    {
+      name: 'hostname is not in the certificate',
+      yaml: app([policy({ hostname: 'app.internal.example' }), caMap(selfSigned.certPem)]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /verify hostname app.internal.example .* carries app.apps.svc.cluster.local, app.apps.svc/, fixes: 1 }],
+    },
+    {
+      name: 'subjectAltNames replace the hostname, and none matches',
+      yaml: app([policy({ validation: '    subjectAltNames: [{type: Hostname, hostname: app.other.svc}]\n    caCertificateRefs: [{group: "", kind: ConfigMap, name: app-ca}]' }), caMap(selfSigned.certPem)]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', field: 'spec.validation.subjectAltNames', fixes: 1 }],
+    },
+  ],
+});
+
+testRule(btls007, {
+  valid: [
+    { name: 'self-signed certificate itself in ca.crt', yaml: app([policy(), caMap(selfSigned.certPem)]) },
+    { name: 'certificate issued by the CA in ca.crt', yaml: [eg, gateway, service(), pod(), serving(issued), route(), policy(), caMap(appsCa.certPem)] },
+  ],
+  invalid: [
+    {
+      name: 'self-signed certificate, ca.crt holds another CA (issue 3761)',
+      yaml: app([policy(), caMap(otherCa.certPem)]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /does not chain to .*gateway-api issue 3761/, fixes: 1, suggestions: 1 }],
+    },
+    {
+      name: 'CA-issued certificate, the CA is in the Secret chain but not in ca.crt',
+      yaml: [eg, gateway, service(), pod(), serving(issued, issued.certPem + appsCa.certPem), route(), policy(), caMap(otherCa.certPem)],
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /Add the CA that issued it \(CN=Apps Private CA/, fixes: 1 }],
+    },
+  ],
+});
+
+testRule(btls008, {
+  valid: [{ name: 'one policy per port', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  invalid: [
+    {
+      name: 'two policies for the same port',
+      yaml: app([policy({ name: 'a-tls' }), policy({ name: 'b-tls' }), caMap(selfSigned.certPem)]),
+      findings: [{ object: 'BackendTLSPolicy apps/b-tls', message: /a-tls wins \(its name comes first alphabetically\)/ }],
+    },
+    {
+      name: 'one policy with two targets',
+      yaml: app(
+        [
+          policy({ targets: '[{group: "", kind: Service, name: app, sectionName: https}, {group: "", kind: Service, name: admin, sectionName: https}]' }),
+          caMap(selfSigned.certPem),
+        ],
+        service(),
+      ),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', field: 'spec.targetRefs', fixes: 1 }],
+    },
+  ],
+});
+
+testRule(btls010, {
+  valid: [{ name: 'private CA referenced through caCertificateRefs', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  invalid: [
+    {
+      name: 'System CAs against a self-signed backend',
+      yaml: app([policy({ validation: '    wellKnownCACertificates: System' })]),
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /against the system CAs, but its certificate is self-signed/, fixes: 0 }],
+    },
+  ],
+});
+
+testRule(btls011, {
+  valid: [{ name: 'seed b: verified by a BackendTLSPolicy', yaml: seed('policy-v1') }],
+  invalid: [
+    {
+      name: 'seed b: Envoy Gateway Backend with insecureSkipVerify',
+      yaml: seed('envoy-backend-skip-verify'),
+      findings: [{ object: 'Backend apps/app-insecure', severity: 'warning', message: /accepts any certificate.*self-signed certificate verifies once it is itself in ca.crt/, fixes: 1 }],
+    },
+  ],
+});

@@ -1,0 +1,332 @@
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../../../src/cluster/manifests.ts';
+import type { KindName } from '../../../src/cluster/kinds.ts';
+import { buildModel } from '../../../src/graph/model.ts';
+import type { Finding } from '../../../src/report/types.ts';
+import { runRules } from '../../../src/rules/engine.ts';
+import { gw001 } from '../../../src/rules/platform/gw-001-not-accepted.ts';
+import { gw002 } from '../../../src/rules/platform/gw-002-not-programmed.ts';
+import { gw003 } from '../../../src/rules/platform/gw-003-lbc-events.ts';
+import { gw004 } from '../../../src/rules/platform/gw-004-stale-status.ts';
+import { plat001 } from '../../../src/rules/platform/plat-001-api-version.ts';
+import { plat002 } from '../../../src/rules/platform/plat-002-prerequisites.ts';
+import { plat003 } from '../../../src/rules/platform/plat-003-gatewayclass.ts';
+import type { Rule } from '../../../src/rules/types.ts';
+import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
+
+/** The same manifests, as if read from a cluster that serves `kinds` at these versions and nothing of `notServed`. */
+async function inCluster(text: string, rule: Rule, kinds: Record<string, string>, notServed: KindName[] = []): Promise<Finding[]> {
+  const { snapshot } = await loadManifests(['-'], 'default', async () => text);
+  snapshot.source.type = 'cluster';
+  snapshot.source.kinds = kinds;
+  for (const k of notServed) snapshot.setState(k, { state: 'not-served', detail: `${k} not served` });
+  return runRules(buildModel(snapshot, { allNamespaces: true }, new Date(DEFAULT_NOW)), [rule]).findings;
+}
+
+const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
+const SEED_A = 'file:test/fixtures/seeds/a-nlb-acm/as-written.yaml';
+const SEED_A_FIXED = 'file:test/fixtures/seeds/a-nlb-acm/corrected.yaml';
+
+const nlbClass = (extra = '') => `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nlb}
+spec:
+  controllerName: gateway.k8s.aws/nlb
+${extra}`;
+const egClass = (extra = '') => `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec:
+  controllerName: gateway.envoyproxy.io/gatewayclass-controller
+${extra}`;
+const lbc = (name: string, ns: string, entries = `[{protocolPort: "TLS:5432", defaultCertificate: "${ARN}"}]`) => `apiVersion: gateway.k8s.aws/v1
+kind: LoadBalancerConfiguration
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  listenerConfigurations: ${entries}`;
+const nlbGateway = (extra = '', status = '') => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: pg-gw, namespace: db, generation: 2}
+spec:
+  gatewayClassName: nlb
+  listeners:
+    - {name: pg, protocol: TLS, port: 5432, hostname: pg.example.com, tls: {mode: Terminate, options: {example.com/cert: acm}}}
+${extra}${status}`;
+const tcpRoute = (apiVersion = 'v1', rules = '[{backendRefs: [{name: pg, port: 5432}]}]', ns = 'db', parent = '{name: pg-gw}') => `apiVersion: gateway.networking.k8s.io/${apiVersion}
+kind: TCPRoute
+metadata: {name: pg-route, namespace: ${ns}}
+spec:
+  parentRefs: [${parent}]
+  rules: ${rules}`;
+const pgService = `apiVersion: v1
+kind: Service
+metadata: {name: pg, namespace: db}
+spec:
+  selector: {app: pg}
+  ports: [{name: pg, port: 5432, targetPort: 5432}]`;
+
+testRule(plat001, {
+  valid: [
+    { name: 'seed a corrected (everything at v1)', yaml: SEED_A_FIXED },
+    { name: 'seed c corrected', yaml: 'file:test/fixtures/seeds/c-calico-tls-termination/corrected.yaml' },
+    { name: 'TCPRoute v1', yaml: [nlbClass(), nlbGateway(), tcpRoute('v1'), pgService] },
+  ],
+  invalid: [
+    {
+      name: 'seed a: TCPRoute v1alpha2 and the LBC objects at v1beta1',
+      yaml: SEED_A,
+      findings: [
+        { object: 'TCPRoute default/myroute', message: /deprecated in Gateway API v1\.6.*external-dns/, severity: 'warning', fixes: 1 },
+        { object: 'LoadBalancerConfiguration default/mygateway', message: /v3\.4 and older serve only v1beta1/, fixes: 1 },
+        { object: 'TargetGroupConfiguration default/myroute', fixes: 1 },
+      ],
+    },
+    {
+      name: 'seed c: TCPRoute v1alpha2 on Calico, right for the Calico release of the seed',
+      yaml: 'file:test/fixtures/seeds/c-calico-tls-termination/as-written.yaml',
+      findings: [{ object: 'TCPRoute default/backend-ssl-offload', message: /Calico Enterprise v3\.21 lists TCPRoute v1alpha2 only, so v1alpha2 is right for that Calico release/, fixes: 1 }],
+    },
+    { name: 'seed c passthrough: TLSRoute v1alpha2', yaml: 'file:test/fixtures/seeds/c-calico-passthrough/as-written.yaml', findings: [{ object: 'TLSRoute default/tls-passthrough', message: /Gateway API v1\.5/, fixes: 1 }] },
+    { name: 'seed b: BackendTLSPolicy v1alpha3', yaml: 'file:test/fixtures/seeds/b-backend-tls/policy-v1alpha3-missing-ca.yaml', findings: [{ object: 'BackendTLSPolicy apps/app-upstream-tls', message: /v1\.4/, fixes: 1 }] },
+    {
+      name: 'TCPRoute v1alpha2 with two rules cannot be converted (v1 allows one)',
+      yaml: [nlbClass(), nlbGateway(), tcpRoute('v1alpha2', '[{backendRefs: [{name: pg, port: 5432}]}, {backendRefs: [{name: pg, port: 5432}]}]'), pgService],
+      findings: [{ object: 'TCPRoute db/pg-route', fixes: 0 }],
+    },
+    {
+      name: 'TLSRoute v1alpha2 without hostnames takes the listener hostname (required from v1alpha3)',
+      yaml: [
+        egClass(),
+        `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: db}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: tls, protocol: TLS, port: 443, hostname: db.example.com, tls: {mode: Passthrough}}]`,
+        `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: t, namespace: db}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: pg, port: 5432}]}]`,
+        pgService,
+      ],
+      findings: [{ object: 'TLSRoute db/t', fixes: 1 }],
+    },
+    {
+      name: 'BackendTLSPolicy v1alpha2 is converted to the v1 shape',
+      yaml: [
+        `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: BackendTLSPolicy
+metadata: {name: p, namespace: db}
+spec:
+  targetRef: {group: "", kind: Service, name: pg}
+  tls: {hostname: pg.db.svc, caCertRefs: [{group: "", kind: ConfigMap, name: pg-ca}]}`,
+        pgService,
+      ],
+      findings: [{ object: 'BackendTLSPolicy db/p', message: /removed in Gateway API v1\.2/, fixes: 1 }],
+    },
+    {
+      name: 'ReferenceGrant v1alpha2',
+      yaml: `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: ReferenceGrant
+metadata: {name: g, namespace: db}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: TCPRoute, namespace: apps}]
+  to: [{group: "", kind: Service}]`,
+      findings: [{ object: 'ReferenceGrant db/g', fixes: 1 }],
+    },
+  ],
+});
+
+describe('GWTLS-PLAT-001 in a cluster', () => {
+  it('reports writers that still use v1alpha2, from managedFields and last-applied', async () => {
+    const route = `apiVersion: gateway.networking.k8s.io/v1
+kind: TCPRoute
+metadata:
+  name: pg-route
+  namespace: db
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"gateway.networking.k8s.io/v1alpha2","kind":"TCPRoute"}'
+  managedFields:
+    - {manager: argocd-controller, operation: Apply, apiVersion: gateway.networking.k8s.io/v1alpha2}
+    - {manager: gateway-api-controller, operation: Update, apiVersion: gateway.networking.k8s.io/v1, subresource: status}
+spec:
+  parentRefs: [{name: pg-gw}]
+  rules: [{backendRefs: [{name: pg, port: 5432}]}]`;
+    const findings = await inCluster([nlbClass(), nlbGateway(), route].join('\n---\n'), plat001, { TCPRoute: 'v1alpha2' });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toMatch(/argocd-controller.*kubectl apply/);
+    const gone = await inCluster([nlbClass(), nlbGateway(), route].join('\n---\n'), plat001, { TCPRoute: 'v1' });
+    expect(gone[0]!.message).toMatch(/Those writers fail once the version is no longer served/);
+  });
+});
+
+testRule(plat002, {
+  valid: [{ name: 'files carry no served versions', yaml: SEED_A }],
+  invalid: [],
+});
+
+describe('GWTLS-PLAT-002 in a cluster', () => {
+  const accepted = `status:
+  conditions: [{type: Accepted, status: "True", reason: Accepted}]`;
+  it('LBC v3.5 switches the NLB gateway off without the v1 kinds: error while the class is not accepted', async () => {
+    const f = await inCluster([nlbClass(), nlbGateway(), tcpRoute('v1alpha2')].join('\n---\n'), plat002, { TCPRoute: 'v1alpha2', TLSRoute: 'v1alpha2', LoadBalancerConfiguration: 'v1beta1' }, ['UDPRoute']);
+    expect(f.map((x) => [x.object.kind, x.severity])).toEqual([['GatewayClass', 'error']]);
+    expect(f[0]!.message).toMatch(/loadbalancerconfigurations\.gateway\.k8s\.aws\/v1.*tcproutes\.gateway\.networking\.k8s\.io\/v1, udproutes/);
+  });
+  it('warns only, when the class is Accepted (an older controller runs)', async () => {
+    const f = await inCluster([nlbClass(accepted), nlbGateway()].join('\n---\n'), plat002, { TCPRoute: 'v1alpha2' });
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+  });
+  it('says nothing when every kind is served at v1', async () => {
+    const kinds = { GatewayClass: 'v1', Gateway: 'v1', TLSRoute: 'v1', TCPRoute: 'v1', UDPRoute: 'v1', LoadBalancerConfiguration: 'v1', TargetGroupConfiguration: 'v1' };
+    expect(await inCluster([nlbClass(), nlbGateway()].join('\n---\n'), plat002, kinds)).toEqual([]);
+  });
+  it('Envoy Gateway v1.9 skips TCPRoutes without v1', async () => {
+    const gw = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: pg-gw, namespace: db}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: tcp, protocol: TCP, port: 5432}]`;
+    const f = await inCluster([egClass(), gw, tcpRoute('v1alpha2'), pgService].join('\n---\n'), plat002, { TCPRoute: 'v1alpha2' });
+    expect(f.map((x) => [x.object.kind, x.severity])).toEqual([['Gateway', 'warning']]);
+    expect(f[0]!.message).toMatch(/silently skip/);
+  });
+});
+
+const pending = `status:
+  conditions:
+    - {type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, lastTransitionTime: "1970-01-01T00:00:00Z"}`;
+
+testRule(plat003, {
+  valid: [
+    { name: 'seed a corrected: class Accepted, parameters found', yaml: SEED_A_FIXED },
+    { name: 'class without parameters', yaml: [nlbClass(), nlbGateway(), tcpRoute(), pgService] },
+  ],
+  invalid: [
+    {
+      name: 'seed a: parametersRef names whatever/mylbc, which does not exist; the only LoadBalancerConfiguration fits',
+      yaml: SEED_A,
+      findings: [{ object: 'GatewayClass nlb', message: /whatever\/mylbc, which does not exist.*NotFound/, field: 'spec.parametersRef', fixes: 1 }],
+    },
+    {
+      name: 'parametersRef without namespace (InvalidParametersRef)',
+      yaml: [nlbClass('  parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: pg-cfg}'), lbc('pg-cfg', 'lb'), nlbGateway(), tcpRoute(), pgService],
+      findings: [{ object: 'GatewayClass nlb', message: /InvalidParametersRef/, field: 'spec.parametersRef.namespace', fixes: 1 }],
+    },
+    {
+      name: 'no fix when two LoadBalancerConfigurations could be meant',
+      yaml: [nlbClass('  parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: nope, namespace: lb}'), lbc('a', 'lb'), lbc('b', 'lb'), nlbGateway(), tcpRoute(), pgService],
+      findings: [{ object: 'GatewayClass nlb', fixes: 0 }],
+    },
+    {
+      name: 'no controller ever wrote status',
+      yaml: [nlbClass(pending), nlbGateway(), tcpRoute(), pgService],
+      findings: [{ object: 'GatewayClass nlb', message: /no controller has claimed controllerName gateway\.k8s\.aws\/nlb.*CRD default/, fixes: 0 }],
+    },
+    {
+      name: 'controller refuses the class',
+      yaml: [egClass('status:\n  conditions: [{type: Accepted, status: "False", reason: InvalidParameters, message: "EnvoyProxy not found"}]'), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: db}\nspec: {gatewayClassName: eg, listeners: [{name: tcp, protocol: TCP, port: 5432}]}'],
+      findings: [{ object: 'GatewayClass eg', message: /InvalidParameters: EnvoyProxy not found/ }],
+    },
+    {
+      name: 'Gateway names a class that does not exist; the only one there is fits',
+      yaml: [egClass(), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: pg-gw, namespace: db}\nspec: {gatewayClassName: envoy, listeners: [{name: tcp, protocol: TCP, port: 5432}]}', tcpRoute(), pgService],
+      findings: [{ object: 'Gateway db/pg-gw', field: 'spec.gatewayClassName', fixes: 1 }],
+    },
+  ],
+});
+
+const acceptedTrue = `status:
+  conditions: [{type: Accepted, status: "True", reason: Accepted}]`;
+
+testRule(gw001, {
+  valid: [
+    { name: 'seed a corrected', yaml: SEED_A_FIXED },
+    { name: 'no status in manifests', yaml: [nlbClass(), nlbGateway(), tcpRoute(), pgService] },
+    { name: 'ListenersNotValid is explained per listener', yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: "False", reason: ListenersNotValid, observedGeneration: 2}]'), tcpRoute(), pgService] },
+    { name: 'a class that is not accepted explains it (PLAT-003)', yaml: [nlbClass(pending), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, observedGeneration: 2}]'), tcpRoute(), pgService] },
+  ],
+  invalid: [
+    {
+      name: 'controller rejects the Gateway',
+      yaml: [egClass(acceptedTrue), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: db, generation: 1}\nspec: {gatewayClassName: eg, listeners: [{name: tcp, protocol: TCP, port: 5432}]}\nstatus:\n  conditions: [{type: Accepted, status: "False", reason: UnsupportedAddress, message: "address 10.0.0.1 not usable", observedGeneration: 1}]'],
+      findings: [{ object: 'Gateway db/gw', message: /UnsupportedAddress: address 10\.0\.0\.1 not usable/ }],
+    },
+    {
+      name: 'infrastructure.parametersRef names a LoadBalancerConfiguration that does not exist',
+      yaml: [nlbClass(), lbc('other', 'db'), nlbGateway('  infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: pg-cfg}}\n'), tcpRoute(), pgService],
+      findings: [{ object: 'Gateway db/pg-gw', field: 'spec.infrastructure.parametersRef', message: /db\/pg-cfg/ }],
+    },
+    {
+      name: 'class accepted, Gateway still holds the CRD default',
+      yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, lastTransitionTime: "1970-01-01T00:00:00Z"}]'), tcpRoute(), pgService],
+      findings: [{ object: 'Gateway db/pg-gw', message: /no controller ever wrote its status/ }],
+    },
+  ],
+});
+
+testRule(gw002, { valid: [{ name: 'files mode: no judgement of status', yaml: SEED_A_FIXED }], invalid: [] });
+
+describe('GWTLS-GW-002 in a cluster', () => {
+  const gw = (status: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: db, generation: 1}
+spec: {gatewayClassName: eg, listeners: [{name: tcp, protocol: TCP, port: 5432}]}
+status:
+${status}`;
+  it('Envoy Gateway without a LoadBalancer address', async () => {
+    const f = await inCluster([egClass(acceptedTrue), gw('  conditions:\n    - {type: Accepted, status: "True", reason: Accepted, observedGeneration: 1}\n    - {type: Programmed, status: "False", reason: AddressNotAssigned, message: No addresses have been assigned to the Gateway, observedGeneration: 1}')].join('\n---\n'), gw002, {});
+    expect(f.map((x) => x.severity)).toEqual(['error']);
+    expect(f[0]!.message).toMatch(/NodePort/);
+  });
+  it('the NLB still provisioning is a warning', async () => {
+    const f = await inCluster([nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions:\n    - {type: Accepted, status: "True", reason: Accepted, observedGeneration: 2}\n    - {type: Programmed, status: Unknown, reason: Pending, message: Waiting for load balancer to be active., observedGeneration: 2}')].join('\n---\n'), gw002, {});
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f[0]!.message).toMatch(/still being provisioned/);
+  });
+  it('Programmed without an address', async () => {
+    const f = await inCluster([egClass(acceptedTrue), gw('  conditions:\n    - {type: Accepted, status: "True", reason: Accepted, observedGeneration: 1}\n    - {type: Programmed, status: "True", reason: Programmed, observedGeneration: 1}')].join('\n---\n'), gw002, {});
+    expect(f.map((x) => x.field)).toEqual(['status.addresses']);
+  });
+});
+
+const failedEvent = (message: string) => `apiVersion: v1
+kind: Event
+metadata: {name: pg-gw.1, namespace: db}
+involvedObject: {kind: Gateway, name: pg-gw, namespace: db}
+type: Warning
+reason: FailedDeployModel
+message: "${message}"
+count: 3`;
+const invalid = 'status:\n  conditions: [{type: Accepted, status: "False", reason: Invalid, message: "Check Gateway Events for more information.", observedGeneration: 2}]';
+
+testRule(gw003, {
+  valid: [
+    { name: 'no events', yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid), tcpRoute(), pgService] },
+    {
+      name: 'the event is explained by a static finding (GWTLS-LBC-001)',
+      yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid).replace('hostname: pg.example.com, ', ''), tcpRoute(), pgService, failedEvent('No hostnames found for TLS cert discovery for listener on gateway db/pg-gw with protocol:port TLS:5432')],
+    },
+  ],
+  invalid: [
+    {
+      name: 'an ACM error only the event tells',
+      yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid), tcpRoute(), pgService, failedEvent('CertificateNotFound: Certificate not found')],
+      findings: [{ object: 'Gateway db/pg-gw', message: /latest event says: CertificateNotFound.*GWTLS-LBC-012/ }],
+    },
+  ],
+});
+
+testRule(gw004, {
+  valid: [{ name: 'seed a corrected: observedGeneration current', yaml: SEED_A_FIXED }],
+  invalid: [
+    {
+      name: 'status written for generation 1, spec at 2',
+      yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: "True", reason: Accepted, observedGeneration: 1}]'), tcpRoute(), pgService],
+      findings: [{ object: 'Gateway db/pg-gw', message: /generation 2, but its status was written for generation 1/ }],
+    },
+  ],
+});
