@@ -45,6 +45,7 @@ class FakeStdout extends EventEmitter {
   rows: number;
   writes = 0;
   bytes = 0;
+  last = '';
   private waiters: Array<() => void> = [];
   constructor(columns: number, rows: number) {
     super();
@@ -54,6 +55,7 @@ class FakeStdout extends EventEmitter {
   write(data: string, enc?: unknown, cb?: () => void): boolean {
     this.writes++;
     this.bytes += data.length;
+    this.last = data;
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
@@ -117,7 +119,8 @@ async function session(report: InspectReport, gatewayName: string | undefined, c
       const next = stdout.nextWrite();
       const t = performance.now();
       stdin.press(k);
-      await Promise.race([next, sleep(2000)]);
+      const got = await Promise.race([next.then(() => true), sleep(2000).then(() => false)]);
+      if (!got && process.env.DEBUG_BENCH) console.log('NO FRAME', name, JSON.stringify(k), stdout.last.slice(-3000));
       times.push(performance.now() - t);
     }
     keys[name] = times;

@@ -16,7 +16,7 @@
 // Usage: node scripts/build.mjs [--outdir DIR] [--metafile FILE] [--single-file]
 //   --single-file: one ESM file, no chunks (for the start-up benchmark's comparison only)
 import { build } from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -67,10 +67,13 @@ const noDevtools = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
+// Built beside the output directory, then moved into place: a build never leaves a half-written or missing dist/
+// behind for a command (or a test) that runs meanwhile.
+const staging = `${outdir}.building-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
 const result = await build({
   entryPoints: { 'kubectl-gwtls': 'gwtls:entry' },
-  outdir,
+  outdir: staging,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: !args['single-file'],
@@ -96,13 +99,13 @@ const result = await build({
 });
 if (args.metafile) writeFileSync(args.metafile, JSON.stringify(result.metafile));
 
-const main = `${outdir}/kubectl-gwtls.mjs`;
+const main = `${staging}/kubectl-gwtls.mjs`;
 const code = readFileSync(main, 'utf8');
 if (!code.startsWith('#!')) writeFileSync(main, `#!/usr/bin/env node\n${code}`);
 chmodSync(main, 0o755);
 
 // kubectl 1.26+ completes `kubectl gwtls <TAB>` by running `kubectl_complete-gwtls ARGS... PARTIAL`.
-const complete = `${outdir}/kubectl_complete-gwtls.mjs`;
+const complete = `${staging}/kubectl_complete-gwtls.mjs`;
 writeFileSync(
   complete,
   `#!/usr/bin/env node
@@ -113,3 +116,8 @@ await import('./kubectl-gwtls.mjs');
 `,
 );
 chmodSync(complete, 0o755);
+
+const previous = `${outdir}.previous-${process.pid}`;
+if (existsSync(outdir)) renameSync(outdir, previous);
+renameSync(staging, outdir);
+rmSync(previous, { recursive: true, force: true });

@@ -32,6 +32,8 @@ class Reader {
   private readonly context: string;
   private readonly server: string;
   private readonly reported = new Set<string>();
+  /** Kinds a LIST was attempted for. */
+  readonly attempted = new Set<KindName>();
 
   constructor(client: ApiClient, snapshot: Snapshot, served: Served, context: string, server: string) {
     this.client = client;
@@ -46,6 +48,7 @@ class Reader {
     const info = KINDS[kind];
     const version = versionToRead(kind, this.served);
     if (!version) return [];
+    this.attempted.add(kind);
     const out: Array<ObjectsByKind[K]> = [];
     await Promise.all(
       queries.map(async (q) => {
@@ -112,6 +115,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     else snapshot.setState(kind, { state: 'not-served', detail: `the cluster does not serve ${KINDS[kind].plural}${KINDS[kind].group ? `.${KINDS[kind].group}` : ''}` });
   }
   snapshot.source.kinds = kinds;
+  snapshot.source.served = Object.fromEntries([...served.versions].map(([k, v]) => [k, [...v]]));
   for (const kind of ['GatewayClass', 'Gateway', ...ROUTE_KINDS, 'BackendTLSPolicy', 'ReferenceGrant'] as KindName[]) {
     if (!kinds[kind]) snapshot.skipped.push({ what: KINDS[kind].plural, reason: 'not-served', detail: `the cluster does not serve ${KINDS[kind].plural}.${KINDS[kind].group} (CRD not installed)` });
   }
@@ -204,7 +208,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     reader.list('Service', spread(backendNs)),
     reader.list('EndpointSlice', sliceQueries),
     reader.list('BackendTLSPolicy', spread(backendNs)),
-    lbcGateways.length ? reader.list('TargetGroupConfiguration', spread(backendNs)) : Promise.resolve([]),
+    lbcGateways.length ? reader.list('TargetGroupConfiguration', spread(new Set([...backendNs, ...lbcNamespaces]))) : Promise.resolve([]),
     envoyBackends || envoyGateways ? reader.list('Backend', spread(backendNs)) : Promise.resolve([]),
     reader.list('ReferenceGrant', spread(grantNs)),
     envoyGateways ? reader.list('ConfigMap', ENVOY_CONFIG_NAMESPACES.map((n) => ({ namespace: n, fieldSelector: 'metadata.name=envoy-gateway-config' })), { quiet: true }) : Promise.resolve([]),
@@ -236,13 +240,26 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
       if (!svc?.selector || Object.keys(svc.selector).length === 0) continue;
       const sliceEps = slices.filter((s) => s.meta.namespace === n && s.serviceName === name).flatMap((s) => s.endpoints);
       const needsPods = svc.ports.some((p) => typeof p.targetPort === 'string') || !slicesByService.has(`${n}/${name}`) || sliceEps.every((e) => e.ready === false);
-      if (needsPods) podQueries.push({ namespace: n, labelSelector: Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',') });
+      // For one Gateway, read the backend Pods too: the serving certificates they mount tell whether a backend
+      // speaks TLS and with which certificate. With -A that would mean every Pod of the cluster: only when needed.
+      if (needsPods || !all) podQueries.push({ namespace: n, labelSelector: Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',') });
     }
   }
-  if (podQueries.length) followUps.push(reader.list('Pod', podQueries));
+  if (podQueries.length) {
+    followUps.push(
+      reader.list('Pod', podQueries).then(async (pods) => {
+        const mounted = new Set(pods.flatMap((p) => (p.secretVolumes ?? []).map(() => p.meta.namespace)).filter((n) => !secretNs.has(n)));
+        if (mounted.size && snapshot.state('Secret').state === 'listed') await reader.list('Secret', [...mounted].map((n) => ({ namespace: n, fieldSelector: 'type=kubernetes.io/tls' })));
+      }),
+    );
+  }
   await Promise.all(followUps);
   // Pods not listed for a namespace are still known through EndpointSlices; the backend model asks only where it needs them.
   for (const n of backendNs) snapshot.markScope('Pod', n);
+  // Kinds this question never needed were not read: references to them are unknown, not missing.
+  for (const kind of Object.keys(KINDS) as KindName[]) {
+    if (kinds[kind] && !reader.attempted.has(kind)) snapshot.setState(kind, { state: 'unread', detail: `${KINDS[kind].plural} were not read for this question` });
+  }
   snapshot.source.requests = client.requests;
   return { snapshot, scope, inputErrors: [], ignored: {}, cluster: { client, context, server } };
 }

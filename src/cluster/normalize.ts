@@ -160,7 +160,8 @@ function listener(x: unknown, index: number): ListenerSpec {
   out.allowedRoutes.from = str(ns.from) ?? 'Same';
   const selector = labelSelector(ns.selector);
   if (selector) out.allowedRoutes.selector = selector;
-  if (Array.isArray(ar.kinds)) {
+  // "When unspecified or empty, the kinds of Routes selected are determined using the Listener protocol."
+  if (Array.isArray(ar.kinds) && ar.kinds.length > 0) {
     out.allowedRoutes.kinds = ar.kinds.map((k) => {
       const kr = rec(k);
       return { group: str(kr.group) ?? GATEWAY_GROUP, kind: str(kr.kind) ?? '' };

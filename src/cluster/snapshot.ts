@@ -8,14 +8,16 @@ import type { AnyObject, ObjectsByKind } from './objects.ts';
  * - listed: read (for a cluster: in the scopes recorded by markScope);
  * - not-served: the cluster has no such resource, so no such objects exist;
  * - forbidden / error: the kind exists but could not be read: references to it are unknown, not missing;
- * - absent: files mode, and not a single object of the kind was in the input.
+ * - absent: files mode, and not a single object of the kind was in the input;
+ * - unread: cluster mode, and the question did not need the kind, so it was not read.
  */
 export type KindState =
   | { state: 'listed'; version?: string }
   | { state: 'not-served'; detail: string }
   | { state: 'forbidden'; detail: string }
   | { state: 'error'; detail: string }
-  | { state: 'absent'; detail: string };
+  | { state: 'absent'; detail: string }
+  | { state: 'unread'; detail: string };
 
 export type Lookup<T> = { found: true; obj: T } | { found: false; known: true; why: string } | { found: false; known: false; why: string };
 
@@ -71,6 +73,8 @@ export class Snapshot {
         return { complete: false, known: false, why: `${plural} could not be read (${s.detail})` };
       case 'absent':
         return { complete: false, known: false, why: `no ${plural} in the input` };
+      case 'unread':
+        return { complete: false, known: false, why: s.detail };
       case 'listed': {
         const scope = this.scopes.get(kind);
         if (scope && KINDS[kind].namespaced && !scope.has(namespace)) return { complete: false, known: false, why: `${plural} in namespace ${namespace} were not read` };

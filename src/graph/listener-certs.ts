@@ -1,7 +1,6 @@
 // Listener certificateRefs -> Secrets -> decoded chains, with the reasons a ref cannot be used.
 import type { GatewayObject, ListenerSpec, SecretObject, SecretObjectReference } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
-import type { X509Certificate } from 'node:crypto';
 import { decodePemChain, privateKeyMatches, type DecodedChain } from '../tls/certificate.ts';
 import { checkGrant, type GrantCheck } from './grants.ts';
 
@@ -33,11 +32,11 @@ export class CertificateDecoder {
     const id = `${secret.meta.namespace}/${secret.meta.name}`;
     let hit = this.cache.get(id);
     if (!hit) {
-      const chain = this.chain(secret.tlsCrt ?? '', `secret ${id}`);
+      const chain = decodePemChain(secret.tlsCrt ?? '', `secret ${id}`, this.now);
       hit = { chain };
       const leaf = chain.certs[0];
       if (leaf && secret.tlsKey !== undefined) {
-        const m = this.keyMatch(leaf.x509, secret.tlsCrt ?? '', secret.tlsKey);
+        const m = privateKeyMatches(leaf.x509, secret.tlsKey);
         hit.keyMatches = m.matches;
         if (m.error) hit.keyError = m.error;
         leaf.cert.keyMatches = m.matches;
@@ -45,23 +44,6 @@ export class CertificateDecoder {
       this.cache.set(id, hit);
     }
     return hit;
-  }
-
-  private chain(text: string, source: string): DecodedChain {
-    return decodePemChain(text, source, this.now);
-  }
-
-  // Copies of one certificate usually carry copies of one key too: test each distinct pair once.
-  private readonly keyResults = new Map<string, { matches: boolean | null; error?: string }>();
-
-  private keyMatch(x509: X509Certificate, crt: string, key: string): { matches: boolean | null; error?: string } {
-    const k = `${crt}\u0000${key}`;
-    let r = this.keyResults.get(k);
-    if (!r) {
-      r = privateKeyMatches(x509, key);
-      this.keyResults.set(k, r);
-    }
-    return r;
   }
 }
 

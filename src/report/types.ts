@@ -206,6 +206,8 @@ export interface SourceInfo {
   kinds?: Record<string, string>;
   /** For cluster sources: API requests made. */
   requests?: number;
+  /** For cluster sources: every version the cluster serves, per kind. */
+  served?: Record<string, string[]>;
 }
 
 export interface InspectReport {

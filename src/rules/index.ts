@@ -3,6 +3,7 @@ import { AWS_LBC_RULES } from './aws-lbc/index.ts';
 import { BACKEND_TLS_RULES } from './backend-tls/index.ts';
 import { BACKENDS_RULES } from './backends/index.ts';
 import { CERTIFICATES_RULES } from './certificates/index.ts';
+import { DNS_RULES } from './dns/index.ts';
 import { ENVOY_GATEWAY_RULES } from './envoy-gateway/index.ts';
 import { LISTENERS_RULES } from './listeners/index.ts';
 import { PLATFORM_RULES } from './platform/index.ts';
@@ -18,6 +19,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...BACKEND_TLS_RULES,
   ...AWS_LBC_RULES,
   ...ENVOY_GATEWAY_RULES,
+  ...DNS_RULES,
 ].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 /** Every code the tool can report (inspect rules, then codes reported by other commands). */

@@ -152,15 +152,37 @@ function linkChain(certs: DecodedCert[]): void {
   });
 }
 
+const issued = new Map<string, boolean>();
+
 export function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
-  return safe(() => child.checkIssued(parent) && child.verify(parent.publicKey), false);
+  const key = `${child.fingerprint256}>${parent.fingerprint256}`;
+  let r = issued.get(key);
+  if (r === undefined) {
+    r = safe(() => child.checkIssued(parent) && child.verify(parent.publicKey), false);
+    if (issued.size >= MEMO_LIMIT) issued.clear();
+    issued.set(key, r);
+  }
+  return r;
 }
 
 /**
  * Whether a PEM private key belongs to the certificate. `null` when the key cannot be parsed (encrypted,
  * garbage); the reason is returned but never the key material.
  */
+const keyChecks = new Map<string, { matches: boolean | null; error?: string }>();
+
 export function privateKeyMatches(x509: X509Certificate, keyPem: string): { matches: boolean | null; error?: string } {
+  const memoKey = `${x509.fingerprint256}\u0000${keyPem}`;
+  let r = keyChecks.get(memoKey);
+  if (!r) {
+    r = checkKey(x509, keyPem);
+    if (keyChecks.size >= MEMO_LIMIT) keyChecks.clear();
+    keyChecks.set(memoKey, r);
+  }
+  return { ...r };
+}
+
+function checkKey(x509: X509Certificate, keyPem: string): { matches: boolean | null; error?: string } {
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: keyPem, format: 'pem' });

@@ -105,7 +105,7 @@ describe.skipIf(skip)('inspect on a live control plane', () => {
     const http = gw.listeners.find((l) => l.name === 'http')!;
     const backend = http.routes.find((r) => r.kind === 'HTTPRoute')!.backends[0]!;
     expect(backend).toMatchObject({ name: 'backend-ssl-offload', endpoints: { ready: 1, total: 1 }, tls: { mode: 'none' } });
-    expect(backend.pods).toEqual([{ name: 'backend-ssl-offload-74bdbf5d5f-qh227', namespace: calico, ready: true, node: 'worker1', ip: '10.48.0.12' }]);
+    expect(backend.pods).toEqual([{ name: 'backend-ssl-offload-74bdbf5d5f-qh227', namespace: calico, ready: true, node: 'worker1', ip: '10.48.0.12', phase: 'Running' }]);
     const codes = report.findings.map((f) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['GWTLS-RT-003', 'GWTLS-CERT-001', 'GWTLS-CERT-006']));
     expect(report.findings.find((f) => f.code === 'GWTLS-RT-003')!.fixes.filter((f) => f.type === 'fix')).toHaveLength(1);

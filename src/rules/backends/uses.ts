@@ -22,18 +22,25 @@ export function* backendUses(model: Model): Generator<BackendUse> {
   }
 }
 
+const placements = new WeakMap<Model, Map<RouteModel, Placement>>();
+
 /** The listener a route is attached to (accepted first), for grouping findings under it. */
 export function reachedThrough(model: Model, route: RouteModel): Placement {
-  let fallback: { gateway: GatewayModel; listener: ListenerModel } | undefined;
-  for (const gateway of model.gateways) {
-    for (const listener of gateway.listeners) {
-      const a = listener.attachments.find((x) => x.route === route);
-      if (!a) continue;
-      if (a.result.accepted) return { gateway, listener };
-      fallback ??= { gateway, listener };
+  let index = placements.get(model);
+  if (!index) {
+    const built = new Map<RouteModel, { gateway: GatewayModel; listener: ListenerModel; accepted: boolean }>();
+    for (const gateway of model.gateways) {
+      for (const listener of gateway.listeners) {
+        for (const a of listener.attachments) {
+          const seen = built.get(a.route);
+          if (!seen || (!seen.accepted && a.result.accepted)) built.set(a.route, { gateway, listener, accepted: a.result.accepted });
+        }
+      }
     }
+    index = new Map([...built].map(([r, { gateway, listener }]) => [r, { gateway, listener }]));
+    placements.set(model, index);
   }
-  return fallback ?? {};
+  return index.get(route) ?? {};
 }
 
 export function routeLabel(route: RouteObject): string {

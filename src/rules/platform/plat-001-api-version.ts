@@ -26,8 +26,12 @@ function gatewaysOf(model: Model, obj: AnyObject): GatewayModel[] {
   return out;
 }
 
+const routeObjects = new WeakMap<Model, Set<unknown>>();
+
 function inScope(model: Model, obj: AnyObject): boolean {
-  if (model.routes.some((r) => r.obj === obj)) return true;
+  let routes = routeObjects.get(model);
+  if (!routes) routeObjects.set(model, (routes = new Set(model.routes.map((r) => r.obj))));
+  if (routes.has(obj)) return true;
   return !(ROUTE_KINDS as readonly string[]).includes(obj.kind) && namespaceInScope(model, obj.meta.namespace);
 }
 

@@ -3,8 +3,13 @@
 // otherwise the namespaces in scope.
 import type { Model } from '../../graph/model.ts';
 
+const namespaces = new WeakMap<Model, Set<string>>();
+
 export function modelNamespaces(model: Model): Set<string> {
+  const cached = namespaces.get(model);
+  if (cached) return cached;
   const out = new Set<string>();
+  namespaces.set(model, out);
   for (const g of model.gateways) {
     out.add(g.obj.meta.namespace);
     for (const cfg of [g.lbc?.classConfig, g.lbc?.gatewayConfig]) if (cfg?.ref.namespace) out.add(cfg.ref.namespace);
