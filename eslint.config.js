@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/e2e/controlplane/**/vendor/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'release/', 'bench/out/', '.e2e/', 'test/e2e/controlplane/**/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -35,11 +35,13 @@ export interface ParsedLine {
   values: Map<string, string[]>;
   /** The option whose value is being completed (the previous word was `-f`, `--context`, ...). */
   pending?: Option;
+  /** After `--`: every word is an operand. */
+  operandsOnly: boolean;
 }
 
 /** How long a TAB may wait for the cluster, unless --request-timeout on the line says less. */
 const CLUSTER_DEADLINE_MS = 5_000;
-/** Options whose values are read as manifest files. */
+/** The file extensions offered after -f (directories too). */
 const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 /** Options that may be given more than once, so they stay offered after use. */
 const REPEATABLE = new Set(['filename', 'ignore']);
@@ -142,7 +144,7 @@ export function parseLine(program: Command, words: string[]): ParsedLine {
     }
     positionals.push(w);
   }
-  const parsed: ParsedLine = { command, positionals, values };
+  const parsed: ParsedLine = { command, positionals, values, operandsOnly };
   if (pending) parsed.pending = pending;
   return parsed;
 }
@@ -162,6 +164,7 @@ const startsWith = (prefix: string) => (c: Candidate) => c.value.startsWith(pref
 export async function candidatesFor(program: Command, line: ParsedLine, current: string): Promise<Completion> {
   const { command } = line;
   if (line.pending) return valuesFor(line.pending, line, current, '');
+  if (line.operandsOnly) return operandsFor(program, line, current);
   if (current.startsWith('--') && current.includes('=')) {
     const eq = current.indexOf('=');
     const opt = findOption(command, current.slice(0, eq));
@@ -169,7 +172,11 @@ export async function candidatesFor(program: Command, line: ParsedLine, current:
     return { candidates: [], directive: Directive.NoFileComp };
   }
   if (current.startsWith('-')) return { candidates: flagsFor(command, line, current), directive: Directive.NoFileComp };
+  return operandsFor(program, line, current);
+}
 
+async function operandsFor(program: Command, line: ParsedLine, current: string): Promise<Completion> {
+  const { command } = line;
   const commandNames = () => program.createHelp().visibleCommands(program).map((c) => ({ value: c.name(), description: firstSentence(c.description()) }));
   if (command.commands.length > 0 && line.positionals.length === 0) return { candidates: commandNames().filter(startsWith(current)), directive: Directive.NoFileComp };
   // `help COMMAND`: commander's implicit help command is not among program.commands.

@@ -26,7 +26,6 @@ export class ConnectionError extends Error {}
 
 export interface ListResult {
   items: Array<Record<string, unknown>>;
-  apiVersion: string;
 }
 
 export interface ClientOptions {
@@ -68,18 +67,16 @@ export class ApiClient {
   /** LIST with pagination; `query` holds labelSelector/fieldSelector. */
   async list(basePath: string, query: Record<string, string> = {}): Promise<ListResult> {
     const items: Array<Record<string, unknown>> = [];
-    let apiVersion = '';
     let cont: string | undefined;
     do {
       const params = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(cont ? { continue: cont } : {}) });
       const page = await this.get(`${basePath}?${params}`);
-      apiVersion = String(page.apiVersion ?? '');
       const pageItems = Array.isArray(page.items) ? (page.items as Array<Record<string, unknown>>) : [];
       items.push(...pageItems);
       const meta = (page.metadata ?? {}) as Record<string, unknown>;
       cont = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
     } while (cont);
-    return { items, apiVersion };
+    return { items };
   }
 
   private async limited<T>(fn: () => Promise<T>): Promise<T> {

@@ -55,8 +55,8 @@ function label(obj: Raw): string {
 function comparable(obj: Raw | undefined): string {
   if (!obj) return '';
   const { status: _status, ...rest } = obj;
-  const meta = { ...((rest.metadata ?? {}) as Raw) };
-  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete meta[k];
+  const bookkeeping = new Set(['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']);
+  const meta = Object.fromEntries(Object.entries((rest.metadata ?? {}) as Raw).filter(([k]) => !bookkeeping.has(k)));
   const annotations = meta.annotations as Raw | undefined;
   if (annotations) {
     const a = { ...annotations };

@@ -25,7 +25,7 @@ function mergeValue(base: unknown, patch: unknown, kind: string, path: string): 
   if (isMap(base) && isMap(patch)) {
     const out: Raw = { ...base };
     for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete out[k];
+      if (v === null) Reflect.deleteProperty(out, k);
       else out[k] = k in base ? mergeValue(base[k], v, kind, path ? `${path}.${k}` : k) : v;
     }
     return out;

@@ -65,12 +65,6 @@ export interface AttachContext {
   featuresFor(gateway: GatewayObject): readonly string[];
 }
 
-function describeParent(ref: ParentReference): string {
-  const section = ref.sectionName ? ` sectionName ${ref.sectionName}` : '';
-  const port = ref.port !== undefined ? ` port ${ref.port}` : '';
-  return `Gateway ${ref.namespace}/${ref.name}${section}${port}`;
-}
-
 export function resolveParent(route: RouteObject, ref: ParentReference, index: number, ctx: AttachContext): ParentResolution {
   const base = { index, ref, listeners: [] as ListenerAttach[] };
   if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway') {

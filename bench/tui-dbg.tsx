@@ -1,0 +1,149 @@
+// Benchmark (issue 6): the interactive UI on the L-size synthetic cluster (2,000 Gateways, 20,000 routes,
+// 100,000 pods), rendered by ink into a fake 80x24 terminal (interactive mode, 60 fps cap, incremental
+// rendering, exactly as `runTui` renders it).
+//
+// Measures, after the report is built (the data read and analysed, timed separately):
+//   - time to first frame (goal < 1.5 s): from mounting the App to the first frame written to the terminal;
+//   - keypress to next frame (goal < 30 ms): from a key written to the terminal's input to the next frame
+//     written, while moving through the tree (j/k, page down, expanding and collapsing Gateways and routes).
+//
+// How to run (JSX needs a transform; esbuild is installed, node_modules stay external):
+//   node_modules/.bin/esbuild bench/tui.tsx --bundle --platform=node --format=esm --jsx=automatic \
+//     --packages=external --outfile=bench/out/tui.mjs && node_modules/.bin/node bench/out/tui.mjs
+// The L files come from `node bench/inspect-files.ts` (bench/out/L/cluster.json). Flags:
+//   --size S            the S cluster instead (200 Gateways)
+//   --keys N            key presses per scenario (default 150)
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { render } from 'ink';
+import { analyse } from '/work/main/src/cli/inspect-run.ts';
+import type { InspectOptions } from '/work/main/src/cli/inspect.ts';
+import type { InspectReport } from '/work/main/src/report/types.ts';
+import { App } from '/work/main/src/tui/App.tsx';
+import type { TuiContext } from '/work/main/src/tui/contract.ts';
+
+const { values: args } = parseArgs({ options: { size: { type: 'string', default: 'L' }, keys: { type: 'string', default: '150' } } });
+// Bundled into bench/out/, or run from bench/: the repository is the first ancestor holding package.json.
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = existsSync(`${here}../package.json`) ? `${here}../` : `${here}../../`;
+const file = `${root}bench/out/${args.size}/cluster.json`;
+const PRESSES = Number(args.keys);
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+if (!existsSync(file)) {
+  console.error(`${file} is missing: run node bench/inspect-files.ts first`);
+  process.exit(2);
+}
+
+// ---- a fake terminal ------------------------------------------------------------------------------------------------
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns: number;
+  rows: number;
+  writes = 0;
+  bytes = 0;
+  last = '';
+  private waiters: Array<() => void> = [];
+  constructor(columns: number, rows: number) {
+    super();
+    this.columns = columns;
+    this.rows = rows;
+  }
+  write(data: string, enc?: unknown, cb?: () => void): boolean {
+    this.writes++;
+    this.bytes += data.length;
+    this.last = data;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+    (typeof enc === 'function' ? (enc as () => void) : cb)?.();
+    return true;
+  }
+  nextWrite(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private buffer: string[] = [];
+  setRawMode(): void {}
+  setEncoding(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+  read(): string | null {
+    return this.buffer.shift() ?? null;
+  }
+  press(s: string): void {
+    this.buffer.push(s);
+    this.emit('readable');
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function stats(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s.at(-1)!.toFixed(1)} ms (${s.length} keys)`;
+}
+
+// ---- one session ----------------------------------------------------------------------------------------------------
+
+interface Result {
+  firstFrameMs: number;
+  keys: Record<string, number[]>;
+}
+
+async function session(report: InspectReport, gatewayName: string | undefined, columns: number, rows: number, scenarios: Array<[string, string[]]>): Promise<Result> {
+  const stdout = new FakeStdout(columns, rows);
+  const stdin = new FakeStdin();
+  const ctx: TuiContext = { report, reload: async () => report, writeFile: async (p) => p, watchIntervalSeconds: 3, ...(gatewayName ? { gatewayName } : {}) };
+  const first = stdout.nextWrite();
+  const t0 = performance.now();
+  const inst = render(<App ctx={ctx} color={true} />, { stdout: stdout as never, stdin: stdin as never, stderr: stdout as never, interactive: true, exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: true });
+  await first;
+  const firstFrameMs = performance.now() - t0;
+  await sleep(100);
+  const keys: Record<string, number[]> = {};
+  for (const [name, seq] of scenarios) {
+    const times: number[] = [];
+    for (const k of seq) {
+      // Keys at a fast typist's pace (and faster than key repeat's ~30/s), above the 60 fps frame cap.
+      await sleep(20);
+      const next = stdout.nextWrite();
+      const t = performance.now();
+      stdin.press(k);
+      const got = await Promise.race([next.then(() => true), sleep(2000).then(() => false)]);
+      if (!got && process.env.DEBUG_BENCH) console.log('NO FRAME', name, JSON.stringify(k), stdout.last.slice(-3000));
+      times.push(performance.now() - t);
+    }
+    keys[name] = times;
+  }
+  inst.unmount();
+  await sleep(50);
+  return { firstFrameMs, keys };
+}
+
+const DOWN = 'j';
+const UP = 'k';
+const RIGHT = '\u001B[C';
+const LEFT = '\u001B[D';
+const PAGE_DOWN = '\u001B[6~';
+const repeat = (k: string, n: number) => Array.from({ length: n }, () => k);
+
+async function main(): Promise<void> {
+  const all = await analyse(undefined, { filename: [file], allNamespaces: true, failOn: 'none' } as InspectOptions, NOW);
+  const one = await analyse('gw-0', { filename: [file], namespace: 'ns-0', failOn: 'none' } as InspectOptions, NOW);
+  const n = Number(process.env.N ?? 30);
+  const w = Number(process.env.W ?? 200);
+  const r = await session(all.report, undefined, w, 60, [['j', repeat(DOWN, n)]]);
+  console.log('big', Object.values(r.keys)[0]!.filter((x) => x > 1000).length, 'timeouts');
+  console.log('c', (await session(one.report, 'gw-0', 80, 24, [['down', repeat(DOWN, 3)]])).keys);
+}
+await main();
