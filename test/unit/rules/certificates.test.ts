@@ -1,6 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { cert001 } from '../../../src/rules/certificates/cert-001-expired.ts';
 import { cert002 } from '../../../src/rules/certificates/cert-002-expires-soon.ts';
@@ -170,24 +168,9 @@ testRule(cert006, {
   ],
 });
 
-/** A leaf whose extended key usage is clientAuth only (the certs helper makes serverAuth or none). */
+/** A leaf whose extended key usage is clientAuth only. */
 function clientOnly(): Issued {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  c.serialNumber = '01';
-  c.validity.notBefore = FROM;
-  c.validity.notAfter = TO;
-  c.setSubject([{ name: 'commonName', value: 'shop.example.com' }]);
-  c.setIssuer(forge.pki.certificateFromPem(intermediate.certPem).subject.attributes);
-  c.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true },
-    { name: 'extKeyUsage', clientAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'shop.example.com' }] },
-  ]);
-  c.sign(forge.pki.privateKeyFromPem(intermediate.keyPem), forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(c), keyPem: privateKey, issuer: intermediate };
+  return issue({ cn: 'shop.example.com', dns: ['shop.example.com'], eku: ['clientAuth'], issuer: intermediate, notBefore: FROM, notAfter: TO });
 }
 
 testRule(cert007, {
