@@ -139,11 +139,9 @@ const repeat = (k: string, n: number) => Array.from({ length: n }, () => k);
 
 async function main(): Promise<void> {
   const all = await analyse(undefined, { filename: [file], allNamespaces: true, failOn: 'none' } as InspectOptions, NOW);
+  const r = await session(all.report, undefined, 80, 24, [['j', repeat(DOWN, 3)]]);
+  console.log('a', Object.values(r.keys)[0]!.filter((x) => x > 1000).length, 'timeouts');
   const one = await analyse('gw-0', { filename: [file], namespace: 'ns-0', failOn: 'none' } as InspectOptions, NOW);
-  const n = Number(process.env.N ?? 30);
-  const w = Number(process.env.W ?? 200);
-  const r = await session(all.report, undefined, w, 60, [['j', repeat(DOWN, n)]]);
-  console.log('big', Object.values(r.keys)[0]!.filter((x) => x > 1000).length, 'timeouts');
   console.log('c', (await session(one.report, 'gw-0', 80, 24, [['down', repeat(DOWN, 3)]])).keys);
 }
 await main();

@@ -110,6 +110,7 @@ async function session(report: InspectReport, gatewayName: string | undefined, c
   await first;
   const firstFrameMs = performance.now() - t0;
   await sleep(100);
+  if (process.env.DEBUG_BENCH) console.log('readable listeners', stdin.listenerCount('readable'), 'writes', stdout.writes);
   const keys: Record<string, number[]> = {};
   for (const [name, seq] of scenarios) {
     const times: number[] = [];
@@ -120,7 +121,7 @@ async function session(report: InspectReport, gatewayName: string | undefined, c
       const t = performance.now();
       stdin.press(k);
       const got = await Promise.race([next.then(() => true), sleep(2000).then(() => false)]);
-      if (!got && process.env.DEBUG_BENCH) console.log('NO FRAME', name, JSON.stringify(k), stdout.last.slice(-3000));
+      if (!got && process.env.DEBUG_BENCH) console.log('NO FRAME', name, JSON.stringify(k), stdin.listenerCount('readable'), stdout.writes);
       times.push(performance.now() - t);
     }
     keys[name] = times;

@@ -6,5 +6,12 @@ if (major < 22) {
   process.stderr.write(`error: kubectl-gwtls needs Node.js >= 22; this is Node ${process.versions.node}\n`);
   process.exit(2);
 }
+// A reader that goes away (`| head`) is not an error of ours: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import('./cli/main.ts');
 await main();

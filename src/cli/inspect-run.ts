@@ -16,7 +16,6 @@ import { ALL_RULES } from '../rules/index.ts';
 import { fixesDocument } from '../fixes/render.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
 import { confirm } from './confirm.ts';
-import { executePlan, FIELD_MANAGER, planFixes, renderPlan } from '../fixes/apply.ts';
 import type { LoadRequest, LoadResult } from '../cluster/source.ts';
 import type { InspectOptions } from './inspect.ts';
 
@@ -96,8 +95,8 @@ function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string |
     ctx.apply = {
       context: cluster.context,
       server: cluster.server,
-      plan: (findings) => planFixes(findings, cluster.client),
-      execute: (plans) => executePlan(plans, cluster.client),
+      plan: async (findings) => (await import('../fixes/apply.ts')).planFixes(findings, cluster.client),
+      execute: async (plans) => (await import('../fixes/apply.ts')).executePlan(plans, cluster.client),
     };
   }
   return ctx;
@@ -111,6 +110,8 @@ async function applyFixes(report: InspectReport, loaded: LoadResult, opts: Inspe
     process.stdout.write(`Nothing to apply: no finding has a safe fix${suggestions ? ` (${suggestions} suggestion${suggestions > 1 ? 's' : ''} are never applied automatically; see --fix)` : ''}.\n`);
     return exitCode(report, opts.failOn);
   }
+  // Loaded here: it pulls in the HTTP client, which reading files does not need.
+  const { executePlan, FIELD_MANAGER, planFixes, renderPlan } = await import('../fixes/apply.ts');
   const plans = await planFixes(safe, cluster.client);
   process.stdout.write(`Server-side dry run against ${cluster.server} (context ${cluster.context}):\n\n${renderPlan(plans)}\n`);
   const ready = plans.filter((p) => p.ok);

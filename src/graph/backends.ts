@@ -40,6 +40,35 @@ export interface ResolvedBackend {
   resolved: boolean | null;
   problems: Array<{ problem: BackendProblem; why: string }>;
   why: string;
+  /** What a probe of the backend saw (inspect --probe): the strongest evidence of what it speaks. */
+  observation?: BackendObservation;
+}
+
+/** What probing a backend's target port (through the API server's port-forward) showed. */
+export interface BackendObservation {
+  /** tls: a TLS server answered; plaintext: another protocol answered; refused: nothing listens; failed: no verdict (aborted handshake, timeout). */
+  speaks: 'tls' | 'plaintext' | 'refused' | 'failed';
+  /** The chain as served, leaf first (empty when none was). */
+  chain: DecodedCert[];
+  /** Where it was probed, e.g. `pod apps/app-1 port 8443`. */
+  where: string;
+  /** The SNI sent. */
+  sni: string | null;
+  /** What the probe saw, in words. */
+  summary: string;
+  /** The protocol that answered instead of TLS (`plain HTTP`, `PostgreSQL`, ...). */
+  protocol?: string | null;
+}
+
+/** The key of an observation: the Service port a backendRef uses. */
+export function observationKey(namespace: string, service: string, port: number): string {
+  return `${namespace}/${service}:${port}`;
+}
+
+/** Attaches what a probe saw to a backend (and forgets evidence computed without it). */
+export function observeBackend(backend: ResolvedBackend, observation: BackendObservation): void {
+  backend.observation = observation;
+  evidenceCache.delete(backend);
 }
 
 export function resolveBackends(route: RouteObject, snapshot: Snapshot): ResolvedBackend[] {
@@ -211,8 +240,13 @@ export interface MountedCertificate {
 
 export interface BackendTLSEvidence {
   speaks: 'tls' | 'plaintext' | 'unknown';
-  /** certificate: the pods mount a serving certificate for this port; hint: only names/appProtocol say so. */
-  strength: 'certificate' | 'hint' | null;
+  /**
+   * probe: a probe of the backend's port saw it (the strongest); certificate: the pods mount a serving certificate
+   * for this port; hint: only names/appProtocol say so.
+   */
+  strength: 'probe' | 'certificate' | 'hint' | null;
+  /** What a probe of the port saw, when the backend was probed. */
+  observed?: BackendObservation;
   /** Serving certificates the pods mount (tls.crt of a Secret volume), whatever the verdict. */
   certificates: MountedCertificate[];
   /** The Service and port the evidence is about (for an Envoy Gateway Backend: the Service its FQDN names). */
@@ -284,8 +318,22 @@ export function backendTLSEvidence(backend: ResolvedBackend, snapshot: Snapshot,
   const cached = evidenceCache.get(backend);
   if (cached) return cached;
   const out = computeEvidence(backend, snapshot, decoder);
+  if (backend.observation) withObservation(out, backend.observation);
   evidenceCache.set(backend, out);
   return out;
+}
+
+/** A probe's observation outranks what the objects suggest: TLS or plaintext seen on the wire is a fact. */
+function withObservation(out: BackendTLSEvidence, obs: BackendObservation): void {
+  out.observed = obs;
+  out.facts.unshift(`probe of ${obs.where}: ${obs.summary}`);
+  if (obs.speaks === 'tls') {
+    out.speaks = 'tls';
+    out.strength = 'probe';
+  } else if (obs.speaks === 'plaintext') {
+    out.speaks = 'plaintext';
+    out.strength = 'probe';
+  }
 }
 
 function computeEvidence(backend: ResolvedBackend, snapshot: Snapshot, decoder: CertificateDecoder): BackendTLSEvidence {

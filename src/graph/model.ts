@@ -7,7 +7,7 @@ import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { Hop } from '../report/types.ts';
 import { listenerKinds, resolveParent, type ListenerAttach, type ListenerKinds, type ParentResolution } from './attach.ts';
 import { loadBalancerBackendTLS, proxyBackendTLS, type BackendTLSDecision } from './backend-tls.ts';
-import { resolveBackends, type ResolvedBackend } from './backends.ts';
+import { observationKey, observeBackend, resolveBackends, type BackendObservation, type ResolvedBackend } from './backends.ts';
 import { CertificateDecoder, resolveCertificateRefs, type CertRef } from './listener-certs.ts';
 import { isAwsLbc } from './providers/aws-lbc.ts';
 import { lbcListenerKey, lbcParameters, targetGroupFor, type LbcParameters } from './providers/aws-lbc-config.ts';
@@ -82,7 +82,12 @@ export interface Model {
   decoder: CertificateDecoder;
 }
 
-export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Date()): Model {
+export interface ModelOptions {
+  /** What probes of backends saw, by observationKey(namespace, service, port) (inspect --probe). */
+  observations?: ReadonlyMap<string, BackendObservation>;
+}
+
+export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Date(), options: ModelOptions = {}): Model {
   const decoder = new CertificateDecoder(now);
   const inScope = (ns: string) => scope.allNamespaces || scope.namespace === undefined || ns === scope.namespace;
   const gatewayObjs = snapshot.list('Gateway').filter((g) => inScope(g.meta.namespace) && (!scope.gatewayName || g.meta.name === scope.gatewayName));
@@ -116,6 +121,13 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
         parents: r.parentRefs.map((p, i) => resolveParent(r, p, i, { snapshot, implFor: implOf, featuresFor: featuresOf })),
         backends: resolveBackends(r, snapshot),
       });
+      const observations = options.observations;
+      if (observations?.size) {
+        for (const b of routes[routes.length - 1]!.backends) {
+          const obs = b.type === 'service' && b.ref.port !== undefined ? observations.get(observationKey(b.ref.namespace, b.ref.name, b.ref.port)) : undefined;
+          if (obs) observeBackend(b, obs);
+        }
+      }
     }
   }
 

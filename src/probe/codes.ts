@@ -1,4 +1,4 @@
-// The probe's finding catalogue (reference: gateway-tls-domain.md §4.10). Titles, severities and descriptions
+// The probe's finding catalogue (reference: gateway-tls-domain.md §4.10 listener probes, §4.11 backend probes). Titles, severities and descriptions
 // live here and nowhere else; `kubectl gwtls rules` lists them.
 import type { Finding, Severity } from '../report/types.ts';
 
@@ -81,6 +81,44 @@ export const PROBE_CODES: ProbeCode[] = [
     severity: 'error',
     title: 'PostgreSQL: TLS negotiated in-band vs. raw TLS on the listener',
     description: 'PostgreSQL clients send SSLRequest before TLS by default; only PostgreSQL 17+ clients with sslnegotiation=direct start with a ClientHello (ALPN "postgresql"). The port and the clients must agree on one of the two.',
+  },
+  // Backend probes (reference §4.11): a ready endpoint of the backend Service port, reached through the API
+  // server's port-forward, as the gateway would reach it.
+  {
+    code: 'GWTLS-BPRB-001',
+    severity: 'info',
+    title: 'What the backend speaks on its target port (TLS or not)',
+    description: 'The probe sent a ClientHello to the backend Pod\'s target port (SNI: the BackendTLSPolicy hostname, else the Service DNS name) and records whether a TLS server answered. An error when it contradicts the configuration: a BackendTLSPolicy makes the gateway open TLS to a port that answers in plaintext.',
+  },
+  {
+    code: 'GWTLS-BPRB-002',
+    severity: 'error',
+    title: 'Backend certificate does not carry the name the gateway verifies',
+    description: 'The certificate the backend really serves carries none of the names the BackendTLSPolicy makes the gateway verify (subjectAltNames when set, else validation.hostname): the gateway rejects the handshake and requests get HTTP 5xx.',
+  },
+  {
+    code: 'GWTLS-BPRB-003',
+    severity: 'error',
+    title: 'Backend chain does not verify against the CA the gateway trusts',
+    description: 'The chain the backend really serves does not lead to a certificate in the ca.crt of the ConfigMaps the BackendTLSPolicy references (or, with wellKnownCACertificates: System, to a public root): the gateway rejects the handshake and requests get HTTP 5xx.',
+  },
+  {
+    code: 'GWTLS-BPRB-004',
+    severity: 'warning',
+    title: 'Backend requests a client certificate',
+    description: 'The backend asks for a client certificate (mutual TLS). When it requires one, a gateway that presents none (no Gateway spec.tls.backend.clientCertificateRef) fails every connection.',
+  },
+  {
+    code: 'GWTLS-BPRB-005',
+    severity: 'error',
+    title: 'Backend certificate expired, not yet valid, or CN-only',
+    description: 'The leaf the backend serves is outside its validity period, or carries its name only in the subject CN (no subjectAltName): gateways verifying it reject the handshake.',
+  },
+  {
+    code: 'GWTLS-BPRB-006',
+    severity: 'error',
+    title: 'Nothing listening on the backend\'s target port',
+    description: 'The port-forward reached the backend Pod, but the connection to its target port was refused: the Service\'s targetPort does not name the port the server listens on, or the server is not running.',
   },
 ];
 

@@ -12,13 +12,16 @@ export class ConnectError extends Error {
   readonly phase: 'dns' | 'connect';
   readonly dns: DnsAnswer | null;
   readonly address: string | null;
+  /** Plain words for failures the errno alone does not explain (port-forward): replaces the default summary. */
+  readonly detail?: { summary: string; explanation: string };
 
-  constructor(message: string, code: string, phase: 'dns' | 'connect', dns: DnsAnswer | null, address: string | null) {
+  constructor(message: string, code: string, phase: 'dns' | 'connect', dns: DnsAnswer | null, address: string | null, detail?: { summary: string; explanation: string }) {
     super(message);
     this.code = code;
     this.phase = phase;
     this.dns = dns;
     this.address = address;
+    if (detail) this.detail = detail;
   }
 }
 

@@ -74,6 +74,7 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
       conn.phase = ce.phase;
       report.target.address = ce.address;
       conn.error = ce.phase === 'dns' ? dnsFailure(ce.code, connectTo?.host ?? host, ce.message) : connectFailure(ce.code, joinHostPort(ce.address ?? connectTo?.host ?? host, connectTo?.port ?? port), timeoutMs);
+      if (ce.detail) conn.error = { ...conn.error, message: ce.message, ...ce.detail };
       return finish(report, endpoint, deadline);
     }
     report.dns = transport.dns ? roundDns(transport.dns) : null;
@@ -93,6 +94,7 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
       } catch (e) {
         transport.stream.destroy();
         conn.preambleMs = ms(performance.now() - t0);
+        if (lateConnectFailure(report, transport, timeoutMs)) return finish(report, endpoint, deadline);
         if (!(e instanceof StartTlsError)) throw e;
         conn.preamble = (e as StartTlsError & { log?: string[] }).log ?? [];
         conn.error = {
@@ -115,6 +117,7 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     conn.phase = 'handshake';
     const settleMs = Math.min(500, Math.max(50, 3 * transport.connectMs));
     let hs = await handshake(transport.stream, { servername: sni, alpn: options.alpn, secureContext: secureContextFor(options.ca), signal: deadline.signal, settleMs, tap: Boolean(options.starttls) });
+    if (!hs.ok && lateConnectFailure(report, transport, timeoutMs)) return finish(report, endpoint, deadline);
     if (!selfExplaining(hs) && !options.starttls) {
       // A quick failure the error code does not explain: connect again and record what the server says.
       const again = await tryHandshake(ctxFollow, sni, options.alpn, deadline.remaining(), true);
@@ -156,6 +159,18 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
   return finish(report, endpoint, deadline);
 }
 
+/** A connect failure the transport learnt of after it handed the stream over (port-forward): the connect step failed after all. */
+function lateConnectFailure(report: ProbeReport, transport: Transport, timeoutMs: number): boolean {
+  const e = transport.failure?.();
+  if (!e) return false;
+  const ce = e instanceof ConnectError ? e : new ConnectError(e.message, (e as NodeJS.ErrnoException).code ?? 'ECONNECT', 'connect', null, transport.address);
+  const conn = report.connection;
+  conn.phase = 'connect';
+  conn.error = connectFailure(ce.code, joinHostPort(transport.address, transport.port), timeoutMs);
+  conn.error = { ...conn.error, message: ce.message, ...(ce.detail ?? {}) };
+  return true;
+}
+
 function parseConnectTo(v: string, defaultPort: number): { host: string; port: number } {
   const { host, port } = splitHostPort(v, '--connect-to');
   return { host, port: port ?? defaultPort };
@@ -184,7 +199,15 @@ export function caStoreLabel(file: string | undefined): string {
   return `ca-file ${file ?? '(given)'}`;
 }
 
+const servedDer = new WeakMap<ProbeReport, Buffer[]>();
+
+/** The chain exactly as served (DER, leaf first), for callers that verify it further (backend observations). Not part of the JSON. */
+export function servedChainDer(report: ProbeReport): Buffer[] {
+  return servedDer.get(report) ?? [];
+}
+
 function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOptions, now: Date): void {
+  servedDer.set(report, hs.chainDer);
   const decoded: DecodedCert[] = [];
   hs.chainDer.forEach((der, i) => {
     try {

@@ -11,7 +11,7 @@ export type ProbePhase = 'target' | 'dns' | 'connect' | 'preamble' | 'handshake'
 /** A parsed TARGET argument. */
 export type ProbeTarget =
   | { kind: 'host'; input: string; host: string; port: number; ip: boolean }
-  /** `svc/NAME:PORT` or `pod/NAME:PORT`: reached through the API server's port-forward (not implemented yet). */
+  /** `svc/NAME:PORT` or `pod/NAME:PORT`: reached through the API server's port-forward. */
   | { kind: 'service' | 'pod'; input: string; name: string; port: number | string; namespace?: string };
 
 /** What the connect step hands to the TLS step: a byte stream to the server, however it was reached. */
@@ -24,6 +24,11 @@ export interface Transport {
   dns?: DnsAnswer | null;
   /** Time to establish the byte stream (TCP connect, or port-forward setup). */
   connectMs: number;
+  /**
+   * For streams whose far end is opened after the stream itself (port-forward: the kubelet dials the pod's port
+   * once the WebSocket is up): the connect failure reported meanwhile, if any. Checked when the handshake fails.
+   */
+  failure?: () => Error | null;
 }
 
 export interface DnsAnswer {
@@ -175,6 +180,80 @@ export interface ProbeClusterCheck {
   /** The served leaf is the configured one; null when unknown. */
   servedMatchesConfigured: boolean | null;
   why?: string;
+  /**
+   * same: the served leaf is the configured one; different: it is not (GWTLS-PRB-004 / -009); unknown: could not
+   * be compared (see why); no-listener: no Gateway listener serves this name and port; skipped: no cluster.
+   */
+  outcome?: 'same' | 'different' | 'unknown' | 'no-listener' | 'skipped';
+  /** The kubeconfig context read. */
+  context?: string | null;
+  /** Every listener that should serve this name and port, best first (the first is the one compared). */
+  matched?: ProbeClusterListener[];
+  /** The configured leaf certificate(s), when they could be read. */
+  configured?: ProbeConfiguredCertificate[];
+  /** Where the listener's certificate comes from, in words (Secret refs, an ACM ARN, ACM discovery, the backend). */
+  servedFrom?: string;
+  /** The finding code raised by the comparison (GWTLS-PRB-004 or GWTLS-PRB-009), or null. */
+  code?: string | null;
+}
+
+/** A Gateway listener the cross-check found for a name and port. */
+export interface ProbeClusterListener {
+  gateway: { namespace: string; name: string };
+  listener: string;
+  hostname: string | null;
+  port: number;
+  protocol: string;
+  tlsMode: 'Terminate' | 'Passthrough' | null;
+  /** The Gateway lists the address connected to (or the target name) in status.addresses. */
+  addressMatch: boolean;
+}
+
+export interface ProbeConfiguredCertificate {
+  /** `secret ns/name`, `backend pod ns/name (Secret ns/name)`. */
+  source: string;
+  subject: string;
+  sans: string[];
+  serial: string;
+  notAfter: string;
+  fingerprintSha256: string;
+}
+
+/** How a `svc/` or `pod/` target was reached. */
+export interface ProbeBackendTarget {
+  kind: 'service' | 'pod';
+  namespace: string;
+  name: string;
+  /** The Service port (number) and its name, for svc/ targets. */
+  servicePort?: number | null;
+  portName?: string | null;
+  /** The endpoint Pod the port-forward went to, and the container port. */
+  pod: string | null;
+  targetPort: number | null;
+  /** How the Pod and port were chosen, in words. */
+  resolvedBy: string;
+  via: 'port-forward';
+}
+
+/**
+ * What a gateway verifying this backend would conclude: the BackendTLSPolicy that targets the Service port, its
+ * CA references (ConfigMap ca.crt, or the system roots for wellKnownCACertificates: System) and the names it
+ * checks (subjectAltNames when set, else the hostname), against the chain the backend really served.
+ */
+export interface ProbeGatewayView {
+  policy: { namespace: string; name: string; hostname: string | null; subjectAltNames: string[]; trust: string[]; problems: string[] } | null;
+  /** The SNI a gateway sends (the policy hostname). */
+  sni: string | null;
+  trusted: boolean | null;
+  /** The configured certificate the chain ends in, when trusted. */
+  anchor?: string | null;
+  nameMatches: boolean | null;
+  namesChecked: string[];
+  /** The leaf is within its validity period. */
+  valid: boolean | null;
+  /** pass: the gateway accepts the backend; fail: it rejects every connection; plaintext: no policy, no TLS from the gateway; unknown. */
+  verdict: 'pass' | 'fail' | 'plaintext' | 'unknown';
+  why: string;
 }
 
 export interface ProbeReport {
@@ -206,6 +285,10 @@ export interface ProbeReport {
   withoutSni?: { ok: boolean; leaf: string | null; error: string | null };
   findings: Finding[];
   cluster?: ProbeClusterCheck | null;
+  /** svc/ and pod/ targets: the endpoint reached through the API server's port-forward. */
+  backend?: ProbeBackendTarget;
+  /** svc/ targets: what the gateway would conclude about this backend (next to `verification`, the system-store view). */
+  gatewayView?: ProbeGatewayView | null;
   /** Handshake completed, chain trusted and name matches. Decides the exit code. */
   ok: boolean;
   summary: { errors: number; warnings: number; info: number };

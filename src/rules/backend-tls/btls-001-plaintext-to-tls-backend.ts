@@ -5,7 +5,7 @@ import type { Rule } from '../types.ts';
 import { POLICY_V1_NOTE, routeToServiceRef, tlsTargetGroupFix, verifyingPolicy } from './fixes.ts';
 import { misTargeted } from './btls-004-policy-wrong-target.ts';
 import { at, evidenceOf, hopUses, portLabel, sender } from './hops.ts';
-import { describeCertificate } from './trust.ts';
+import { describeCertificate, servingCertificates } from './trust.ts';
 
 export const btls001: Rule = {
   meta: {
@@ -26,7 +26,8 @@ export const btls001: Rule = {
       if (e.speaks !== 'tls' || !e.service || !e.port) continue;
       const svc = e.service;
       const port = e.port;
-      const proven = e.strength === 'certificate';
+      const proven = e.strength === 'certificate' || e.strength === 'probe';
+      const served = servingCertificates(e, false);
       const route = hop.attachment.route.obj;
       const b = hop.backend;
       const fixes: Fix[] = [];
@@ -34,7 +35,7 @@ export const btls001: Rule = {
         const f = hop.tls.targetGroup ? tlsTargetGroupFix(ctx.snapshot, svc, hop.tls.targetGroup, gm.impl, route) : null;
         if (f) fixes.push(f);
       } else if (gm.impl.supportsBackendTLSPolicy !== false && proven) {
-        const vp = verifyingPolicy(ctx.snapshot, svc, port, e.certificates);
+        const vp = verifyingPolicy(ctx.snapshot, svc, port, served);
         if (vp && b.type === 'service') fixes.push(fix(vp.title, vp.docs, { note: POLICY_V1_NOTE }));
         if (vp && b.type === 'envoy-backend') {
           const ref = routeToServiceRef(rawBackendRef(route, b.rule, b.index), svc, port, route.meta.namespace);
@@ -42,8 +43,13 @@ export const btls001: Rule = {
           fixes.push(fix(`send rule ${b.rule} of ${route.kind} ${route.meta.name} to ${svc.meta.name} itself and ${vp.title}`, [...vp.docs, patch], { note: `${POLICY_V1_NOTE} ${FORCE_NOTE}` }));
         }
       }
-      const cert = e.certificates[0];
-      const how = proven && cert ? `its pods mount the serving certificate ${describeCertificate(cert)}` : `it looks like it: ${e.hints.tls.join(', ')}`;
+      const cert = served[0];
+      const how =
+        e.strength === 'probe' && e.observed
+          ? `a probe of ${e.observed.where} completed a TLS handshake${cert ? ` and was served ${describeCertificate(cert)}` : ''}`
+          : proven && cert
+            ? `its pods mount the serving certificate ${describeCertificate(cert)}`
+            : `it looks like it: ${e.hints.tls.join(', ')}`;
       const object = b.type === 'envoy-backend' && b.envoyBackend?.found ? b.envoyBackend.obj : svc;
       const remedy =
         gm.impl.dataPlane === 'load-balancer'

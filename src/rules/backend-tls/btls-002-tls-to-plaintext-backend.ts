@@ -27,10 +27,14 @@ export const btls002: Rule = {
         const f = tlsTargetGroupFix(ctx.snapshot, e.service, hop.tls.targetGroup, gm.impl, route, gm.impl.id === 'aws-lbc-alb' ? 'HTTP' : 'TCP');
         if (f) fixes.push({ ...f, type: 'suggestion', note: `Only if the backend really serves plaintext: traffic from the load balancer to the pods is then unencrypted. ${f.note ?? ''}`.trim() });
       }
+      const who = gm.impl.dataPlane === 'load-balancer' ? `The load balancer (${gm.impl.name})` : sender(gm);
+      const proven = e.strength === 'probe' && e.observed;
       ctx.report({
         object,
-        severity: 'warning',
-        message: `${gm.impl.dataPlane === 'load-balancer' ? `The load balancer (${gm.impl.name})` : sender(gm)} opens TLS to ${portLabel(e.service, e.port)} (${hop.tls.tls.by}), which looks like plaintext (${e.hints.plaintext.join(', ')}; its pods mount no serving certificate). If it is plaintext, every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER"). Remove the TLS origination, or point the route at the port where the backend serves TLS.`,
+        severity: proven ? 'error' : 'warning',
+        message: proven
+          ? `${who} opens TLS to ${portLabel(e.service, e.port)} (${hop.tls.tls.by}), but it speaks plaintext: a probe of ${e.observed!.where} got ${e.observed!.protocol ?? 'a non-TLS answer'} in reply to a ClientHello. Every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER"). Remove the TLS origination, or point the route at the port where the backend serves TLS.`
+          : `${who} opens TLS to ${portLabel(e.service, e.port)} (${hop.tls.tls.by}), which looks like plaintext (${e.hints.plaintext.join(', ')}; its pods mount no serving certificate). If it is plaintext, every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER"). Remove the TLS origination, or point the route at the port where the backend serves TLS.`,
         evidence: [...e.facts, `route: ${route.kind} ${route.meta.namespace}/${route.meta.name} -> ${hop.backend.ref.kind} ${hop.backend.ref.namespace}/${hop.backend.ref.name}`],
         fixes,
         ...at(u),

@@ -46,7 +46,7 @@ export const btls005: Rule = {
         ctx.report({
           object: p,
           severity: needsTLS ? 'error' : 'warning',
-          message: `${gm.impl.name} does not implement BackendTLSPolicy, so ${policyLabel(p)} is ignored and ${sender(gm)} sends plaintext to ${portLabel(svc, port)}${needsTLS ? `, which serves TLS (${e.strength === 'certificate' ? 'its pods mount a serving certificate' : e.hints.tls.join(', ')}): connections fail` : ': the policy has no effect'}. ${ownMechanism(gm.impl)}`,
+          message: `${gm.impl.name} does not implement BackendTLSPolicy, so ${policyLabel(p)} is ignored and ${sender(gm)} sends plaintext to ${portLabel(svc, port)}${needsTLS ? `, which serves TLS (${e.strength === 'probe' ? `the probe of ${e.observed?.where ?? 'its port'} saw TLS` : e.strength === 'certificate' ? 'its pods mount a serving certificate' : e.hints.tls.join(', ')}): connections fail` : ': the policy has no effect'}. ${ownMechanism(gm.impl)}`,
           evidence: [`Gateway ${gm.obj.meta.namespace}/${gm.obj.meta.name}: ${gm.impl.name}`, `gateway -> backend: ${hop.tls.tls.by}`, ...e.facts],
           fixes,
           ...at(u),

@@ -4,12 +4,11 @@ import { GATEWAY_GROUP, LBC_GROUP } from '../../cluster/kinds.ts';
 import type { ServiceObject, ServicePort } from '../../cluster/objects.ts';
 import type { Snapshot } from '../../cluster/snapshot.ts';
 import { fix, FORCE_NOTE, identity, objectName } from '../../fixes/builders.ts';
-import type { MountedCertificate } from '../../graph/backends.ts';
 import type { TargetGroupChoice } from '../../graph/providers/aws-lbc-config.ts';
 import type { Implementation } from '../../graph/providers/index.ts';
 import type { RouteObject } from '../../cluster/objects.ts';
 import type { Fix } from '../../report/types.ts';
-import { commonValidationName, trustAnchor, type Anchor } from './trust.ts';
+import { commonValidationName, trustAnchor, type Anchor, type ServingCertificate } from './trust.ts';
 
 export const LBC_API_NOTE = 'apiVersion gateway.k8s.aws/v1 needs AWS Load Balancer Controller v3.5 or later; use gateway.k8s.aws/v1beta1 on v3.4 and earlier.';
 export const NO_VERIFY_NOTE = 'The load balancer encrypts traffic to the targets but never verifies their certificates (AWS documents this for TLS target groups): the backend is not authenticated.';
@@ -30,7 +29,7 @@ export function caConfigMap(namespace: string, name: string, pem: string): objec
 }
 
 /** Anchors that verify every certificate, concatenated (one per distinct anchor), or null when one is unknown. */
-export function anchorsFor(certs: MountedCertificate[]): { pem: string; anchors: Anchor[] } | null {
+export function anchorsFor(certs: ServingCertificate[]): { pem: string; anchors: Anchor[] } | null {
   const anchors: Anchor[] = [];
   for (const c of certs) {
     const a = trustAnchor(c);
@@ -57,7 +56,7 @@ export interface VerifyingPolicy {
 }
 
 /** A complete BackendTLSPolicy (v1) + CA ConfigMap that verify the certificates the backend pods mount; null when that cannot be built. */
-export function verifyingPolicy(snapshot: Snapshot, svc: ServiceObject, port: ServicePort | undefined, certs: MountedCertificate[]): VerifyingPolicy | null {
+export function verifyingPolicy(snapshot: Snapshot, svc: ServiceObject, port: ServicePort | undefined, certs: ServingCertificate[]): VerifyingPolicy | null {
   const trust = anchorsFor(certs);
   const name = commonValidationName(
     certs.map((c) => c.leaf.cert),

@@ -1,18 +1,34 @@
 // The backend certificate against what a BackendTLSPolicy (or Backend) trusts and expects: which trust anchor
 // would verify it, whether the configured CAs do, and which of its names the gateway can verify.
 import { X509Certificate } from 'node:crypto';
-import type { BackendTLSPolicyObject, ServiceObject } from '../../cluster/objects.ts';
-import type { BackendTLSEvidence, MountedCertificate } from '../../graph/backends.ts';
+import type { BackendTLSPolicyObject, SecretObject, ServiceObject } from '../../cluster/objects.ts';
+import type { BackendTLSEvidence } from '../../graph/backends.ts';
 import { sanMatches } from '../../graph/hostnames.ts';
 import { buildPath, nodeDefaultStore, storeFromX509 } from '../../probe/trust.ts';
-import { formatName, pemBlocks } from '../../tls/certificate.ts';
+import { formatName, pemBlocks, type DecodedCert, type DecodedChain } from '../../tls/certificate.ts';
 import type { Cert } from '../../report/types.ts';
 
 /**
- * Serving certificates the rules may judge: those the evidence ties to the port, or — when the gateway already
- * originates TLS to it — the only one the pods mount.
+ * A certificate the backend serves: one its pods mount from a Secret (graph/backends.ts MountedCertificate), or
+ * the chain a probe of its port saw (`observed` says where).
  */
-export function servingCertificates(e: BackendTLSEvidence, originates: boolean): MountedCertificate[] {
+export interface ServingCertificate {
+  chain: DecodedChain;
+  /** The first certificate of the chain, the one the backend serves. */
+  leaf: DecodedCert;
+  secret?: SecretObject;
+  pods: string[];
+  observed?: string;
+}
+
+/**
+ * Serving certificates the rules may judge: the chain a probe saw on the port (the strongest evidence), else those
+ * the evidence ties to the port, or — when the gateway already originates TLS to it — the only one the pods mount.
+ */
+export function servingCertificates(e: BackendTLSEvidence, originates: boolean): ServingCertificate[] {
+  const seen = e.observed;
+  if (seen && seen.chain.length > 0) return [{ chain: { certs: seen.chain, errors: [] }, leaf: seen.chain[0]!, pods: [], observed: seen.where }];
+  if (seen?.speaks === 'plaintext') return [];
   if (e.strength === 'certificate') return e.certificates;
   if (originates && e.hints.plaintext.length === 0 && e.certificates.length === 1) return e.certificates;
   return [];
@@ -37,22 +53,22 @@ function certsOf(text: string | undefined): X509Certificate[] {
 }
 
 /** The certificate a ca.crt must hold to verify this backend certificate: the self-signed leaf, or the root of its chain. */
-export function trustAnchor(m: MountedCertificate): Anchor | null {
+export function trustAnchor(m: ServingCertificate): Anchor | null {
   const leaf = m.leaf;
   if (leaf.cert.selfSigned) return { pem: leaf.x509.toString(), subject: leaf.cert.subject, what: 'the self-signed backend certificate itself' };
   // A root in the chain or in the Secret's ca.crt (cert-manager writes the issuing CA there).
-  const roots = [...m.chain.certs.slice(1).map((c) => c.x509), ...certsOf(m.secret.caCrt)].filter((c) => c.subject === c.issuer && c.checkIssued(c));
+  const roots = [...m.chain.certs.slice(1).map((c) => c.x509), ...certsOf(m.secret?.caCrt)].filter((c) => c.subject === c.issuer && c.checkIssued(c));
   const path = buildPath(
     m.chain.certs.map((c) => c.x509),
     storeFromX509('secret', roots),
   );
   if (!path.anchor) return null;
   const subject = formatName(path.anchor.subject);
-  return { pem: path.anchor.toString(), subject, what: `the CA that issued it (${subject}, from Secret ${m.secret.meta.namespace}/${m.secret.meta.name})` };
+  return { pem: path.anchor.toString(), subject, what: `the CA that issued it (${subject}, ${m.secret ? `from Secret ${m.secret.meta.namespace}/${m.secret.meta.name}` : `served by ${m.observed ?? 'the backend'}`})` };
 }
 
 /** The configured anchor that verifies the backend chain, or null. */
-export function verifiedBy(m: MountedCertificate, anchors: X509Certificate[]): X509Certificate | null {
+export function verifiedBy(m: ServingCertificate, anchors: X509Certificate[]): X509Certificate | null {
   return buildPath(
     m.chain.certs.map((c) => c.x509),
     storeFromX509('ca.crt', anchors),
@@ -60,7 +76,7 @@ export function verifiedBy(m: MountedCertificate, anchors: X509Certificate[]): X
 }
 
 /** Whether the chain ends in a root of the public (Mozilla) store Node ships, what wellKnownCACertificates: System means. */
-export function publiclyTrusted(m: MountedCertificate): boolean {
+export function publiclyTrusted(m: ServingCertificate): boolean {
   return buildPath(
     m.chain.certs.map((c) => c.x509),
     nodeDefaultStore(),
@@ -111,8 +127,9 @@ export function commonValidationName(certs: Cert[], svc?: ServiceObject): { host
   return null;
 }
 
-export function describeCertificate(m: MountedCertificate): string {
+export function describeCertificate(m: ServingCertificate): string {
   const c = m.leaf.cert;
   const names = [...c.sans.dns, ...(c.sans.uri ?? [])];
-  return `${names.length ? names.join(', ') : `CN=${c.commonName ?? '?'} (no SAN)`}; ${c.selfSigned ? 'self-signed' : `issued by ${c.issuer}`}; from Secret ${m.secret.meta.namespace}/${m.secret.meta.name}`;
+  const from = m.secret ? `from Secret ${m.secret.meta.namespace}/${m.secret.meta.name}` : `as served by ${m.observed ?? 'the backend'} (probed)`;
+  return `${names.length ? names.join(', ') : `CN=${c.commonName ?? '?'} (no SAN)`}; ${c.selfSigned ? 'self-signed' : `issued by ${c.issuer}`}; ${from}`;
 }
