@@ -11,7 +11,7 @@ import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
 import type { InspectReport } from '../report/types.ts';
 import { writeJson } from '../report/write.ts';
-import { runRules } from '../rules/engine.ts';
+import { runRules, sortFindings } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
 import { fixesDocument } from '../fixes/render.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
@@ -37,8 +37,27 @@ export async function analyse(gateway: string | undefined, opts: InspectOptions,
   const { snapshot, scope, inputErrors } = loaded;
   const model = buildModel(snapshot, scope, now);
   if (gateway && model.gateways.length === 0) throw new UserError(gatewayNotFound(gateway, scope.namespace, snapshot.list('Gateway').map((g) => `${g.meta.namespace}/${g.meta.name}`), snapshot.source.type));
+  // --probe: what the listeners and backends really serve, before the rules (the backend-TLS rules read it).
+  const probes = opts.probe ? await probeAll(model, loaded, opts, now) : undefined;
   const { findings, skipped } = runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) });
-  return { loaded, model, report: buildReport({ model, findings, skipped, inputErrors }) };
+  if (probes) {
+    const ignored = new Set((opts.ignore ?? []).map((c) => c.toUpperCase()));
+    findings.push(...probes.findings.filter((f) => !ignored.has(f.code)));
+    sortFindings(findings);
+  }
+  return { loaded, model, report: buildReport({ model, findings, skipped, inputErrors, ...(probes ? { probes } : {}) }) };
+}
+
+/** The kubeconfig the port-forwards use (cluster sources only). */
+async function kubeConfigFor(loaded: LoadResult, opts: InspectOptions) {
+  if (!loaded.cluster) return null;
+  const { loadKubeConfig } = await import('../cluster/kubeconfig.ts');
+  return loadKubeConfig(loadRequest(undefined, opts).cluster).kc;
+}
+
+async function probeAll(model: Model, loaded: LoadResult, opts: InspectOptions, now: Date) {
+  const { probeModel } = await import('../probe/inspect.ts');
+  return probeModel(model, { kc: await kubeConfigFor(loaded, opts), now });
 }
 
 function outputFormat(opts: InspectOptions): 'tui' | 'text' | 'json' | 'yaml' {
@@ -55,14 +74,14 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
-  const { loaded, report } = await analyse(gateway, opts, now());
+  const { loaded, report, model } = await analyse(gateway, opts, now());
   for (const err of loaded.inputErrors) process.stderr.write(`warning: ${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}\n`);
   const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
   if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${Object.keys(loaded.ignored).join(', ')})\n`);
 
   if (format === 'tui') {
     const { runTui } = await import('../tui/run.tsx');
-    return runTui(tuiContext(report, loaded, gateway, opts, now));
+    return runTui(tuiContext(report, loaded, gateway, opts, now, model));
   }
   if (opts.apply) return applyFixes(report, loaded, opts, gateway, now());
   if (opts.fix) {
@@ -79,17 +98,46 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   return exitCode(report, opts.failOn);
 }
 
-function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date): TuiContext {
+function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date, model: Model): TuiContext {
+  // The model of the report on screen: probes find their listener or backend in it.
+  let current = model;
   const ctx: TuiContext = {
     report,
-    reload: async () => (await analyse(gateway, opts, now())).report,
+    reload: async () => {
+      const a = await analyse(gateway, opts, now());
+      current = a.model;
+      return a.report;
+    },
     writeFile: async (path, text) => {
       await writeFile(path, text, { mode: 0o644 });
       return resolve(path);
     },
     watchIntervalSeconds: 3,
+    failOn: opts.failOn,
   };
   if (gateway) ctx.gatewayName = gateway;
+  ctx.probeListener = async (gw, listener) => {
+    const { probeListenerReports, INSPECT_PROBE_TIMEOUT_MS } = await import('../probe/inspect.ts');
+    const lm = current.gateways.find((g) => g.obj.meta.namespace === gw.namespace && g.obj.meta.name === gw.name)?.listeners.find((l) => l.spec.name === listener);
+    if (!lm) throw new Error(`listener ${listener} of Gateway ${gw.namespace}/${gw.name} is not in this report`);
+    return probeListenerReports(current, lm, INSPECT_PROBE_TIMEOUT_MS, now());
+  };
+  let kc: Promise<Awaited<ReturnType<typeof kubeConfigFor>>> | null = null;
+  ctx.probeBackend = async (b) => {
+    const { probeHop, planBackend, INSPECT_PROBE_TIMEOUT_MS } = await import('../probe/inspect.ts');
+    const m = current;
+    const found = m.gateways.flatMap((g) => g.listeners.flatMap((lm) => lm.backends.map((hop) => ({ lm, hop })))).find(({ hop }) => hop.backend.type === 'service' && hop.backend.ref.namespace === b.namespace && hop.backend.ref.name === b.name && hop.backend.ref.port === b.port);
+    if (!found) throw new Error(`Service ${b.namespace}/${b.name}:${b.port} is not a Service backend in this report (only Services are probed)`);
+    kc ??= kubeConfigFor(loaded, opts);
+    const config = await kc;
+    const plan = planBackend(m, found.lm, found.hop, config === null);
+    if (!plan.endpoint || !config) {
+      const { failedReport } = await import('../probe/cluster.ts');
+      const reason = (plan.skip ?? 'not probed').replace(/^not probed: /, '');
+      return failedReport({ kind: 'service', input: `svc/${b.namespace}/${b.name}:${b.port}`, name: b.name, port: b.port, namespace: b.namespace }, b.namespace, reason, 'A backend is probed through one of its ready endpoint Pods, over the API server\'s port-forward.', /ready endpoint|no endpoints/.test(reason) ? 'ENOENDPOINT' : 'ETARGET', now());
+    }
+    return probeHop(m, found.hop, plan.endpoint, config, INSPECT_PROBE_TIMEOUT_MS, now());
+  };
   const cluster = loaded.cluster;
   if (cluster) {
     ctx.apply = {

@@ -26,13 +26,20 @@ Examples:
   kubectl gwtls inspect -A -o json            # every Gateway in the cluster, as JSON for CI
   kubectl gwtls inspect -f manifests/         # offline, from manifest files (no cluster needed)
   kubectl gwtls inspect mygateway --fix       # print the fixes as YAML
+  kubectl gwtls inspect mygateway --probe     # also connect: what listeners and backends really serve
+
+--probe connects to every TLS listener (each Gateway status address x listener port; SNI = the listener
+hostname, or the attached routes' hostnames for wildcard and empty ones) and, for cluster sources, to a ready
+endpoint of every Service backend through the API server's port-forward (RBAC: create pods/portforward). At
+most 8 at a time, 5 s each. Served certificates are compared with the configured ones (GWTLS-PRB-004/-009);
+what a backend really speaks turns the backend-TLS checks from hints into proof (GWTLS-BPRB-*).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job.`,
     );
   addClusterOptions(cmd)
     .option('-f, --filename <path>', 'manifest file, directory (recursive) or - for stdin; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('-o, --output <format>', 'output format (default: tui on a terminal, text otherwise)').choices(['tui', 'text', 'json', 'yaml']))
-    .option('--probe', 'also connect to listener addresses and backends and fold the results into the report')
+    .option('--probe', 'also connect to listener addresses and (through port-forward) backends, and fold what they serve into the report')
     .option('--fix', 'print the fixes for the findings as YAML')
     .option('--apply', 'apply the safe fixes to the cluster: server-side dry run and diff first, then confirmation')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')

@@ -1,8 +1,12 @@
-// `kubectl gwtls probe`: validate the flags, probe every target (bounded concurrency), print, pick the exit code.
+// `kubectl gwtls probe`: validate the flags, probe every target (bounded concurrency; svc/ and pod/ targets through
+// the API server's port-forward), cross-check host targets against the cluster's Gateway listeners when a
+// kubeconfig is usable, print, pick the exit code.
 import { readFile } from 'node:fs/promises';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
 import type { ProbeCliOptions } from './probe.ts';
-import { caStoreLabel, probeAll } from '../probe/probe.ts';
+import { caStoreLabel, probe } from '../probe/probe.ts';
+import { noKubeconfigReason } from '../probe/cluster-access.ts';
+import type { ClusterAccess } from '../cluster/source.ts';
 import { parseTarget, splitHostPort, TargetError } from '../probe/target.ts';
 import { renderProbeText } from '../probe/render.ts';
 import { styleFor } from '../probe/style.ts';
@@ -44,7 +48,7 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
     options.ca = text;
     options.caLabel = opts.caFile;
   }
-  const reports = await probeAll(parsed, options, PROBE_CONCURRENCY);
+  const reports = await probeTargets(parsed, options, opts);
   if (opts.output === 'json') {
     const doc: ProbeReport | ProbeReportList = reports.length === 1 ? reports[0]! : { apiVersion: 'gwtls.dev/v1alpha1', kind: 'ProbeReportList', items: reports };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -61,6 +65,50 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
 }
 
 export function exitCodeFor(r: ProbeReport): number {
-  if (r.connection.phase === 'dns' || r.connection.error?.code === 'EUNSUPPORTED') return EXIT_FAILURE;
+  const code = r.connection.error?.code ?? '';
+  if (r.connection.phase === 'dns' || code === 'EUNSUPPORTED') return EXIT_FAILURE;
+  // A backend that cannot be looked up, or a port-forward the API server refuses: the tool could not do its job.
+  if (r.connection.phase === 'target' && code !== 'ENOENDPOINT') return EXIT_FAILURE;
+  if (code === 'EPORTFORWARD') return EXIT_FAILURE;
   return r.ok ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/** The time limit of the cross-check's API requests: --request-timeout, but no longer than the probe itself is allowed (at least 5 s). */
+function crossCheckTimeout(opts: ProbeCliOptions): number {
+  const cap = Math.max(opts.timeout > 0 ? opts.timeout : 30_000, 5_000);
+  return opts.requestTimeout !== undefined && opts.requestTimeout > 0 ? Math.min(opts.requestTimeout, cap) : cap;
+}
+
+async function probeTargets(parsed: ProbeTarget[], options: ProbeOptions, opts: ProbeCliOptions): Promise<ProbeReport[]> {
+  const now = new Date();
+  const access: ClusterAccess = {
+    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.context ? { context: opts.context } : {}),
+    requestTimeoutMs: crossCheckTimeout(opts),
+  };
+  const hosts = parsed.some((t) => t.kind === 'host');
+  const backend = parsed.find((t) => t.kind !== 'host');
+  const noKube = noKubeconfigReason(access);
+  if (backend && noKube) throw new UserError(`${backend.input}: a backend is reached through the API server's port-forward, which needs a cluster: ${noKube}`);
+  const wantCross = hosts && opts.cluster !== false;
+  // The cluster is read while the probes run.
+  const cluster = backend || (wantCross && !noKube) ? await import('../probe/cluster.ts') : null;
+  const listing = cluster && wantCross && !noKube ? cluster.listGateways(access, { ...(opts.namespace ? { namespace: opts.namespace } : {}), allNamespaces: opts.allNamespaces ?? false }) : null;
+  let session: import('../probe/cluster.ts').Session | null = null;
+  if (backend && cluster) session = cluster.openSession({ ...access, requestTimeoutMs: opts.requestTimeout ?? 30_000 });
+  const reports = new Array<ProbeReport>(parsed.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < parsed.length) {
+      const i = next++;
+      const t = parsed[i]!;
+      reports[i] = t.kind === 'host' || !session || !cluster ? await probe(t, options) : await cluster.probeBackendTarget(session, t, opts.namespace ?? session.namespace, options, now);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, parsed.length) }, worker));
+  if (wantCross) {
+    if (listing && cluster) await cluster.crossCheck(reports, await listing, now);
+    else if (noKube) for (const r of reports) if (!r.backend) r.cluster = { gateway: null, listener: null, hostname: null, configuredFrom: null, configuredFingerprintSha256: null, servedMatchesConfigured: null, outcome: 'skipped', why: `cluster cross-check skipped: ${noKube}` };
+  }
+  return reports;
 }

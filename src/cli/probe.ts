@@ -9,12 +9,14 @@ export interface ProbeCliOptions extends ClusterOptions {
   starttls?: 'postgres' | 'mysql' | 'smtp' | 'imap' | 'pop3' | 'ftp';
   timeout: number;
   output: 'text' | 'json';
+  /** --no-cluster: no cross-check against the cluster. */
+  cluster?: boolean;
 }
 
 export function registerProbe(program: Command): void {
   const cmd = program
     .command('probe')
-    .argument('<target...>', 'HOST[:PORT] (port 443 by default; IPv6 as [ADDR]:PORT); several targets are probed concurrently')
+    .argument('<target...>', 'HOST[:PORT] (port 443 by default; IPv6 as [ADDR]:PORT), or svc/NAME:PORT / pod/NAME:PORT (with -n) to reach a backend through the API server\'s port-forward; several targets are probed concurrently')
     .description('Connect to an endpoint and show what it really serves: the chain as sent, trust, name match, and why a handshake fails')
     .addHelpText(
       'after',
@@ -25,14 +27,23 @@ Examples:
   kubectl gwtls probe shop.example.com --connect-to 203.0.113.7   # test a Gateway address before DNS points at it
   kubectl gwtls probe internal.corp:8443 --ca-file corp-ca.pem    # verify against a private CA
   kubectl gwtls probe a.example.com b.example.com -o json         # several at once, JSON for CI
+  kubectl gwtls probe svc/app:8443 -n apps                        # a backend, as the gateway would see it
 
 The chain is read as the server sends it and verified afterwards (never trust-on-connect): against the
 system store (Node's roots, NODE_EXTRA_CA_CERTS, the operating system's store) or only --ca-file.
-The cluster flags (-n, --context, --kubeconfig, --request-timeout) are used by the cross-check against
-what the cluster says should be served; probing itself does not contact the cluster.
+When a kubeconfig is usable, HOST targets are cross-checked against the cluster: the Gateway listeners that
+should serve this name and port (hostname, port, status.addresses) and whether the served certificate is the
+configured one (GWTLS-PRB-004; GWTLS-PRB-009 for Passthrough). Without a cluster the cross-check is skipped
+with a note; --no-cluster turns it off. -n limits it to one namespace (default: all the user may list).
 
-Exit codes: 0 handshake complete, chain trusted and name matches; 1 handshake or verification failed
-(or the port does not speak TLS); 2 bad usage, a name that does not resolve, or another tool failure.
+svc/NAME:PORT (a Service port, number or name) goes to a ready endpoint Pod and its target port; pod/NAME:PORT
+to the Pod. SNI defaults to the hostname of the BackendTLSPolicy that targets the Service port (else the
+Service DNS name), and the served chain is judged as the gateway would: against the policy's CA references
+and names (GWTLS-BPRB-*), next to the system-store view.
+
+Exit codes: 0 handshake complete, chain trusted and name matches (for backends: no error finding); 1 handshake
+or verification failed, the port does not speak TLS, or the served certificate is not the configured one;
+2 bad usage, a name or backend that does not resolve, a refused port-forward, or another tool failure.
 With several targets: the worst.`,
     )
     .option('--sni <name>', 'server name to send (default: the target host; none for IP addresses; "" sends none)')
@@ -41,7 +52,8 @@ With several targets: the worst.`,
     .option('--alpn <list>', 'comma-separated ALPN protocols to offer, e.g. h2,http/1.1 or postgresql', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .addOption(new Option('--starttls <protocol>', 'speak this protocol\'s plaintext preamble before TLS').choices(['postgres', 'mysql', 'smtp', 'imap', 'pop3', 'ftp']))
     .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms').default(10_000, '10s').argParser((v) => parseDuration(v, '--timeout')))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-cluster', 'do not cross-check HOST targets against the cluster\'s Gateway listeners');
   addClusterOptions(cmd).action(async (targets: string[], opts: ProbeCliOptions) => {
     const { runProbe } = await import('./probe-run.ts');
     process.exitCode = await runProbe(targets, opts);

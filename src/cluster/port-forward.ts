@@ -269,30 +269,41 @@ export function serviceEndpoint(snapshot: Snapshot, svc: ServiceObject, port: Se
   const slices = snapshot.list('EndpointSlice', ns).filter((s: EndpointSliceObject) => s.serviceName === svc.meta.name);
   const candidates: Array<{ pod: string; port: number }> = [];
   let seen = 0;
+  let notReady = 0;
+  let noPort = 0;
   for (const slice of slices) {
     const sp = slice.ports.length === 0 ? undefined : slice.ports.find((p) => (p.name ?? '') === (port.name ?? ''));
     if (slice.ports.length > 0 && !sp) continue;
     for (const ep of slice.endpoints) {
       if (ep.targetRef?.kind !== 'Pod') continue;
       seen++;
-      if (ep.ready === false) continue;
+      if (ep.ready === false) {
+        notReady++;
+        continue;
+      }
       const number = sp?.port ?? (typeof port.targetPort === 'number' ? port.targetPort : podPort(snapshot.get('Pod', ep.targetRef.namespace ?? ns, ep.targetRef.name), port.targetPort));
       if (number !== undefined) candidates.push({ pod: ep.targetRef.name, port: number });
+      else noPort++;
     }
   }
   if (candidates.length === 0 && slices.length === 0) {
     const pods = snapshot.list('Pod', ns).filter((p) => svc.selector && Object.keys(svc.selector).length > 0 && Object.entries(svc.selector).every(([k, v]) => p.meta.labels[k] === v));
     seen = pods.length;
     for (const p of pods) {
-      if (p.ready !== true || p.phase !== 'Running') continue;
+      if (p.ready !== true || p.phase !== 'Running') {
+        notReady++;
+        continue;
+      }
       const number = podPort(p, port.targetPort);
       if (number !== undefined) candidates.push({ pod: p.meta.name, port: number });
+      else noPort++;
     }
   }
   const first = candidates[0];
   if (!first) {
     if (seen === 0) return { ok: false, reason: `${label} has no endpoints (no Pod selected, or no EndpointSlice)` };
-    return { ok: false, reason: `${label} has no ready endpoint (${seen} not ready${typeof port.targetPort === 'string' ? `, or without a container port named ${port.targetPort}` : ''})` };
+    const why = [notReady ? `${notReady} not ready` : '', noPort ? `${noPort} without a container port named ${port.targetPort}` : ''].filter(Boolean).join(', ');
+    return { ok: false, reason: `${label} has no ready endpoint (${why})` };
   }
   return { ok: true, endpoint: { namespace: ns, pod: first.pod, port: first.port, why: `ready endpoint ${first.pod} of ${label} -> container port ${first.port}${candidates.length > 1 ? ` (1 of ${candidates.length} ready)` : ''}` } };
 }

@@ -1,6 +1,6 @@
 // Backend probes (svc/NAME:PORT, pod/NAME:PORT, inspect --probe): what a gateway verifying the backend would
 // conclude from the chain the backend really served, and the findings (GWTLS-BPRB-*) that say so.
-import type { PolicyCheck } from '../graph/backend-tls.ts';
+import type { BackendTLSDecision, PolicyCheck } from '../graph/backend-tls.ts';
 import { certificateHasName, expectedNames } from '../rules/backend-tls/trust.ts';
 import { decodeDer, formatName, type DecodedCert } from '../tls/certificate.ts';
 import { shortName } from './chain.ts';
@@ -35,24 +35,29 @@ function policySummary(check: PolicyCheck): NonNullable<ProbeGatewayView['policy
 }
 
 /**
- * What a gateway would conclude about this backend: the policy that applies (null: none, the gateway sends
- * plaintext), whether the served chain verifies against the policy's CAs, whether a name it verifies is in the
- * leaf (subjectAltNames take precedence over the hostname), and whether the leaf is valid now.
+ * What a gateway would conclude about this backend, given how it reaches it (`decision`, from the path model):
+ * with a BackendTLSPolicy, whether the served chain verifies against the policy's CAs, whether a name it verifies
+ * is in the leaf (subjectAltNames take precedence over the hostname), and whether the leaf is valid now; without
+ * TLS origination, whether the backend expects plaintext; TLS without verification (load balancers, passthrough,
+ * insecureSkipVerify) only needs a TLS server.
  */
-export function gatewayView(check: PolicyCheck | null, report: ProbeReport, chain: DecodedCert[], now: Date): ProbeGatewayView {
+export function gatewayView(decision: BackendTLSDecision | null, report: ProbeReport, chain: DecodedCert[], now: Date): ProbeGatewayView {
   const c = report.connection;
   const served = c.phase === 'done' || chain.length > 0;
+  const check = decision?.tls.mode === 'tls' ? (decision.policy ?? null) : null;
+  const none = { policy: null, sni: decision?.tls.hostname ?? null, trusted: null, nameMatches: null, namesChecked: [], valid: null } as const;
   if (!check) {
-    return {
-      policy: null,
-      sni: null,
-      trusted: null,
-      nameMatches: null,
-      namesChecked: [],
-      valid: null,
-      verdict: 'plaintext',
-      why: served ? 'no BackendTLSPolicy targets this Service port: a gateway sends it plaintext, yet it serves TLS' : 'no BackendTLSPolicy targets this Service port: a gateway sends it plaintext',
-    };
+    const tls = decision?.tls.mode === 'tls';
+    const passthrough = tls && /^passthrough/.test(decision.tls.by);
+    const who = decision?.tls.by ?? 'no BackendTLSPolicy targets this Service port';
+    if (!tls) {
+      if (served) return { ...none, namesChecked: [], verdict: 'fail', why: `the gateway sends plaintext (${who}), but the backend serves TLS: it drops the connection or answers 400` };
+      return { ...none, namesChecked: [], verdict: 'plaintext', why: `the gateway sends plaintext (${who})${c.notTls ? `, and the backend answers in ${c.notTls.name}: they agree` : ''}` };
+    }
+    if (c.notTls) return { ...none, namesChecked: [], verdict: 'fail', why: `${passthrough ? 'TLS passes through to' : 'the gateway opens TLS to'} a backend that answers in ${c.notTls.name} (${who})` };
+    if (passthrough) return { ...none, namesChecked: [], verdict: 'unknown', why: `TLS passes through the gateway: clients, not the gateway, verify this certificate` };
+    if (decision.tls.verified === false) return { ...none, namesChecked: [], verdict: served ? 'pass' : 'unknown', why: `${who}: TLS without verification of the certificate${served ? ', and the backend serves TLS' : ''}` };
+    return { ...none, namesChecked: [], verdict: 'unknown', why: `${who}: the trust settings are not read by the probe` };
   }
   const p = check.policy;
   const view: ProbeGatewayView = { policy: policySummary(check), sni: p.hostname ?? null, trusted: null, nameMatches: null, namesChecked: [], valid: null, verdict: 'unknown', why: '' };
@@ -66,20 +71,13 @@ export function gatewayView(check: PolicyCheck | null, report: ProbeReport, chai
     const anchors = check.caRefs.flatMap((r) => r.chain?.certs.map((x) => x.x509) ?? []);
     const unreadable = check.caRefs.filter((r) => !r.chain || r.chain.certs.length === 0);
     const store = p.caCertificateRefs.length ? (anchors.length ? storeFromX509('ca.crt', anchors) : null) : p.wellKnownCACertificates === 'System' ? nodeDefaultStore() : null;
-    if (store && unreadable.length === 0) {
+    if (store) {
       const path = buildPath(
         chain.map((d) => d.x509),
         store,
       );
-      view.trusted = path.anchor !== null;
-      view.anchor = path.anchor ? formatName(path.anchor.subject) : null;
-    } else if (store && anchors.length > 0) {
-      // Some references resolve: a path to one of them is enough; no path is inconclusive.
-      const path = buildPath(
-        chain.map((d) => d.x509),
-        store,
-      );
-      view.trusted = path.anchor ? true : null;
+      // With some references unreadable, a path to a readable one decides; no path is inconclusive.
+      view.trusted = path.anchor !== null ? true : unreadable.length === 0 ? false : null;
       view.anchor = path.anchor ? formatName(path.anchor.subject) : null;
     }
   }
@@ -130,22 +128,21 @@ export function backendFindings(report: ProbeReport, chain: DecodedCert[], endpo
   }
   if (c.phase === 'connect' || c.phase === 'dns') return out;
   if (c.notTls) {
-    const fails = policy !== null;
-    add('GWTLS-BPRB-001', `${capital(where)} answers in ${c.notTls.name}, not TLS ("${c.notTls.banner.slice(0, 60)}").${fails ? ` ${policy} makes the gateway open TLS to it: every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER").` : ' A gateway without a BackendTLSPolicy sends it plaintext, which is what it expects.'}`, {
+    const fails = v?.verdict === 'fail';
+    add('GWTLS-BPRB-001', `${capital(where)} answers in ${c.notTls.name}, not TLS ("${c.notTls.banner.slice(0, 60)}").${fails ? ` ${policy ? `${policy} makes the gateway open TLS to it` : capital(v.why)}: every connection fails (Envoy: "TLS error: … WRONG_VERSION_NUMBER").` : v ? ` ${capital(v.why)}.` : ''}`, {
       severity: fails ? 'error' : 'info',
       evidence: [`server sent: ${c.notTls.banner}`],
-      ...(fails ? { hint: 'remove the BackendTLSPolicy, or point the route at the port where the backend serves TLS' } : {}),
+      ...(fails ? { hint: 'remove the TLS origination (BackendTLSPolicy, TLS target group), or point the route at the port where the backend serves TLS' } : {}),
     });
     return out;
   }
   const leaf = chain[0];
   if (c.phase === 'done' || leaf) {
     const tls = `${capital(where)} speaks TLS (${c.protocol ?? 'handshake incomplete'})${leaf ? ` and serves ${leafWords(leaf)}` : ''}.`;
-    if (!policy) {
-      add('GWTLS-BPRB-001', `${tls} No BackendTLSPolicy targets this Service port: a gateway routing here sends plaintext to a TLS server, which drops the connection or answers 400 (see GWTLS-BTLS-001).`, { severity: b?.kind === 'service' ? 'warning' : 'info', evidence: leaf ? [`leaf ${leaf.cert.subject}`, `issuer ${leaf.cert.issuer}`] : [] });
-    } else {
-      add('GWTLS-BPRB-001', `${tls} ${policy} makes the gateway open TLS with SNI ${v?.sni ?? '(none)'}.`, { severity: 'info', evidence: leaf ? [`leaf ${leaf.cert.subject}`] : [] });
-    }
+    const evidence = leaf ? [`leaf ${leaf.cert.subject}`, `issuer ${leaf.cert.issuer}`] : [];
+    if (policy) add('GWTLS-BPRB-001', `${tls} ${policy} makes the gateway open TLS with SNI ${v?.sni ?? '(none)'}.`, { severity: 'info', evidence });
+    else if (v && !v.policy && v.verdict === 'fail') add('GWTLS-BPRB-001', `${tls} ${capital(v.why)} (see GWTLS-BTLS-001).`, { severity: 'warning', evidence, hint: 'add a BackendTLSPolicy for the Service port that trusts the CA that issued this certificate' });
+    else add('GWTLS-BPRB-001', `${tls}${v ? ` ${capital(v.why)}.` : ''}`, { severity: 'info', evidence });
   }
   if (c.clientCertificateRequested) {
     const required = c.error?.code === 'CLIENT_CERTIFICATE_REQUIRED';

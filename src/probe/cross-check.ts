@@ -45,7 +45,7 @@ function endpointAddresses(r: ProbeReport): Set<string> {
 }
 
 function hostnameRank(listenerHostname: string | undefined, name: string | null): number {
-  if (!listenerHostname) return name ? 1 : 1;
+  if (!listenerHostname) return 1;
   if (!name) return 0;
   if (listenerHostname.toLowerCase() === name) return 3;
   if (isWildcard(listenerHostname) && gatewayHostnameCovers(listenerHostname, name)) return 2 + listenerHostname.length / 1000;
@@ -150,7 +150,7 @@ export function compareWithListener(lm: ListenerModel, model: Model, r: ProbeRep
   const name = probedName(r);
   const listenerId = `listener ${lm.spec.name} of Gateway ${gw.meta.namespace}/${gw.meta.name}`;
   const served = leaf ? `${shortName(leaf.subject)} (SHA-256 ${short(leaf.fingerprintSha256)}, issued by ${shortName(leaf.issuer)})` : '';
-  let finding: ProbeFinding | null = null;
+  let finding: ProbeFinding;
   const unknown = (why: string): Comparison => {
     check.why = why;
     return { check, finding: null };

@@ -31,12 +31,20 @@ export function wrap(text: string, width: number, indent: string, first = ''): s
 export function verdict(r: ProbeReport): string {
   const c = r.connection;
   const v = r.verification;
+  if (c.phase === 'target') return `ERROR: ${c.error?.summary ?? 'the target could not be resolved'}`;
   if (c.phase === 'dns') return 'ERROR: cannot resolve the name';
-  if (c.phase === 'connect') return 'FAILED: no TCP connection';
+  if (c.phase === 'connect') return r.backend ? (c.error?.code === 'ECONNREFUSED' ? 'FAILED: nothing listens on the backend port' : 'FAILED: the port-forward did not connect') : 'FAILED: no TCP connection';
   if (c.phase === 'preamble') return `FAILED: ${r.target.starttls} STARTTLS did not complete`;
   if (c.notTls) return `FAILED: not TLS, the port speaks ${c.notTls.name}`;
   if (c.error && r.chain.length === 0) return 'FAILED: TLS handshake did not complete';
   if (c.error) return 'FAILED: the server rejected the connection after the handshake';
+  if (r.backend) {
+    const gv = r.gatewayView;
+    if (gv?.verdict === 'fail') return 'FAILED: handshake complete, but the gateway would reject this backend';
+    if (!r.ok) return `FAILED: handshake complete; ${r.findings.find((f) => f.severity === 'error')?.title ?? 'see the findings'}`;
+    return gv?.verdict === 'pass' ? 'OK: handshake complete, the gateway would accept this backend' : 'OK: handshake complete';
+  }
+  if (r.cluster?.outcome === 'different' && c.phase === 'done') return 'FAILED: the served certificate is not the one configured';
   if (r.ok) return 'OK: handshake complete, chain trusted, name matches';
   const why: string[] = [];
   if (v.trusted === false) why.push('chain not trusted');
@@ -56,13 +64,14 @@ function renderOne(r: ProbeReport, s: Style): string {
   const out: string[] = [];
   const c = r.connection;
   const v = r.verification;
-  const head = `probe ${joinHostPort(r.target.host, r.target.port)}`;
+  const head = r.backend ? `probe ${r.target.input}` : `probe ${joinHostPort(r.target.host, r.target.port)}`;
   const sni = r.target.sni ? `SNI ${r.target.sni}` : 'no SNI';
   out.push(`${s.bold(head)}  (${sni}${r.target.starttls ? `, STARTTLS ${r.target.starttls}` : ''})`);
   const verdictText = verdict(r);
   out.push(row('result', r.ok ? s.green(verdictText) : s.red(verdictText)));
   if (r.dns) out.push(row('dns', `${r.dns.name} -> ${r.dns.addresses.join(', ')} (${r.dns.ms} ms)`));
-  if (r.target.address) out.push(row('address', `${joinHostPort(r.target.address, r.target.addressPort ?? r.target.port)}${r.target.connectTo ? ` (--connect-to ${r.target.connectTo})` : ''}`));
+  if (r.backend) out.push(row('via', `the API server's port-forward: ${r.backend.resolvedBy}`));
+  if (r.target.address && !r.backend) out.push(row('address', `${joinHostPort(r.target.address, r.target.addressPort ?? r.target.port)}${r.target.connectTo ? ` (--connect-to ${r.target.connectTo})` : ''}`));
   const timing = [c.tcpMs !== null ? `connect ${c.tcpMs} ms` : null, c.preambleMs !== null ? `starttls ${c.preambleMs} ms` : null, c.tlsMs !== null ? `handshake ${c.tlsMs} ms` : null, `total ${c.totalMs} ms`].filter(Boolean);
   out.push(row('timing', timing.join(', ')));
   if (c.protocol) out.push(row('tls', `${c.protocol}, ${c.cipherStandardName ?? c.cipher ?? 'unknown cipher'}, ALPN ${c.alpn ?? (r.target.alpnOffered?.length ? 'none selected' : 'not offered')}`));
@@ -80,6 +89,8 @@ function renderOne(r: ProbeReport, s: Style): string {
     out.push(row('name', v.hostnameMatches ? s.green(name) : s.red(name)));
     for (const k of v.recognized ?? []) out.push(row('known', `${k.name}: ${k.note}`));
   }
+  if (r.gatewayView !== undefined) out.push(...gatewayRows(r, s));
+  if (r.cluster) out.push(...clusterRows(r, s));
   if (r.postgres) {
     const pg = r.postgres;
     out.push(row('postgres', `SSLRequest answered ${pg.sslRequest ?? 'not tried'}; direct TLS with ALPN postgresql ${pg.directTls === null ? 'not tried' : pg.directTls ? 'works' : 'fails'}`));
@@ -104,6 +115,32 @@ function renderOne(r: ProbeReport, s: Style): string {
     for (const f of r.findings) out.push(renderFinding(f, s));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** What the gateway would conclude about a backend, beside the system-store view above it. */
+function gatewayRows(r: ProbeReport, s: Style): string[] {
+  const v = r.gatewayView;
+  if (!v) return [row('gateway', 'not judged: a pod/ target has no Service, so no BackendTLSPolicy applies')];
+  const out: string[] = [];
+  if (v.policy) out.push(row('policy', `BackendTLSPolicy ${v.policy.namespace}/${v.policy.name}: SNI ${v.sni ?? 'none'}, verifies ${v.namesChecked.join(', ') || 'no name'} against ${v.policy.trust.join(', ') || 'nothing'}`));
+  else out.push(row('policy', 'none: no BackendTLSPolicy targets this Service port'));
+  const words = v.verdict === 'pass' ? s.green('would ACCEPT it') : v.verdict === 'fail' ? s.red('would REJECT it') : v.verdict === 'plaintext' ? 'sends it plaintext' : 'undecided';
+  out.push(row('gateway', `${words}: ${v.why.replace(/^the gateway would (accept|reject) this backend: /, '').replace(/^not decided: /, '')}`));
+  return out;
+}
+
+/** The cluster cross-check: which listener should serve this, and served vs configured. */
+function clusterRows(r: ProbeReport, s: Style): string[] {
+  const cl = r.cluster!;
+  if (cl.outcome === 'skipped') return [row('cluster', `not checked: ${(cl.why ?? '').replace(/^cluster cross-check skipped: /, '')}`)];
+  if (cl.outcome === 'no-listener' || !cl.gateway) return [row('cluster', cl.why ?? 'no Gateway listener serves this name and port')];
+  const out: string[] = [];
+  const m = cl.matched?.[0];
+  out.push(row('listener', `${cl.listener} of Gateway ${cl.gateway.namespace}/${cl.gateway.name}${m ? ` (${m.protocol}${m.tlsMode ? `/${m.tlsMode}` : ''} :${m.port}${m.hostname ? ` ${m.hostname}` : ''}${m.addressMatch ? ', address matches' : ''})` : ''}${(cl.matched?.length ?? 0) > 1 ? `; ${cl.matched!.length - 1} more listener(s) match` : ''}`));
+  if (cl.servedFrom) out.push(row('configured', cl.servedFrom));
+  const why = cl.why ?? '';
+  out.push(row('compared', cl.outcome === 'same' ? s.green(why) : cl.outcome === 'different' ? s.red(why) : why));
+  return out;
 }
 
 function renderCert(c: Cert, n: number, s: Style): string {

@@ -2,16 +2,23 @@
 import { ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
-import type { BackendReport, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
+import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
 export interface BuildReportInput {
   model: Model;
   findings: Finding[];
   skipped: Skipped[];
   inputErrors?: InspectReport['inputErrors'];
+  /** inspect --probe: what the probes saw, per listener and per backend hop (their findings are in `findings`). */
+  probes?: ProbeFold;
 }
 
-export function buildReport({ model, findings, skipped, inputErrors }: BuildReportInput): InspectReport {
+export interface ProbeFold {
+  listeners: ReadonlyMap<ListenerModel, EndpointProbe[]>;
+  backends: ReadonlyMap<BackendHop, EndpointProbe>;
+}
+
+export function buildReport({ model, findings, skipped, inputErrors, probes }: BuildReportInput): InspectReport {
   const byGateway = new Map<string, Finding[]>();
   for (const f of findings) {
     if (!f.gateway) continue;
@@ -19,7 +26,7 @@ export function buildReport({ model, findings, skipped, inputErrors }: BuildRepo
     if (list.length === 0) byGateway.set(f.gateway, list);
     list.push(f);
   }
-  const gateways = model.gateways.map((g) => gatewayReport(g, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? []));
+  const gateways = model.gateways.map((g) => gatewayReport(g, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? [], probes));
   const report: InspectReport = {
     apiVersion: 'gwtls.dev/v1alpha1',
     kind: 'InspectReport',
@@ -51,8 +58,8 @@ function unresolvedKinds(model: Model): Skipped[] {
 }
 
 /** `findings` are this Gateway's. */
-function gatewayReport(g: GatewayModel, gwFindings: Finding[]): GatewayReport {
-  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => f.listener === l.spec.name)));
+function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => f.listener === l.spec.name), probes));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {
@@ -101,7 +108,7 @@ function gatewayReport(g: GatewayModel, gwFindings: Finding[]): GatewayReport {
   return report;
 }
 
-function listenerReport(l: ListenerModel, findings: Finding[]): ListenerReport {
+function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold | undefined): ListenerReport {
   const spec = l.spec;
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
   const report: ListenerReport = {
@@ -131,7 +138,7 @@ function listenerReport(l: ListenerModel, findings: Finding[]): ListenerReport {
         reason: a.result.reason,
         why: a.result.accepted ? a.result.why : a.parent.reason === 'Accepted' ? a.result.why : a.parent.why,
         conditions: route.parents.filter((p) => sameParent(p.parentRef, a.parent.ref)).flatMap((p) => p.conditions),
-        backends: a.result.accepted ? l.backends.filter((b) => b.attachment === a).map(backendReport) : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } })),
+        backends: a.result.accepted ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, probes)) : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } })),
       };
       if (ROUTE_KINDS.includes(route.kind) && route.hostnames.length) r.hostnames = route.hostnames;
       if (a.result.accepted && a.result.hostnames.length) r.effectiveHostnames = a.result.hostnames;
@@ -139,6 +146,8 @@ function listenerReport(l: ListenerModel, findings: Finding[]): ListenerReport {
     }),
     path: l.path,
   };
+  const probed = probes?.listeners.get(l);
+  if (probed) report.probe = probed;
   const errors = findings.filter((f) => f.severity === 'error');
   report.ok = l.path.every((h) => h.ok !== false) && errors.length === 0;
   const failing = l.path.find((h) => h.ok === false);
@@ -166,7 +175,7 @@ function sameParent(a: ParentReference, b: ParentReference): boolean {
   return a.name === b.name && a.namespace === b.namespace && a.kind === b.kind && a.group === b.group && (a.sectionName ?? '') === (b.sectionName ?? '') && (a.port ?? 0) === (b.port ?? 0);
 }
 
-function backendReport(h: BackendHop): BackendReport {
+function backendReport(h: BackendHop, probes?: ProbeFold): BackendReport {
   const b = h.backend;
   const svc = b.service?.found ? b.service.obj : undefined;
   const r: BackendReport = {
@@ -184,5 +193,7 @@ function backendReport(h: BackendHop): BackendReport {
   if (b.servicePort) r.targetPort = b.servicePort.targetPort;
   if (svc) r.serviceType = svc.type;
   if (b.ref.weight !== undefined) r.weight = b.ref.weight;
+  const probed = probes?.backends.get(h);
+  if (probed) r.probe = probed;
   return r;
 }

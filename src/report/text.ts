@@ -1,5 +1,5 @@
 // The plain-text report: a tree per Gateway, readable at 80 columns, words for every state.
-import type { BackendReport, Condition, Finding, GatewayReport, Hop, InspectReport, ListenerReport, RouteReport } from './types.ts';
+import type { BackendReport, Condition, EndpointProbe, Finding, GatewayReport, Hop, InspectReport, ListenerReport, RouteReport } from './types.ts';
 import { plain, type Style } from './style.ts';
 
 export interface TextOptions {
@@ -116,6 +116,7 @@ function renderListener(lines: string[], l: ListenerReport, width: number, s: St
       lines.push(...wrap(`${c.subject || '(empty subject)'}; SAN ${c.sans.dns.concat(c.sans.ip).join(', ') || 'none'}; issuer ${c.selfSigned ? 'self-signed' : c.issuer}; ${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}; valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}${c.daysLeft !== undefined && c.daysLeft < 0 ? ' (EXPIRED)' : ''}${c.keyMatches === false ? '; KEY DOES NOT MATCH' : ''}`, width, '  │   ', '  │     '));
     }
   }
+  for (const p of l.probe ?? []) renderProbe(lines, p, width, '  │ ', s);
   lines.push('  │ routes');
   if (l.routes.length === 0) lines.push(`  │ └─ none${l.allowedKinds?.length ? ` (accepts ${l.allowedKinds.join(', ')})` : ''}`);
   l.routes.forEach((r, i) => renderRoute(lines, r, i === l.routes.length - 1, width, s));
@@ -146,6 +147,21 @@ function renderBackend(lines: string[], b: BackendReport, last: boolean, indent:
     lines.push(...wrap(`pods ${shown.join(', ')}${b.pods.length > 3 ? `, and ${b.pods.length - 3} more` : ''}`, width, cont + '  ', cont + '    '));
   }
   lines.push(...wrap(`tls to backend: ${b.tls.mode === 'tls' ? (b.tls.verified === false ? 'TLS, certificate NOT verified' : b.tls.verified ? 'TLS, verified' : 'TLS') : b.tls.mode === 'none' ? 'plaintext' : 'unknown'} (${b.tls.by})`, width, cont + '  ', cont + '    '));
+  if (b.probe) renderProbe(lines, b.probe, width, cont + '  ', s);
+}
+
+/** inspect --probe: one or two lines per probe, in words. */
+function renderProbe(lines: string[], p: EndpointProbe, width: number, indent: string, s: Style): void {
+  if (p.status === 'skipped') {
+    lines.push(...wrap(`probe: ${p.summary}`, width, indent, `${indent}    `).map((l, i) => (i === 0 ? l.replace('probe:', s.dim('probe:')) : l)));
+    return;
+  }
+  const where = `${p.endpoint ?? '?'}${p.sni ? ` SNI ${p.sni}` : ' (no SNI)'}`;
+  const word = p.ok ? s.ok('OK') : s.bad('FAILED');
+  const text = p.summary.replace(/^(OK|FAILED|ERROR): /, '');
+  lines.push(...wrap(`probe ${where}: ${word} ${text}`, width, indent, `${indent}    `));
+  if (p.configured && p.configured.outcome !== 'same') lines.push(...wrap(`served vs configured: ${p.configured.why}`, width, `${indent}    `, `${indent}    `));
+  if (p.gateway && p.gateway.verdict === 'fail') lines.push(...wrap(`gateway view: ${p.gateway.why}`, width, `${indent}    `, `${indent}    `));
 }
 
 const TLS_WORDS: Record<string, string> = { terminate: 'TLS terminated', originate: 'TLS originated', passthrough: 'TLS passed through', none: 'plaintext', unknown: 'unknown' };

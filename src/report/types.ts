@@ -97,6 +97,39 @@ export interface BackendReport {
   pods: Pod[];
   tls: BackendTLS;
   weight?: number;
+  /** inspect --probe: what a probe of a ready endpoint (through the API server's port-forward) saw. */
+  probe?: EndpointProbe;
+}
+
+/** What one probe saw (inspect --probe): a listener address, or a backend endpoint. */
+export interface EndpointProbe {
+  /** probed; or skipped, with `summary` saying why (no address, no ready endpoint, files mode, ...). */
+  status: 'probed' | 'skipped';
+  /** What was connected to: `203.0.113.7:443`, `pod apps/app-1 port 8443`; null when nothing was. */
+  endpoint: string | null;
+  sni: string | null;
+  /** One line in words: what the probe saw, or why nothing was probed. */
+  summary: string;
+  /** The handshake completed and nothing is wrong with what was served; null when skipped. */
+  ok: boolean | null;
+  tls?: { protocol: string | null; cipher: string | null; alpn: string | null } | null;
+  /** The protocol that answered the ClientHello instead of TLS. */
+  notTls?: { protocol: string; name: string } | null;
+  error?: { code: string; summary: string } | null;
+  /** The leaf as served. */
+  leaf?: Cert | null;
+  chainLength?: number;
+  /** Listeners: trust against the system store, and the name check against the SNI. */
+  trusted?: boolean | null;
+  hostnameMatches?: boolean | null;
+  trustStore?: string;
+  /** Listeners: the served leaf against the configured certificate (GWTLS-PRB-004, -009). */
+  configured?: { outcome: 'same' | 'different' | 'unknown'; servedMatchesConfigured: boolean | null; configuredFrom: string | null; why: string } | null;
+  /** Backends: what the gateway would conclude from the served chain (BackendTLSPolicy CA and names). */
+  gateway?: { verdict: 'pass' | 'fail' | 'plaintext' | 'unknown'; trusted: boolean | null; nameMatches: boolean | null; sni: string | null; why: string } | null;
+  /** Codes of the findings this probe raised (they are in the report's findings). */
+  codes?: string[];
+  durationMs?: number;
 }
 
 export interface RouteReport {
@@ -149,6 +182,8 @@ export interface ListenerReport {
   path: Hop[];
   verdict?: string;
   ok?: boolean;
+  /** inspect --probe: one probe per Gateway address and SNI name (or why the listener was not probed). */
+  probe?: EndpointProbe[];
 }
 
 export interface GatewayReport {

@@ -10,6 +10,7 @@ import { FindingsPane } from './components/FindingsPane.tsx';
 import { Footer } from './components/Footer.tsx';
 import { Header } from './components/Header.tsx';
 import { Panel } from './components/Panel.tsx';
+import { LinesView } from './components/LineView.tsx';
 import { TreePane } from './components/TreePane.tsx';
 import type { TuiContext } from './contract.ts';
 import { findingLines, nodeLines } from './describe.ts';
@@ -128,10 +129,22 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
     [ctx, now, onReport, safeDispatch],
   );
 
+  // The next reload is timed from the end of the last one: analysing a large cluster takes seconds of CPU, and
+  // the keyboard must get its turn in between.
   useEffect(() => {
     if (!state.watch) return;
-    const timer = setInterval(() => void reload('watch'), Math.max(1, ctx.watchIntervalSeconds) * 1000);
-    return () => clearInterval(timer);
+    const ms = Math.max(1, ctx.watchIntervalSeconds) * 1000;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = async () => {
+      await reload('watch');
+      if (!stopped) timer = setTimeout(tick, ms);
+    };
+    timer = setTimeout(tick, ms);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [state.watch, ctx.watchIntervalSeconds, reload]);
 
   const unavailable = (what: string) => (ctx.report.source.type === 'files' ? `${what} needs a cluster: this report was read from files` : `${what} is not available in this build`);
@@ -402,7 +415,9 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
           {tree}
           {findingsPane}
         </Box>
-        <Box width={1} />
+        <Box flexDirection="column" width={1}>
+          <LinesView lines={[]} height={height - 2} fill="│" />
+        </Box>
         {detailPane}
       </Box>
     );

@@ -70,7 +70,7 @@ export function findingRowLine(f: Finding, width: number, selected: boolean): Li
 
 /** A pane's title row: which pane, whether it has the keyboard, and a note on the right. */
 export function paneTitleLine(title: string, focused: boolean, note: string, width: number): Line {
-  const head = focused ? `▶ ${title.toUpperCase()} ` : `─ ${title} `;
+  const head = focused ? `▶ ${title} ` : `─ ${title} `;
   const tail = note ? ` ${note} ─` : '─';
   const fill = Math.max(1, width - head.length - tail.length);
   return clip([seg(head, focused ? 'accent' : 'dim', focused), seg('─'.repeat(fill), 'dim'), seg(tail, 'dim')], width);
@@ -91,7 +91,7 @@ export function headerLine(report: InspectReport, opts: { gatewayName?: string; 
   const { errors, warnings, info } = report.summary;
   const counts = w.countWords({ errors, warnings, info }) || 'no findings';
   const time = opts.updatedAt.toTimeString().slice(0, 8);
-  const status = opts.busy ?? (opts.watch ? `watching (${opts.watchSeconds}s) ${time}` : `updated ${time}`);
+  const status = opts.busy ?? (opts.watch ? `watching ${time}` : `updated ${time}`);
   const src = report.source.type === 'cluster' ? (report.source.context ?? 'cluster') : 'files';
   const countSeg = seg(counts, errors ? 'bad' : warnings ? 'warn' : 'ok');
   const statusSeg = seg(status, opts.busy ? 'info' : opts.watch ? 'accent' : 'dim');
@@ -100,6 +100,7 @@ export function headerLine(report: InspectReport, opts: { gatewayName?: string; 
     [left, [countSeg, seg(` · ${src} · `, 'dim'), statusSeg]],
     [left, [countSeg, seg(' · ', 'dim'), statusSeg]],
     [left.slice(1), [countSeg, seg(' · ', 'dim'), statusSeg]],
+    [left.slice(1), [countSeg, seg(' · ', 'dim'), seg(opts.busy ?? (opts.watch ? `watch ${time}` : time), statusSeg.tone)]],
   ];
   for (const [l, r] of candidates) {
     const lw = l.reduce((a, s) => a + s.text.length, 0);
@@ -123,23 +124,34 @@ const ACTION_HINTS: Array<[string, string]> = [
   ['/', 'find'],
   ['w', 'watch'],
   ['r', 'reload'],
+];
+const TAIL: Array<[string, string]> = [
   ['?', 'help'],
   ['q', 'quit'],
 ];
 
 const hintWidth = (h: Array<[string, string]>) => h.reduce((a, [k, v]) => a + k.length + 1 + v.length + 2, 0);
 
-/** The key hints that fit: actions first, then movement when there is room; help and quit always. */
+/** The key hints that fit: actions first, movement when all actions fit; help and quit always. */
 export function hintLine(width: number): Line {
-  const out: Line = [];
-  let used = hintWidth(ACTION_HINTS);
-  for (const [k, v] of MOVE_HINTS) {
-    const need = k.length + 1 + v.length + 2;
-    if (used + need > width) break;
-    out.push(seg(k, 'accent', true), seg(` ${v}  `));
-    used += need;
+  let room = width - hintWidth(TAIL) + 2;
+  const actions: Array<[string, string]> = [];
+  for (const h of ACTION_HINTS) {
+    if (hintWidth([h]) > room) break;
+    actions.push(h);
+    room -= hintWidth([h]);
   }
-  for (const [k, v] of ACTION_HINTS) out.push(seg(k, 'accent', true), seg(` ${v}  `));
-  if (hintWidth(ACTION_HINTS) > width) return clip([seg('?', 'accent', true), seg(' help  '), seg('q', 'accent', true), seg(' quit')], width);
+  const moves: Array<[string, string]> = [];
+  if (actions.length === ACTION_HINTS.length) {
+    for (const h of MOVE_HINTS) {
+      if (hintWidth([h]) > room) break;
+      moves.push(h);
+      room -= hintWidth([h]);
+    }
+  }
+  const out: Line = [];
+  for (const [k, v] of [...moves, ...actions, ...TAIL]) out.push(seg(k, 'accent', true), seg(` ${v}  `));
+  const last = out.at(-1)!;
+  out[out.length - 1] = { ...last, text: last.text.trimEnd() };
   return clip(out, width);
 }

@@ -1,9 +1,9 @@
-// `inspect` in a terminal: the interactive UI on the alternate screen (the shell's screen comes back on quit).
-import { render } from 'ink';
+// `inspect` in a terminal: the entry point `inspect-run.ts` calls. It loads the UI (React, ink) only now.
 import type { InspectReport } from '../report/types.ts';
-import { colorEnabled } from '../report/style.ts';
-import { App } from './App.tsx';
 import type { TuiContext } from './contract.ts';
+import type { TuiIo } from './session.tsx';
+
+export type { TuiIo } from './session.tsx';
 
 /** Same rule as the text output: 1 when the last report shown has findings at or above --fail-on, else 0. */
 export function tuiExitCode(report: InspectReport, failOn: TuiContext['failOn'] = 'error'): number {
@@ -12,28 +12,10 @@ export function tuiExitCode(report: InspectReport, failOn: TuiContext['failOn'] 
   return errors > 0 || (failOn === 'warning' && warnings > 0) ? 1 : 0;
 }
 
-/** Streams other than the process's (tests, benchmarks). */
-export interface TuiIo {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
-  color?: boolean;
-}
-
 export async function runTui(ctx: TuiContext, io: TuiIo = {}): Promise<number> {
-  let latest = ctx.report;
-  const stdout = io.stdout ?? process.stdout;
-  const color = io.color ?? colorEnabled(stdout as NodeJS.WriteStream);
-  const instance = render(<App ctx={ctx} color={color} onReport={(r) => (latest = r)} />, {
-    stdout,
-    stdin: io.stdin ?? process.stdin,
-    stderr: io.stderr ?? process.stderr,
-    alternateScreen: true,
-    exitOnCtrlC: true,
-    patchConsole: !io.stdout,
-    incrementalRendering: true,
-    maxFps: 60,
-  });
-  await instance.waitUntilExit();
-  return tuiExitCode(latest, ctx.failOn);
+  // React ships a development build that checks every element it creates (about twice the time per frame); it
+  // is chosen when React loads, so say "production" before loading it, unless the environment says otherwise.
+  process.env.NODE_ENV ??= 'production';
+  const { startTui } = await import('./session.tsx');
+  return tuiExitCode(await startTui(ctx, io), ctx.failOn);
 }

@@ -278,7 +278,7 @@ export function reduce(s: UiState, a: Action): UiState {
       if (!f) return s;
       const key = s.model.locate(f);
       const obj = `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
-      if (!key) return { ...s, focus: 'detail', detailOf: 'finding', detailScroll: 0, message: { text: `${obj} is not in the tree; the finding is in the detail pane`, tone: 'warn' } };
+      if (!key) return { ...s, focus: 'detail', detailOf: 'finding', detailScroll: 0, message: { text: `not in the tree: ${obj}; the detail pane shows the finding`, tone: 'warn' } };
       const node = s.model.node(key);
       const exact = node?.objects.some((o) => o.kind === f.object.kind && o.name === f.object.name);
       return { ...selectKey({ ...s, focus: 'tree', detailOf: 'node' }, key), message: { text: exact ? `${f.code}: ${obj}` : `${f.code}: ${obj} is not a node of the tree; showing where it applies`, tone: 'info' } };

@@ -1,6 +1,9 @@
 // `kubectl gwtls inspect` against a real kube-apiserver with the upstream CRDs: each seed scenario applied
 // through the API with the status a controller would write, then the real plugin run through kubectl's plugin
 // discovery, and the report checked field by field.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteNamespace, e2eEnv, restClient, runPlugin, skipE2e, type KubeObject } from './harness/kube.ts';
 import { applyScenario, cond, endpointSlice, loadFixture } from './scenario.ts';
@@ -183,5 +186,16 @@ describe.skipIf(skip)('inspect on a live control plane', () => {
     const gw = await restClient().get<{ spec: { listeners: Array<{ name: string; protocol: string }> }; metadata: { managedFields: Array<{ manager: string }> } }>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'ssl-offload-gateway', namespace: calico });
     expect(gw.spec.listeners.find((l) => l.name === 'https')!.protocol).toBe('TLS');
     expect(gw.metadata.managedFields.map((m) => m.manager)).toContain('kubectl-gwtls');
+  });
+
+  it('rejected credentials (401) end in one line naming the server and context, exit 2', async () => {
+    const text = readFileSync(env.kubeconfig, 'utf8');
+    if (!/token: \S+/.test(text)) return console.warn('the e2e kubeconfig uses no bearer tokens; the 401 check needs one and is skipped');
+    const bad = join(mkdtempSync(join(tmpdir(), 'gwtls-401-')), 'kubeconfig');
+    writeFileSync(bad, text.replace(/token: \S+/g, 'token: not-a-valid-token'), { mode: 0o600 });
+    const r = await runPlugin(['inspect', '-A'], { kubeconfig: bad, env: NOW });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: the API server https:\/\/\S+ \(context \S+\) rejected the credentials \(401 Unauthorized\)/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

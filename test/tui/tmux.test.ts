@@ -65,13 +65,13 @@ describe.skipIf(!hasTmux)('kubectl gwtls inspect in a terminal (tmux, 80x24)', (
 
     // 2. To the findings (shift-tab), down to RT-003: its detail; f: its fix preview.
     keys('BTab');
-    await waitFor('▶ FINDINGS');
+    await waitFor('▶ Findings');
     keys('j', 'j');
     const detail = await waitFor('Detail: GWTLS-RT-003');
     expect(detail).toMatch(/^›ERROR {3}GWTLS-RT-003/m);
     expect(detail).toContain('TCPRoute default/backend-ssl-offload cannot attach to Gateway');
     keys('f');
-    const preview = await waitFor('FIX PREVIEW (1 FINDING)');
+    const preview = await waitFor('Fix preview (1 finding)');
     expect(preview).toContain('fix: make listener https a TLS with tls.mode Terminate listener');
     expect(preview).toContain('kind: Gateway');
     expect(preview).toMatch(/protocol: TLS/);
@@ -87,14 +87,14 @@ describe.skipIf(!hasTmux)('kubectl gwtls inspect in a terminal (tmux, 80x24)', (
 
     // 4. esc, enter: jump to the TCPRoute in the tree; q: leave with the exit code of the findings.
     keys('Escape');
-    await waitFor('▶ FINDINGS');
+    await waitFor('▶ Findings');
     keys('Enter');
-    const tree = await waitFor('▶ TREE');
+    const tree = await waitFor('▶ Tree');
     expect(tree).toMatch(/^› +▸ TCPRoute default\/backend-ssl-offload +NOT ATTACHED/m);
     keys('q');
     const after = await waitFor('EXIT=');
     expect(after).toContain('EXIT=1');
     // The alternate screen is gone: the shell's screen is back, with no frame left over.
-    expect(after).not.toContain('FINDINGS');
+    expect(after).not.toContain('─ Findings');
   });
 });

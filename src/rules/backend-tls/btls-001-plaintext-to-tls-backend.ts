@@ -14,7 +14,7 @@ export const btls001: Rule = {
     title: 'Backend speaks TLS but the gateway sends plaintext',
     inputs: ['Gateway', 'GatewayClass', 'Service', 'BackendTLSPolicy'],
     description:
-      'The backend serves TLS on the port the route uses (its pods mount a serving certificate, or the port is named or typed https/tls), but nothing makes the gateway open TLS to it: no BackendTLSPolicy (proxies such as Envoy Gateway), no Backend tls settings (Envoy Gateway), no TLS target group (AWS Load Balancer Controller). The backend receives cleartext and drops the connection or answers 400 "The plain HTTP request was sent to HTTPS port".',
+      'The backend serves TLS on the port the route uses (its pods mount a serving certificate, or the port is named or typed https/tls), but nothing makes the gateway open TLS to it: no BackendTLSPolicy (proxies such as Envoy Gateway), no Backend tls settings (Envoy Gateway), no TLS target group (AWS Load Balancer Controller). The backend receives cleartext and drops the connection or answers 400 "The plain HTTP request was sent to HTTPS port". With inspect --probe, a TLS handshake with the backend port proves it.',
   },
   check(ctx) {
     for (const u of hopUses(ctx.model)) {

@@ -11,7 +11,7 @@ export const btls002: Rule = {
     title: 'Gateway originates TLS to a backend that looks plaintext',
     inputs: ['Gateway', 'GatewayClass', 'Service', 'BackendTLSPolicy'],
     description:
-      'The gateway (a BackendTLSPolicy, an Envoy Gateway Backend with tls, or a TLS target group on AWS) opens TLS to a backend whose port is named or typed as plain HTTP and whose pods mount no serving certificate. If the backend really speaks plaintext, every connection fails (Envoy logs WRONG_VERSION_NUMBER; AWS target health checks and handshakes fail).',
+      'The gateway (a BackendTLSPolicy, an Envoy Gateway Backend with tls, or a TLS target group on AWS) opens TLS to a backend whose port is named or typed as plain HTTP and whose pods mount no serving certificate. If the backend really speaks plaintext, every connection fails (Envoy logs WRONG_VERSION_NUMBER; AWS target health checks and handshakes fail). With inspect --probe, a probe of the backend port that gets a plaintext answer makes this an error.',
   },
   check(ctx) {
     for (const u of hopUses(ctx.model)) {

@@ -12,7 +12,7 @@ export const btls006: Rule = {
     title: 'BackendTLSPolicy hostname / subjectAltNames do not match the backend certificate',
     inputs: ['BackendTLSPolicy', 'Service', 'Pod', 'Secret'],
     description:
-      'The gateway verifies the backend certificate against validation.hostname (or, when set, validation.subjectAltNames), and the certificate the backend pods serve carries none of those names: the handshake fails with CERTIFICATE_VERIFY_FAILED and requests get HTTP 5xx. The hostname is also the SNI sent to the backend.',
+      'The gateway verifies the backend certificate against validation.hostname (or, when set, validation.subjectAltNames), and the certificate the backend pods serve carries none of those names: the handshake fails with CERTIFICATE_VERIFY_FAILED and requests get HTTP 5xx. The hostname is also the SNI sent to the backend. With inspect --probe the certificate checked is the one the backend really serves.',
   },
   check(ctx) {
     const seen = new Set<string>();
@@ -43,7 +43,7 @@ export const btls006: Rule = {
       ctx.report({
         object: p,
         field: p.subjectAltNames.length ? 'spec.validation.subjectAltNames' : 'spec.validation.hostname',
-        message: `${policyLabel(p)} makes ${sender(u.gateway)} verify ${what} in the certificate of ${portLabel(e.service, e.port)}, but the certificate its pods serve carries ${bad.map((c) => [...c.leaf.cert.sans.dns, ...(c.leaf.cert.sans.uri ?? [])].join(', ') || 'no SAN at all').join(' / ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.`,
+        message: `${policyLabel(p)} makes ${sender(u.gateway)} verify ${what} in the certificate of ${portLabel(e.service, e.port)}, but the certificate ${certs.some((c) => c.observed) ? 'it really serves (probed)' : 'its pods serve'} carries ${bad.map((c) => [...c.leaf.cert.sans.dns, ...(c.leaf.cert.sans.uri ?? [])].join(', ') || 'no SAN at all').join(' / ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.`,
         evidence: [`validation.hostname: ${p.hostname}`, ...(p.subjectAltNames.length ? [`validation.subjectAltNames: ${names.map((n) => `${n.type} ${n.value}`).join(', ')}`] : []), ...bad.map((c) => `backend certificate: ${describeCertificate(c)}`)],
         fixes,
         ...at(u),

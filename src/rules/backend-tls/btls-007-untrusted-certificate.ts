@@ -41,7 +41,7 @@ export const btls007: Rule = {
     title: 'Backend certificate not signed by the CA the BackendTLSPolicy trusts',
     inputs: ['BackendTLSPolicy', 'ConfigMap', 'Service', 'Pod', 'Secret'],
     description:
-      'The certificate the backend pods serve does not chain to any certificate in the ca.crt of the ConfigMaps the BackendTLSPolicy references: verification fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx. A self-signed backend certificate works once the certificate itself is in ca.crt.',
+      'The certificate the backend pods serve does not chain to any certificate in the ca.crt of the ConfigMaps the BackendTLSPolicy references: verification fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx. A self-signed backend certificate works once the certificate itself is in ca.crt. With inspect --probe the chain checked is the one the backend really serves.',
   },
   check(ctx) {
     const seen = new Set<string>();
@@ -73,7 +73,7 @@ export const btls007: Rule = {
       ctx.report({
         object: p,
         field: 'spec.validation.caCertificateRefs',
-        message: `${sender(u.gateway)} cannot verify ${portLabel(e.service, e.port)}: the certificate its pods serve (${bad.map(describeCertificate).join(' / ')}) does not chain to ${configured.length > 1 ? 'any of' : ''} ${configured.join(', ')}, which ${policyLabel(p)} trusts; the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx. ${
+        message: `${sender(u.gateway)} cannot verify ${portLabel(e.service, e.port)}: the certificate ${bad.some((c) => c.observed) ? 'it really serves (probed)' : 'its pods serve'} (${bad.map(describeCertificate).join(' / ')}) does not chain to ${configured.length > 1 ? 'any of' : ''} ${configured.join(', ')}, which ${policyLabel(p)} trusts; the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx. ${
           trust ? `Add ${trust.anchors.map((a) => a.what).join(' and ')} to ca.crt.` : `Add the CA that issued it (${bad.map((c) => formatName(c.leaf.x509.issuer)).join(', ')}) to ca.crt.`
         }${selfSigned ? ` ${ISSUE_3761}` : ''}`,
         evidence: [...bad.map((c) => `backend certificate: ${describeCertificate(c)}`), ...configured.map((c) => `trusted: ${c}`)],

@@ -1,30 +1,56 @@
-// One laid-out line: styled segments, never wrapped by the terminal (the layout already fits it).
+// One laid-out line, drawn as a single pre-styled string: one ink text node per row keeps each frame cheap (ink
+// lays out and measures every node on every frame). The layout already fits the line, so nothing wraps.
 import { Text } from 'ink';
 import { memo } from 'react';
-import type { Line } from '../lines.ts';
-import { toneColor, useTheme } from '../theme.ts';
+import { styleText } from 'node:util';
+import type { Line, Seg } from '../lines.ts';
+import { toneColor, useTheme, type Theme } from '../theme.ts';
+
+type Format = Parameters<typeof styleText>[0];
+
+const cache = [new WeakMap<Line, string>(), new WeakMap<Line, string>()];
+
+function styleSeg(s: Seg, theme: Theme): string {
+  const formats: string[] = [];
+  const color = toneColor(s.tone, theme);
+  if (color) formats.push(color);
+  if (s.bold) formats.push('bold');
+  if (s.inverse) formats.push('inverse');
+  return formats.length ? styleText(formats as Format, s.text, { validateStream: false }) : s.text;
+}
+
+/** The line as a string with ANSI styles (colours only when the theme has colour). */
+export function styledLine(line: Line, theme: Theme): string {
+  const c = cache[theme.color ? 1 : 0]!;
+  let out = c.get(line);
+  if (out === undefined) {
+    out = line.map((s) => styleSeg(s, theme)).join('');
+    c.set(line, out);
+  }
+  return out;
+}
 
 export const LineView = memo(function LineView({ line }: { line: Line }) {
   const theme = useTheme();
-  if (line.length === 0) return <Text> </Text>;
-  return (
-    <Text wrap="truncate-end">
-      {line.map((s, i) => {
-        const color = toneColor(s.tone, theme);
-        return (
-          <Text key={i} {...(color ? { color } : {})} bold={s.bold === true} inverse={s.inverse === true}>
-            {s.text}
-          </Text>
-        );
-      })}
-    </Text>
-  );
+  return <Text wrap="truncate-end">{line.length === 0 ? ' ' : styledLine(line, theme)}</Text>;
 });
 
-/** Exactly `height` rows: the lines from `offset`, then blank rows. */
-export function LinesView({ lines, height, offset = 0 }: { lines: Line[]; height: number; offset?: number }) {
+/** Exactly `height` rows: the lines from `offset`, then rows of `fill` (blank by default). */
+export function LinesView({ lines, height, offset = 0, fill = ' ' }: { lines: Line[]; height: number; offset?: number; fill?: string }) {
+  const theme = useTheme();
   const shown = lines.slice(offset, offset + height);
   const out = shown.map((l, i) => <LineView key={i} line={l} />);
-  for (let i = shown.length; i < height; i++) out.push(<Text key={`blank-${i}`}> </Text>);
+  const filler = fill === ' ' ? ' ' : styledLine(fillLine(fill), theme);
+  for (let i = shown.length; i < height; i++) out.push(<Text key={`fill-${i}`}>{filler}</Text>);
   return <>{out}</>;
+}
+
+const fills = new Map<string, Line>();
+function fillLine(fill: string): Line {
+  let l = fills.get(fill);
+  if (!l) {
+    l = [{ text: fill, tone: 'dim' }];
+    fills.set(fill, l);
+  }
+  return l;
 }

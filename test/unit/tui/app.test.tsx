@@ -38,7 +38,7 @@ describe('the first screen', () => {
   it('shows every Gateway as a top-level node when none was named', async () => {
     current = renderApp(makeCtx(await seedReport([SEED_C, SEED_A, SEED_PASSTHROUGH])));
     const r = current;
-    await r.waitFor('GATEWAYS');
+    await r.waitFor('▶ Gateways');
     expect(r.frame()).toMatch(/^›▸ Gateway default\/ssl-offload-gateway +BROKEN/m);
     expect(r.frame()).toMatch(/^ ▸ Gateway default\/mygateway +BROKEN/m);
     await r.press(KEY.enter);
@@ -80,15 +80,15 @@ describe('navigation', () => {
 
   it('tab moves between panes; the focused pane says so', async () => {
     const r = await seedC();
-    expect(r.frame()).toContain('▶ TREE');
+    expect(r.frame()).toContain('▶ Tree');
     await r.press(KEY.tab);
-    expect(r.frame()).toContain('▶ DETAIL: LISTENER HTTPS');
+    expect(r.frame()).toContain('▶ Detail: listener https');
     await r.press(KEY.tab);
-    expect(r.frame()).toContain('▶ FINDINGS');
+    expect(r.frame()).toContain('▶ Findings');
     await r.press(KEY.shiftTab);
-    expect(r.frame()).toContain('▶ DETAIL: GWTLS-CERT-001');
+    expect(r.frame()).toContain('▶ Detail: GWTLS-CERT-001');
     await r.press(KEY.shiftTab);
-    expect(r.frame()).toContain('▶ TREE');
+    expect(r.frame()).toContain('▶ Tree');
   });
 });
 
@@ -110,7 +110,7 @@ describe('findings', () => {
     await r.press(KEY.shiftTab, 'j', 'j');
     expect(r.frame()).toContain('─ Detail: GWTLS-RT-003');
     await r.press(KEY.enter);
-    expect(r.frame()).toContain('▶ TREE');
+    expect(r.frame()).toContain('▶ Tree');
     expect(selectedRow(r)).toMatch(/TCPRoute default\/backend-ssl-offload +NOT ATTACHED/);
     expect(r.frame()).toContain('GWTLS-RT-003: TCPRoute default/backend-ssl-offload');
   });
@@ -135,7 +135,7 @@ describe('fix preview', () => {
     const writeFile = vi.fn(async (path: string) => `/work/${path}`);
     const r = await seedC({ writeFile });
     await r.press(KEY.shiftTab, 'j', 'j', 'f');
-    expect(r.frame()).toContain('FIX PREVIEW (1 FINDING)');
+    expect(r.frame()).toContain('Fix preview (1 finding)');
     expect(r.frame()).toContain('fix: make listener https a TLS with tls.mode Terminate listener');
     expect(r.frame()).toContain('protocol: TLS');
     await r.press('s');
@@ -150,7 +150,7 @@ describe('fix preview', () => {
     expect(text).toContain('# kubectl-gwtls fixes. Review, then: kubectl apply --server-side -f <this file>');
     expect(text).toContain('kind: Gateway');
     await r.press(KEY.esc);
-    expect(r.frame()).toContain('▶ FINDINGS');
+    expect(r.frame()).toContain('▶ Findings');
   });
 
   it('says when there is no fix to show', async () => {
@@ -208,7 +208,7 @@ describe('apply', () => {
     await r.press(KEY.shiftTab, 'j', 'j', 'f', 'a');
     await r.waitFor('y apply  n cancel (nothing changes)');
     await r.press('n');
-    expect(r.frame()).toContain('▶ FINDINGS');
+    expect(r.frame()).toContain('▶ Findings');
     expect(execute).not.toHaveBeenCalled();
   });
 
@@ -278,7 +278,7 @@ describe('live', () => {
     await r.press('g', 'j');
     expect(selectedRow(r)).toMatch(/Gateway default\/ssl-offload-gateway +BROKEN/);
     await r.press('w');
-    expect(r.frame()).toMatch(/watching \(1s\)/);
+    expect(r.frame()).toMatch(/· watching \d\d:\d\d:\d\d/);
     await r.waitFor(/Gateway default\/ssl-offload-gateway +OK/, 3000);
     expect(reload).toHaveBeenCalled();
     expect(selectedRow(r)).toMatch(/Gateway default\/ssl-offload-gateway +OK/);
@@ -308,10 +308,10 @@ describe('help, resize, quit', () => {
   it('? shows every key and esc closes it', async () => {
     const r = await seedC();
     await r.press('?');
-    expect(r.frame()).toContain('▶ HELP');
+    expect(r.frame()).toContain('▶ Help');
     expect(r.frame()).toMatch(/\/ +search the tree/);
     await r.press(KEY.esc);
-    expect(r.frame()).toContain('▶ TREE');
+    expect(r.frame()).toContain('▶ Tree');
   });
 
   it('puts the detail beside the tree on a wide terminal and follows resizes', async () => {
@@ -323,7 +323,7 @@ describe('help, resize, quit', () => {
     out.emit('resize');
     await delay(30);
     expect(screen(r)).toHaveLength(30);
-    expect(screen(r)[1]).toMatch(/^▶ TREE ─+.*─ Detail: listener https/);
+    expect(screen(r)[1]).toMatch(/^▶ Tree ─+.*─ Detail: listener https/);
     Object.defineProperty(out, 'columns', { value: 60, configurable: true });
     Object.defineProperty(out, 'rows', { value: 20, configurable: true });
     out.emit('resize');
@@ -383,5 +383,17 @@ describe('help, resize, quit', () => {
     await delay(50);
     send('q');
     await expect(none).resolves.toBe(0);
+  });
+});
+
+describe('no Gateway in scope', () => {
+  it('still lists the findings, and enter says where their object is not', async () => {
+    current = renderApp(makeCtx(await seedReport('test/fixtures/seeds/b-backend-tls/lbc-targetgroupconfiguration.yaml')));
+    const r = current;
+    await r.waitFor('0 Gateways');
+    expect(r.frame()).toContain('Nothing in scope: no Gateway to show.');
+    await r.press(KEY.shiftTab, KEY.enter);
+    expect(r.frame()).toMatch(/^not in the tree: TargetGroupConfiguration default\/broker-expose/m);
+    expect(r.frame()).toContain('▶ Detail: GWTLS-LBC-007');
   });
 });

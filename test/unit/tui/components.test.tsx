@@ -1,7 +1,6 @@
 // Each component on its own, rendered by ink into a fake terminal.
-import chalk from 'chalk';
 import { render } from 'ink-testing-library';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DetailPane } from '../../../src/tui/components/DetailPane.tsx';
 import { FindingsPane } from '../../../src/tui/components/FindingsPane.tsx';
 import { Footer } from '../../../src/tui/components/Footer.tsx';
@@ -12,20 +11,10 @@ import { TreePane } from '../../../src/tui/components/TreePane.tsx';
 import { seg, type Line } from '../../../src/tui/lines.ts';
 import { ThemeContext } from '../../../src/tui/theme.ts';
 import { initialExpanded, TreeModel } from '../../../src/tui/tree.ts';
-import { NOW, SEED_C, seedReport } from './helpers.tsx';
-
-// The fake terminal is not a TTY, so chalk would print no styles at all; force a colour level to see them.
-let level: typeof chalk.level;
-beforeAll(() => {
-  level = chalk.level;
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+import { NOW, SEED_C, seedReport, stripAnsi } from './helpers.tsx';
 
 const COLOUR = /\x1b\[(3[0-7]|9[0-7])m/;
-const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const strip = stripAnsi;
 const lines = (s: string) => strip(s).split('\n');
 
 async function model() {
@@ -68,7 +57,7 @@ describe('TreePane', () => {
     const r = render(<TreePane model={m} rows={rows} cursor={6} top={3} width={80} height={4} focused={true} />);
     const out = lines(r.lastFrame()!);
     expect(out).toHaveLength(5);
-    expect(out[0]).toMatch(/^▶ TREE ─+ 7\/11 ─$/);
+    expect(out[0]).toMatch(/^▶ Tree ─+ 7\/11 ─$/);
     expect(out[1]).toMatch(/^ {7}▸ TLS path {2}client ─plain→ gateway ─plain→ backend +OK$/);
     expect(out[4]).toMatch(/^› {4}▾ listener https {2}HTTPS :443 +BROKEN {2}3 errors {2}1 warning$/);
     for (const l of out) expect(l.length).toBeLessThanOrEqual(80);
@@ -105,7 +94,7 @@ describe('DetailPane and Panel', () => {
 
   it('Panel keeps its footer row under the scrolled lines', () => {
     const r = render(<Panel title="Apply" lines={many} scroll={0} width={40} height={4} footer={[seg('y apply  n cancel')]} />);
-    expect(lines(r.lastFrame()!)).toEqual([expect.stringMatching(/^▶ APPLY ─+ 7 more ↓ \(j\/k\) ─$/), 'line 0', 'line 1', 'line 2', 'y apply  n cancel']);
+    expect(lines(r.lastFrame()!)).toEqual([expect.stringMatching(/^▶ Apply ─+ 7 more ↓ \(j\/k\) ─$/), 'line 0', 'line 1', 'line 2', 'y apply  n cancel']);
   });
 });
 
@@ -118,7 +107,7 @@ describe('Header and Footer', () => {
     expect(out).toMatch(/^default\/ssl-offload-gateway BROKEN +3 errors, 2 warnings · updated \d\d:\d\d:\d\d$/);
     expect(out.length).toBe(80);
     const watching = render(<Header report={m.report} width={100} watch={true} watchSeconds={3} busy={null} updatedAt={NOW} />);
-    expect(strip(watching.lastFrame()!)).toMatch(/1 Gateway, 1 BROKEN .* · files · watching \(3s\) \d\d:\d\d:\d\d$/);
+    expect(strip(watching.lastFrame()!)).toMatch(/1 Gateway, 1 BROKEN .* · files · watching \d\d:\d\d:\d\d$/);
   });
 
   it('shows a prompt, else a message, else the key hints (always with help and quit)', () => {
@@ -129,6 +118,8 @@ describe('Header and Footer', () => {
     const hints = render(<Footer prompt={null} message={null} width={80} />);
     expect(strip(hints.lastFrame()!)).toBe('f fix  a apply  p probe  e errors  / find  w watch  r reload  ? help  q quit');
     const narrow = render(<Footer prompt={null} message={null} width={40} />);
-    expect(strip(narrow.lastFrame()!)).toBe('? help  q quit');
+    expect(strip(narrow.lastFrame()!)).toBe('f fix  a apply  p probe  ? help  q quit');
+    const tiny = render(<Footer prompt={null} message={null} width={16} />);
+    expect(strip(tiny.lastFrame()!)).toBe('? help  q quit');
   });
 });

@@ -52,6 +52,8 @@ export const KEY = {
   pageDown: '\u001B[6~',
 } as const;
 
+export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface Rendered {
@@ -67,7 +69,8 @@ export interface Rendered {
 export function renderApp(ctx: TuiContext, opts: { size?: Size | 'terminal'; color?: boolean; onReport?: (r: InspectReport) => void } = {}): Rendered {
   const size = opts.size === 'terminal' ? {} : { size: opts.size ?? { columns: 80, rows: 24 } };
   const inst = render(<App ctx={ctx} color={opts.color ?? false} {...size} now={() => NOW} {...(opts.onReport ? { onReport: opts.onReport } : {})} />);
-  const frame = () => inst.lastFrame() ?? '';
+  // Lines carry their own styles (bold, inverse; colour when on): the tests read the words.
+  const frame = () => stripAnsi(inst.lastFrame() ?? '');
   return {
     frame,
     stdout: inst.stdout,

@@ -1,0 +1,33 @@
+// Mounts the App on the terminal (the alternate screen: the shell's screen comes back on quit) and resolves with
+// the last report shown when the user quits.
+import { render } from 'ink';
+import type { InspectReport } from '../report/types.ts';
+import { colorEnabled } from '../report/style.ts';
+import { App } from './App.tsx';
+import type { TuiContext } from './contract.ts';
+
+/** Streams other than the process's (tests, benchmarks). */
+export interface TuiIo {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  color?: boolean;
+}
+
+export async function startTui(ctx: TuiContext, io: TuiIo = {}): Promise<InspectReport> {
+  let latest = ctx.report;
+  const stdout = io.stdout ?? process.stdout;
+  const color = io.color ?? colorEnabled(stdout as NodeJS.WriteStream);
+  const instance = render(<App ctx={ctx} color={color} onReport={(r) => (latest = r)} />, {
+    stdout,
+    stdin: io.stdin ?? process.stdin,
+    stderr: io.stderr ?? process.stderr,
+    alternateScreen: true,
+    exitOnCtrlC: true,
+    patchConsole: !io.stdout,
+    incrementalRendering: true,
+    maxFps: 60,
+  });
+  await instance.waitUntilExit();
+  return latest;
+}
