@@ -98,7 +98,8 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   return exitCode(report, opts.failOn);
 }
 
-function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date, model: Model): TuiContext {
+/** What the terminal UI gets: the report, reload, apply (cluster sources), and probes of listeners and backends (exported for tests). */
+export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date, model: Model): TuiContext {
   // The model of the report on screen: probes find their listener or backend in it.
   let current = model;
   const ctx: TuiContext = {

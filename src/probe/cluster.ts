@@ -141,7 +141,10 @@ export async function crossCheck(reports: ProbeReport[], listing: GatewayListing
       r.cluster = { gateway: { namespace: best.gateway.meta.namespace, name: best.gateway.meta.name }, listener: best.listener.name, hostname: best.listener.hostname ?? null, configuredFrom: null, configuredFingerprintSha256: null, servedMatchesConfigured: null, outcome: 'unknown', why: `Gateway ${id} could not be read: ${describeApiError(e, listing.session)}`, ...base };
       continue;
     }
-    if (!lm) continue;
+    if (!lm) {
+      r.cluster = { gateway: { namespace: best.gateway.meta.namespace, name: best.gateway.meta.name }, listener: best.listener.name, hostname: best.listener.hostname ?? null, configuredFrom: null, configuredFingerprintSha256: null, servedMatchesConfigured: null, outcome: 'unknown', why: `Gateway ${id} changed while it was read: listener ${best.listener.name} is gone`, ...base };
+      continue;
+    }
     const { check, finding } = compareWithListener(lm, m, r, endpoint);
     if (note) check.why = `${check.why ?? ''}; ${note}`;
     r.cluster = { ...check, ...base };
@@ -189,6 +192,8 @@ export interface BackendProbeInput {
   info: ProbeBackendTarget;
   options: ProbeOptions;
   now: Date;
+  /** The target as the user wrote it (default: `svc/NAMESPACE/NAME:PORT`). */
+  input?: string;
 }
 
 /** The SNI a gateway sends to this backend: the policy (or Backend) hostname, else the Service DNS name. */
@@ -203,11 +208,12 @@ export async function probeBackendEndpoint(input: BackendProbeInput): Promise<Pr
   const { info, endpoint, now } = input;
   const sni = input.options.sni !== undefined ? input.options.sni : (backendSni(input.backend, input.decision) ?? '');
   const label = backendLabel(info);
-  const target: ProbeTarget = { kind: info.kind, input: label, name: info.name, port: info.servicePort ?? endpoint.port, namespace: info.namespace };
+  const target: ProbeTarget = { kind: info.kind, input: input.input ?? label, name: info.name, port: info.servicePort ?? endpoint.port, namespace: info.namespace };
   const report = await probe(target, { ...input.options, sni, connector: portForwardConnector(input.kc, endpoint), now });
   report.backend = info;
   const chain = decodeServed(report, now, `pod ${endpoint.namespace}/${endpoint.pod}`);
-  if (info.kind === 'service') report.gatewayView = gatewayView(input.decision ?? null, report, chain, now);
+  // A bare pod has no Service, so no BackendTLSPolicy: null says the gateway's view was not judged.
+  report.gatewayView = info.kind === 'service' ? gatewayView(input.decision ?? null, report, chain, now) : null;
   applyBackendFindings(report, backendFindings(report, chain, label, now));
   return report;
 }
@@ -237,7 +243,7 @@ export async function probeBackendTarget(session: Session, target: BackendTarget
       const port = podPort(pod, target.port);
       if (port === undefined) return fail(`pod ${ns}/${target.name} has no container port named ${target.port}`, `Its container ports: ${pod.containerPorts.map((c) => `${c.name ?? '(unnamed)'} ${c.containerPort}`).join(', ') || 'none declared'}.`);
       const info: ProbeBackendTarget = { kind: 'pod', namespace: ns, name: target.name, pod: target.name, targetPort: port, resolvedBy: `pod ${ns}/${target.name} port ${port}${pod.ready === false ? ' (the Pod is not ready)' : ''}`, via: 'port-forward' };
-      return await probeBackendEndpoint({ kc: session.kc, snapshot, endpoint: { namespace: ns, pod: target.name, port, why: info.resolvedBy }, info, options, now });
+      return await probeBackendEndpoint({ kc: session.kc, snapshot, endpoint: { namespace: ns, pod: target.name, port, why: info.resolvedBy }, info, options, now, input: target.input });
     }
     const svcRaw = await session.client.getOptional(`/api/v1/namespaces/${encodeURIComponent(ns)}/services/${encodeURIComponent(target.name)}`);
     if (!svcRaw) return fail(`Service ${ns}/${target.name} not found`, `There is no Service ${target.name} in namespace ${ns} (use -n for another namespace).`, 'ENOTFOUND');
@@ -260,7 +266,7 @@ export async function probeBackendTarget(session: Session, target: BackendTarget
     const choice = serviceEndpoint(snapshot, svc, sp);
     if (!choice.ok) return fail(choice.reason, 'A backend is reached through one of its ready endpoint Pods: wait for a Pod to become ready, or check the selector and readiness probe (kubectl get endpointslices -l kubernetes.io/service-name=NAME).', 'ENOENDPOINT');
     const info: ProbeBackendTarget = { kind: 'service', namespace: ns, name: target.name, servicePort: sp.port, portName: sp.name ?? null, pod: choice.endpoint.pod, targetPort: choice.endpoint.port, resolvedBy: choice.endpoint.why, via: 'port-forward' };
-    return await probeBackendEndpoint({ kc: session.kc, snapshot, backend, decision, endpoint: choice.endpoint, info, options, now });
+    return await probeBackendEndpoint({ kc: session.kc, snapshot, backend, decision, endpoint: choice.endpoint, info, options, now, input: target.input });
   } catch (e) {
     if (e instanceof ApiError || e instanceof ConnectionError) return fail(describeApiError(e, session), e instanceof ApiError && e.status === 403 ? 'The kubeconfig user may not read this object (RBAC): reaching a backend needs get on services and pods, list on endpointslices, and create on pods/portforward.' : 'The backend could not be looked up.', 'ECLUSTER');
     throw e;

@@ -193,7 +193,7 @@ export function compareWithListener(lm: ListenerModel, model: Model, r: ProbeRep
         endpoint,
         `${listenerId} is configured with ${check.configured.map((c) => `${c.source} (${shortName(c.subject)}, SHA-256 ${short(c.fingerprintSha256)})`).join(', ')}, but ${endpoint}${name ? ` (SNI ${name})` : ''} serves ${served}. ${why}`,
         {
-          evidence: [`served leaf: ${leaf.subject}; serial ${leaf.serial}; SHA-256 ${leaf.fingerprintSha256}`, ...check.configured.map((c) => `configured (${c.source}): ${c.subject}; serial ${c.serial}; SHA-256 ${c.fingerprintSha256}`)],
+          evidence: [`served leaf: ${leaf.subject}; serial ${leaf.serial}; SHA-256 ${fpWords(leaf.fingerprintSha256)}`, ...check.configured.map((c) => `configured (${c.source}): ${c.subject}; serial ${c.serial}; SHA-256 ${fpWords(c.fingerprintSha256)}`)],
           hint: sameNames ? 'restart or wait for the data plane to reload the Secret; check the controller log' : 'check which Gateway owns this address and port, that the listener is Programmed, and the controller log',
         },
       );
@@ -247,7 +247,7 @@ export function compareWithListener(lm: ListenerModel, model: Model, r: ProbeRep
         'GWTLS-PRB-009',
         endpoint,
         `${listenerId} is TLS Passthrough, so clients should see the backend's certificate${check.configured.length ? ` (${check.configured.map((c) => shortName(c.subject)).join(', ')})` : ''}, but ${endpoint} serves ${served}${acm ? ', an ACM certificate: the AWS load balancer terminates TLS (Passthrough listeners become TLS listeners on AWS Load Balancer Controller up to v3.0; see GWTLS-LBC-004)' : ': the Gateway (or a load balancer in front of it) terminates TLS instead of passing it through'}.`,
-        { evidence: [`served leaf: ${leaf.subject}; SHA-256 ${leaf.fingerprintSha256}`, ...check.configured.map((c) => `backend certificate (${c.source}): ${c.subject}; SHA-256 ${c.fingerprintSha256}`)], hint: acm ? 'upgrade the AWS Load Balancer Controller (v3.1+ keeps passthrough as TCP)' : 'check the listener is Programmed with mode Passthrough and no other listener or proxy owns this port' },
+        { evidence: [`served leaf: ${leaf.subject}; SHA-256 ${fpWords(leaf.fingerprintSha256)}`, ...check.configured.map((c) => `backend certificate (${c.source}): ${c.subject}; SHA-256 ${fpWords(c.fingerprintSha256)}`)], hint: acm ? 'upgrade the AWS Load Balancer Controller (v3.1+ keeps passthrough as TCP)' : 'check the listener is Programmed with mode Passthrough and no other listener or proxy owns this port' },
       );
       return { check, finding };
     }
@@ -263,6 +263,11 @@ function sanCovers(san: string, name: string): boolean {
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** A fingerprint in two halves, so that text reports can wrap it. */
+function fpWords(fp: string): string {
+  return fp.length > 48 ? `${fp.slice(0, 48)} ${fp.slice(48)}` : fp;
 }
 
 function short(fp: string): string {

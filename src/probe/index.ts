@@ -7,3 +7,7 @@ export { styleFor, makeStyle } from './style.ts';
 export { tcpConnector } from './connect.ts';
 export type * from './types.ts';
 export { STARTTLS_DIALECTS } from './types.ts';
+export { servedChainDer } from './probe.ts';
+export { matchListeners, compareWithListener, probedName } from './cross-check.ts';
+export { gatewayView, backendFindings, decodeServed } from './backend.ts';
+export { noKubeconfigReason } from './cluster-access.ts';

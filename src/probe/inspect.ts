@@ -143,7 +143,6 @@ export function listenerSummary(r: ProbeReport): string {
   const cl = r.cluster;
   if (!cl || cl.outcome === 'skipped' || cl.outcome === 'no-listener') return base;
   if (cl.outcome === 'same') return `${base}; the served certificate is the configured one`;
-  if (cl.outcome === 'different') return `${base}; the served certificate is NOT the configured one`;
   return base;
 }
 

@@ -44,12 +44,12 @@ export function verdict(r: ProbeReport): string {
     if (!r.ok) return `FAILED: handshake complete; ${r.findings.find((f) => f.severity === 'error')?.title ?? 'see the findings'}`;
     return gv?.verdict === 'pass' ? 'OK: handshake complete, the gateway would accept this backend' : 'OK: handshake complete';
   }
-  if (r.cluster?.outcome === 'different' && c.phase === 'done') return 'FAILED: the served certificate is not the one configured';
   if (r.ok) return 'OK: handshake complete, chain trusted, name matches';
   const why: string[] = [];
   if (v.trusted === false) why.push('chain not trusted');
   if (v.hostnameMatches === false) why.push(`certificate not valid for ${v.name}`);
-  return `FAILED: handshake complete, ${why.join(' and ')}`;
+  if (r.cluster?.outcome === 'different') why.push('the served certificate is not the one configured');
+  return `FAILED: handshake complete, ${why.join(' and ') || 'see the findings'}`;
 }
 
 export function renderProbeText(reports: ProbeReport[], style: Style = makeStyle(false)): string {
@@ -64,7 +64,8 @@ function renderOne(r: ProbeReport, s: Style): string {
   const out: string[] = [];
   const c = r.connection;
   const v = r.verification;
-  const head = r.backend ? `probe ${r.target.input}` : `probe ${joinHostPort(r.target.host, r.target.port)}`;
+  const b = r.backend;
+  const head = b ? `probe ${b.kind === 'service' ? 'svc' : 'pod'}/${b.namespace}/${b.name}:${b.kind === 'service' ? (b.servicePort ?? r.target.port) : (b.targetPort ?? r.target.port)}` : `probe ${joinHostPort(r.target.host, r.target.port)}`;
   const sni = r.target.sni ? `SNI ${r.target.sni}` : 'no SNI';
   out.push(`${s.bold(head)}  (${sni}${r.target.starttls ? `, STARTTLS ${r.target.starttls}` : ''})`);
   const verdictText = verdict(r);

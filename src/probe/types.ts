@@ -287,7 +287,7 @@ export interface ProbeReport {
   cluster?: ProbeClusterCheck | null;
   /** svc/ and pod/ targets: the endpoint reached through the API server's port-forward. */
   backend?: ProbeBackendTarget;
-  /** svc/ targets: what the gateway would conclude about this backend (next to `verification`, the system-store view). */
+  /** svc/ targets: what the gateway would conclude about this backend (next to `verification`, the system-store view); null for pod/ targets (no Service, no BackendTLSPolicy). */
   gatewayView?: ProbeGatewayView | null;
   /** Handshake completed, chain trusted and name matches. Decides the exit code. */
   ok: boolean;

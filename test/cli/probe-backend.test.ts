@@ -93,7 +93,7 @@ describe('probe svc/NAME:PORT through the API server port-forward', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(r.backend).toEqual({ kind: 'service', namespace: 'apps', name: 'app', servicePort: 8443, portName: 'https', pod: 'app-1', targetPort: 9443, resolvedBy: 'ready endpoint app-1 of Service apps/app port https (8443) -> container port 9443', via: 'port-forward' });
-    expect(r.target).toMatchObject({ input: 'svc/apps/app:8443', sni: 'app.apps.svc.cluster.local', address: 'pod/apps/app-1', addressPort: 9443 });
+    expect(r.target).toMatchObject({ input: 'svc/app:8443', sni: 'app.apps.svc.cluster.local', address: 'pod/apps/app-1', addressPort: 9443 });
     expect(r.connection).toMatchObject({ ok: true, phase: 'done', error: null });
     expect(r.chain[0].subject).toBe('CN=app.apps.svc.cluster.local');
     // The system-store view: a private CA, not trusted by ordinary clients.
@@ -190,8 +190,9 @@ describe('probe svc/NAME:PORT through the API server port-forward', () => {
     const { code, report: r } = await json(['pod/app-1:https']);
     expect(code).toBe(0);
     expect(r.backend).toEqual({ kind: 'pod', namespace: 'apps', name: 'app-1', pod: 'app-1', targetPort: 9443, resolvedBy: 'pod apps/app-1 port 9443', via: 'port-forward' });
-    expect(r.gatewayView).toBeUndefined();
+    expect(r.gatewayView).toBeNull();
     expect(r.target.sni).toBeNull();
+    expect(r.findings.map((f: { code: string; severity: string }) => `${f.code} ${f.severity}`)).toEqual(['GWTLS-BPRB-001 info']);
   });
 
   it('text: the port-forward, the policy and the gateway view in words, within 80 columns', async () => {

@@ -117,8 +117,9 @@ describe('probe CLI', () => {
   it('help documents the flags and the exit codes', async () => {
     const r = await runCli(['probe', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--sni', '--connect-to', '--ca-file', '--alpn', '--starttls', '--timeout', '--output', '--context']) expect(r.stdout).toContain(flag);
-    expect(flat(r.stdout)).toContain('used by the cross-check');
+    for (const flag of ['--sni', '--connect-to', '--ca-file', '--alpn', '--starttls', '--timeout', '--output', '--context', '--no-cluster']) expect(r.stdout).toContain(flag);
+    expect(flat(r.stdout)).toContain('When a kubeconfig is usable, HOST targets are cross-checked against the cluster');
+    expect(flat(r.stdout)).toContain('svc/NAME:PORT (a Service port, number or name) goes to a ready endpoint Pod and its target port');
     expect(r.stdout).toContain('Exit codes: 0');
   });
 });

@@ -64,7 +64,7 @@ describe('openPortForward', () => {
     const upgrade = api.requests.find((r) => r.method === 'UPGRADE' && r.path.includes('/pods/echo/'))!;
     expect(upgrade.path).toBe('/api/v1/namespaces/apps/pods/echo/portforward?ports=7000');
     expect(upgrade.auth).toBe('Bearer gwtls-test-token');
-    expect(upgrade.protocols.split(/,\s*/)).toEqual(PORT_FORWARD_PROTOCOLS);
+    expect(upgrade.protocols!.split(/,\s*/)).toEqual(PORT_FORWARD_PROTOCOLS);
   });
 
   it('says why the API server refused the upgrade (403: RBAC for pods/portforward)', async () => {

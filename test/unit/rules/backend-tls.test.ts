@@ -1,4 +1,12 @@
 import * as yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../../../src/cluster/manifests.ts';
+import { observationKey, type BackendObservation } from '../../../src/graph/backends.ts';
+import { buildModel } from '../../../src/graph/model.ts';
+import type { Finding } from '../../../src/report/types.ts';
+import { runRules } from '../../../src/rules/engine.ts';
+import { BACKEND_TLS_RULES } from '../../../src/rules/backend-tls/index.ts';
+import { decodePemChain } from '../../../src/tls/certificate.ts';
 import { btls001 } from '../../../src/rules/backend-tls/btls-001-plaintext-to-tls-backend.ts';
 import { btls002 } from '../../../src/rules/backend-tls/btls-002-tls-to-plaintext-backend.ts';
 import { btls003 } from '../../../src/rules/backend-tls/btls-003-policy-invalid.ts';
@@ -10,7 +18,7 @@ import { btls008 } from '../../../src/rules/backend-tls/btls-008-conflicting-pol
 import { btls010 } from '../../../src/rules/backend-tls/btls-010-system-ca-private-certificate.ts';
 import { btls011 } from '../../../src/rules/backend-tls/btls-011-skip-verify.ts';
 import { issue, tlsSecret } from '../../helpers/certs.ts';
-import { testRule } from '../../helpers/rule-tester.ts';
+import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
 
 const validity = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2036-01-01T00:00:00Z') };
 const selfSigned = issue({ cn: 'app.apps.svc.cluster.local', dns: ['app.apps.svc.cluster.local', 'app.apps.svc'], ...validity });
@@ -321,4 +329,69 @@ testRule(btls011, {
       findings: [{ object: 'Backend apps/app-insecure', severity: 'warning', message: /accepts any certificate.*self-signed certificate verifies once it is itself in ca.crt/, fixes: 1 }],
     },
   ],
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// What a probe of the backend saw (inspect --probe) is the strongest evidence: it decides BTLS-001/002 and is
+// the certificate BTLS-006/007/010 judge.
+
+async function observedFindings(docs: string[], observation: Omit<BackendObservation, 'chain'> & { pem?: string }, rules = BACKEND_TLS_RULES): Promise<Finding[]> {
+  const { snapshot, errors } = await loadManifests(['-'], 'default', async () => docs.join('\n---\n'));
+  expect(errors).toEqual([]);
+  const now = new Date(DEFAULT_NOW);
+  const chain = observation.pem ? decodePemChain(observation.pem, 'probe pod apps/app-1', now).certs : [];
+  const observations = new Map([[observationKey('apps', 'app', 8443), { ...observation, chain }]]);
+  return runRules(buildModel(snapshot, { allNamespaces: true }, now, { observations }), rules).findings;
+}
+const where = 'pod apps/app-1 port 8443';
+const sawTls = (pem: string) => ({ speaks: 'tls' as const, pem, where, sni: 'app.apps.svc.cluster.local', summary: 'TLS (TLSv1.3)' });
+
+describe('backend-TLS rules with a probe observation', () => {
+  it('GWTLS-BTLS-001: TLS seen on a port whose names say plaintext is proven (error), and the fix trusts the certificate served', async () => {
+    const f = await observedFindings([eg, gateway, service('http', 'http'), pod(null), route()], sawTls(selfSigned.certPem), [btls001]);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ code: 'GWTLS-BTLS-001', severity: 'error', object: { kind: 'Service', namespace: 'apps', name: 'app' } });
+    expect(f[0]!.message).toContain(`a probe of ${where} completed a TLS handshake and was served app.apps.svc.cluster.local, app.apps.svc; self-signed; as served by ${where} (probed)`);
+    expect(f[0]!.evidence[1]).toBe(`probe of ${where}: TLS (TLSv1.3)`);
+    expect(f[0]!.fixes.filter((x) => x.type === 'fix')).toHaveLength(1);
+    expect(f[0]!.fixes[0]!.yaml).toContain('hostname: app.apps.svc.cluster.local');
+  });
+
+  it('GWTLS-BTLS-001 does not fire when the probe saw plaintext, whatever the port name says', async () => {
+    const f = await observedFindings([eg, gateway, service('https', ''), pod(null), route()], { speaks: 'plaintext', where, sni: null, summary: 'answers in plain HTTP, not TLS', protocol: 'plain HTTP' }, [btls001]);
+    expect(f).toEqual([]);
+  });
+
+  it('GWTLS-BTLS-002: plaintext seen where the policy originates TLS is an error, even though the pods mount a certificate', async () => {
+    const f = await observedFindings(app([policy(), caMap(selfSigned.certPem)]), { speaks: 'plaintext', where, sni: 'app.apps.svc.cluster.local', summary: 'answers in plain HTTP, not TLS', protocol: 'plain HTTP' }, [btls002]);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ code: 'GWTLS-BTLS-002', severity: 'error', object: { kind: 'BackendTLSPolicy', name: 'app-tls' } });
+    expect(f[0]!.message).toContain(`but it speaks plaintext: a probe of ${where} got plain HTTP in reply to a ClientHello`);
+  });
+
+  it('GWTLS-BTLS-006 judges the certificate served, not the one mounted', async () => {
+    const wrong = issue({ cn: 'other.example', dns: ['other.example'], ...validity });
+    // Mounted certificate fine, served one wrong: a finding.
+    const f = await observedFindings(app([policy(), caMap(selfSigned.certPem)]), sawTls(wrong.certPem), [btls006]);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('but the certificate it really serves (probed) carries other.example');
+    // Mounted certificate wrong, served one fine: none.
+    const g = await observedFindings([eg, gateway, service(), pod(), serving(wrong), route(), policy(), caMap(selfSigned.certPem)], sawTls(selfSigned.certPem), [btls006]);
+    expect(g).toEqual([]);
+  });
+
+  it('GWTLS-BTLS-007 verifies the chain served against the CA in ca.crt', async () => {
+    const f = await observedFindings(app([policy(), caMap(appsCa.certPem)], service()), sawTls(selfSigned.certPem), [btls007]);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ code: 'GWTLS-BTLS-007', field: 'spec.validation.caCertificateRefs' });
+    expect(f[0]!.message).toContain('the certificate it really serves (probed)');
+    const ok = await observedFindings(app([policy(), caMap(appsCa.certPem)], service()), sawTls(issued.certPem), [btls007]);
+    expect(ok).toEqual([]);
+  });
+
+  it('GWTLS-BTLS-010 (System CAs) judges the chain served', async () => {
+    const f = await observedFindings([eg, gateway, service(), pod(null), route(), policy({ validation: '    wellKnownCACertificates: System' })], sawTls(selfSigned.certPem), [btls010]);
+    expect(f.map((x) => x.code)).toEqual(['GWTLS-BTLS-010']);
+    expect(f[0]!.evidence.slice(1)).toEqual([`backend certificate: app.apps.svc.cluster.local, app.apps.svc; self-signed; as served by ${where} (probed)`]);
+  });
 });
