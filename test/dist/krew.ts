@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, posix } from 'node:path';
 import * as yaml from 'js-yaml';
 // @ts-expect-error the release scripts are plain ESM without declarations
 import { readTarGz, readZip } from '../../scripts/release-archive.mjs';
+import { selectorMatches as labelSelectorMatches } from '../../src/graph/selectors.ts';
 
 export interface Selector {
   matchLabels?: Record<string, string> | null;
@@ -57,30 +58,13 @@ export function readManifest(path: string): Plugin {
   return yaml.load(readFileSync(path, 'utf8')) as Plugin;
 }
 
+/** krew selectors are Kubernetes label selectors: the product's own matcher decides. */
 export function selectorMatches(sel: Selector | null | undefined, labels: Record<string, string>): boolean {
   if (!sel) return false;
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const value = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !(e.values ?? []).includes(value!)) return false;
-        break;
-      case 'NotIn':
-        if (has && (e.values ?? []).includes(value!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(
+    { matchLabels: sel.matchLabels ?? {}, matchExpressions: (sel.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] })) },
+    labels,
+  );
 }
 
 function validateSelector(sel: Selector | null | undefined): string | undefined {

@@ -198,4 +198,24 @@ describe.skipIf(skip)('inspect on a live control plane', () => {
     expect(r.stderr.trim()).toMatch(/^error: the API server https:\/\/\S+ \(context \S+\) rejected the credentials \(401 Unauthorized\)/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it('gets credentials from an exec plugin, and merges several KUBECONFIG files, as kubectl does', async () => {
+    const text = readFileSync(env.kubeconfig, 'utf8');
+    const kc = yaml.load(text) as { clusters: unknown[]; users: Array<{ name: string; user: { token?: string } }>; contexts: Array<{ name: string; context: { user: string } }>; 'current-context': string };
+    const ctx = kc.contexts.find((c) => c.name === env.adminContext)!;
+    const token = kc.users.find((u) => u.name === ctx.context.user)?.user.token;
+    if (!token) return console.warn('the e2e kubeconfig has no bearer token for the admin context; the exec-plugin check is skipped');
+    const dir = mkdtempSync(join(tmpdir(), 'gwtls-exec-'));
+    const plugin = join(dir, 'credential-plugin');
+    writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`, { mode: 0o755 });
+    // File one: the cluster and an exec user; file two: the context that joins them.
+    writeFileSync(join(dir, 'clusters'), yaml.dump({ apiVersion: 'v1', kind: 'Config', clusters: kc.clusters, users: [{ name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }] }), { mode: 0o600 });
+    const clusterName = (kc.clusters[0] as { name: string }).name;
+    writeFileSync(join(dir, 'contexts'), yaml.dump({ apiVersion: 'v1', kind: 'Config', contexts: [{ name: 'via-exec', context: { cluster: clusterName, user: 'exec-user', namespace: calico } }], 'current-context': 'via-exec' }), { mode: 0o600 });
+    const r = await runPlugin(['inspect', '-o', 'json'], { kubeconfig: env.kubeconfig, env: { ...NOW, KUBECONFIG: `${join(dir, 'clusters')}:${join(dir, 'contexts')}` } });
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as Report & { source: { context?: string } };
+    expect(report.source.context).toBe('via-exec');
+    expect(report.gateways.map((g) => g.name)).toEqual(['ssl-offload-gateway']);
+  });
 });
