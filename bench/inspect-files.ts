@@ -48,7 +48,7 @@ for (const [name, f] of [['S', S], ['L', L]] as const) {
   console.log(`${name}: ${Object.entries(f.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; JSON ${(statSync(f.json).size / 1e6).toFixed(0)} MB, YAML ${(statSync(f.yaml).size / 1e6).toFixed(0)} MB`);
 }
 console.log(`\nnode ${process.versions.node}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores`);
-measure('node -e 0 (runtime floor)', ['version']);
+measure('kubectl gwtls version (start-up)', ['version']);
 const l = measure('L: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.json]);
 const s1 = measure('S: inspect gw-0 -n ns-0 -o json (JSON input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.json]);
 measure('S: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', S.json]);

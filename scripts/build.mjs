@@ -81,8 +81,7 @@ const result = await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  // React's production build: the development one makes every UI frame about twice as slow.
-  define: { __GWTLS_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  define: { __GWTLS_VERSION__: JSON.stringify(pkg.version) },
   // Some dependencies are CommonJS and call require() for Node built-ins; give every ESM file one. Inside a
   // single executable the files are loaded from `gwtls-sea:` URLs, which createRequire does not accept; there
   // the executable's own path serves (require() of a built-in does not depend on it).
