@@ -23,6 +23,9 @@ export async function startTui(ctx: TuiContext, io: TuiIo = {}): Promise<Inspect
     stdin: io.stdin ?? process.stdin,
     stderr: io.stderr ?? process.stderr,
     alternateScreen: true,
+    // The CLI chose the UI because stdin and stdout are terminals; ink would otherwise go quiet (final frame
+    // only) whenever a CI variable is set, as it is in many dev containers and in our own test runs.
+    interactive: true,
     exitOnCtrlC: true,
     patchConsole: !io.stdout,
     incrementalRendering: true,
