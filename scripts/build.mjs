@@ -67,6 +67,23 @@ const noDevtools = {
   },
 };
 
+// Start-up cost of commander's ESM imports of built-ins, paid by every command: the ESM facade of `node:process`
+// reads every property of `process` when it is linked, which opens stdin (a tty or pipe handle) on every run; and
+// `node:child_process` serves executable subcommands, which this program does not have. Both become cheap
+// stand-ins: the global `process`, and child_process loaded on first use (through the banner's `require`).
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const fromCommander = (a) => /node_modules[\\/]commander[\\/]/.test(a.importer);
+    b.onResolve({ filter: /^node:(process|child_process)$/ }, (a) => (fromCommander(a) ? { path: a.path.slice(5), namespace: 'gwtls-builtin' } : undefined));
+    b.onLoad({ filter: /^process$/, namespace: 'gwtls-builtin' }, () => ({ contents: 'export default globalThis.process;', loader: 'js' }));
+    b.onLoad({ filter: /^child_process$/, namespace: 'gwtls-builtin' }, () => ({
+      contents: "export default new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 // Built beside the output directory, then moved into place: a build never leaves a half-written or missing dist/
 // behind for a command (or a test) that runs meanwhile.
 const staging = `${outdir}.building-${process.pid}`;
@@ -95,7 +112,7 @@ const result = await build({
   metafile: Boolean(args.metafile),
   // react-devtools-core is an optional peer of ink, loaded only when DEV=true.
   external: ['react-devtools-core'],
-  plugins: [entry, embedRuleDocs, ...(args['single-file'] ? [noDevtools] : [])],
+  plugins: [entry, embedRuleDocs, lazyBuiltins, ...(args['single-file'] ? [noDevtools] : [])],
 });
 if (args.metafile) writeFileSync(args.metafile, JSON.stringify(result.metafile));
 
