@@ -64,13 +64,13 @@ export class ApiClient {
     }
   }
 
-  /** LIST with pagination; `query` holds labelSelector/fieldSelector. */
-  async list(basePath: string, query: Record<string, string> = {}): Promise<ListResult> {
+  /** LIST with pagination; `query` holds labelSelector/fieldSelector; `accept` may ask for metadata only. */
+  async list(basePath: string, query: Record<string, string> = {}, accept?: string): Promise<ListResult> {
     const items: Array<Record<string, unknown>> = [];
     let cont: string | undefined;
     do {
       const params = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(cont ? { continue: cont } : {}) });
-      const page = await this.get(`${basePath}?${params}`);
+      const page = await this.get(`${basePath}?${params}`, accept);
       const pageItems = Array.isArray(page.items) ? (page.items as Array<Record<string, unknown>>) : [];
       items.push(...pageItems);
       const meta = (page.metadata ?? {}) as Record<string, unknown>;

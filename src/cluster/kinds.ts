@@ -5,6 +5,7 @@
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const LBC_GROUP = 'gateway.k8s.aws';
 export const ENVOY_GROUP = 'gateway.envoyproxy.io';
+export const CRD_GROUP = 'apiextensions.k8s.io';
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
 export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
@@ -25,7 +26,8 @@ export type KindName =
   | 'LoadBalancerConfiguration'
   | 'TargetGroupConfiguration'
   | 'Backend'
-  | 'EnvoyProxy';
+  | 'EnvoyProxy'
+  | 'CustomResourceDefinition';
 
 export interface KindInfo {
   kind: KindName;
@@ -36,6 +38,8 @@ export interface KindInfo {
   versions: readonly string[];
   /** Implementation-specific kinds are only needed for Gateways of that implementation. */
   provider?: 'aws-lbc' | 'envoy-gateway';
+  /** Only metadata is needed (and read from a cluster as PartialObjectMetadata): CRDs carry megabytes of schema. */
+  metadataOnly?: boolean;
 }
 
 export const KINDS: Readonly<Record<KindName, KindInfo>> = {
@@ -59,6 +63,7 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   TargetGroupConfiguration: { kind: 'TargetGroupConfiguration', group: LBC_GROUP, plural: 'targetgroupconfigurations', namespaced: true, versions: ['v1', 'v1beta1'], provider: 'aws-lbc' },
   Backend: { kind: 'Backend', group: ENVOY_GROUP, plural: 'backends', namespaced: true, versions: ['v1alpha1'], provider: 'envoy-gateway' },
   EnvoyProxy: { kind: 'EnvoyProxy', group: ENVOY_GROUP, plural: 'envoyproxies', namespaced: true, versions: ['v1alpha1'], provider: 'envoy-gateway' },
+  CustomResourceDefinition: { kind: 'CustomResourceDefinition', group: CRD_GROUP, plural: 'customresourcedefinitions', namespaced: false, versions: ['v1'], metadataOnly: true },
 };
 
 /** The kind registered for a group (apiVersion without version) and kind, if the tool reads it. */

@@ -16,6 +16,8 @@ import { Snapshot } from './snapshot.ts';
 import type { LoadRequest, LoadResult } from './source.ts';
 
 const ALL = '*';
+/** Items as PartialObjectMetadata: names, labels and annotations without the spec (a CRD's schema runs to megabytes). */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 /** Where Envoy Gateway's startup config lives in a default install, on Calico (older and newer operators). */
 const ENVOY_CONFIG_NAMESPACES = ['envoy-gateway-system', 'calico-system', 'tigera-gateway'];
 
@@ -58,7 +60,7 @@ class Reader {
         if (q.labelSelector) query.labelSelector = q.labelSelector;
         if (q.fieldSelector) query.fieldSelector = q.fieldSelector;
         try {
-          const res = await this.client.list(path, query);
+          const res = await this.client.list(path, query, info.metadataOnly ? METADATA_ONLY : undefined);
           const apiVersion = apiVersionFor(info, version);
           for (const item of res.items) {
             const obj = normalize({ ...item, apiVersion, kind }, info, q.namespace === ALL ? 'default' : q.namespace) as ObjectsByKind[K];
@@ -130,8 +132,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   const ns = (n: string) => ({ namespace: n });
   const spread = (set: Set<string>) => (all || set.has(ALL) ? [ns(ALL)] : [...set].map(ns));
 
-  // Phase 1: the Gateways in question and their classes.
-  const [, gatewaysListed] = await Promise.all([reader.list('GatewayClass', [ns(ALL)]), reader.list('Gateway', [ns(all ? ALL : namespace)])]);
+  // Phase 1: the Gateways in question and their classes, and which bundles the Gateway API CRDs came from.
+  const [, gatewaysListed] = await Promise.all([reader.list('GatewayClass', [ns(ALL)]), reader.list('Gateway', [ns(all ? ALL : namespace)]), reader.list('CustomResourceDefinition', [ns(ALL)])]);
   if (snapshot.state('Gateway').state === 'forbidden') throw new UserError(`no access to Gateways on ${server} (context ${context}): ${snapshot.skipped.find((s) => s.what === 'gateways')?.detail ?? 'forbidden'}`);
   const gateways = gatewaysListed.filter((g) => !req.gatewayName || g.meta.name === req.gatewayName);
   const implOf = (g: GatewayObject) => {

@@ -7,6 +7,7 @@ import type {
   BackendTLSPolicyObject,
   BaseObject,
   ConfigMapObject,
+  CustomResourceDefinitionObject,
   EndpointSliceObject,
   EnvoyBackendObject,
   EnvoyProxyObject,
@@ -608,6 +609,16 @@ const NORMALIZERS: Record<KindName, Normalizer> = {
   EnvoyProxy: (raw, info, ns, origin) => {
     const out: EnvoyProxyObject = base(raw, info as KindInfo & { kind: 'EnvoyProxy' }, ns, origin);
     if (rec(rec(raw.spec).backendTLS).clientCertificateRef) out.backendTLSClientCertificate = true;
+    return out;
+  },
+  CustomResourceDefinition: (raw, info, ns, origin) => {
+    const b = base(raw, info as KindInfo & { kind: 'CustomResourceDefinition' }, ns, origin);
+    const dot = b.meta.name.indexOf('.');
+    const out: CustomResourceDefinitionObject = { ...b, group: str(rec(raw.spec).group) ?? (dot < 0 ? '' : b.meta.name.slice(dot + 1)) };
+    const bundleVersion = b.meta.annotations[`${GATEWAY_GROUP}/bundle-version`];
+    const channel = b.meta.annotations[`${GATEWAY_GROUP}/channel`];
+    if (bundleVersion) out.bundleVersion = bundleVersion;
+    if (channel) out.channel = channel;
     return out;
   },
 };

@@ -283,6 +283,16 @@ export interface EnvoyProxyObject extends BaseObject<'EnvoyProxy'> {
   backendTLSClientCertificate?: boolean;
 }
 
+/** What the tool reads of a CRD: which API group it defines and which Gateway API bundle it came from. */
+export interface CustomResourceDefinitionObject extends BaseObject<'CustomResourceDefinition'> {
+  /** spec.group, or what the name says (`<plural>.<group>`) when only metadata was read. */
+  group: string;
+  /** gateway.networking.k8s.io/bundle-version, e.g. v1.6.1 */
+  bundleVersion?: string;
+  /** gateway.networking.k8s.io/channel: standard or experimental */
+  channel?: string;
+}
+
 export interface ObjectsByKind {
   GatewayClass: GatewayClassObject;
   Gateway: GatewayObject;
@@ -304,6 +314,7 @@ export interface ObjectsByKind {
   TargetGroupConfiguration: TargetGroupConfigurationObject;
   Backend: EnvoyBackendObject;
   EnvoyProxy: EnvoyProxyObject;
+  CustomResourceDefinition: CustomResourceDefinitionObject;
 }
 
 export type AnyObject = ObjectsByKind[KindName];

@@ -2,6 +2,7 @@
 // Controller CRDs, and an API server that stops answering. Each runs on its own control plane.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from './harness/controlplane.ts';
+import { gatewayApiManifests, waitForCrds } from './harness/crds.ts';
 import { e2eEnv, runPlugin, skipE2e } from './harness/kube.ts';
 import { applyScenario, cond, endpointSlice, loadFixture } from './scenario.ts';
 
@@ -14,7 +15,7 @@ const NOW = { GWTLS_NOW: '2026-11-22T00:00:00Z', NO_COLOR: '1' };
 interface Report {
   source: { kinds?: Record<string, string> };
   gateways: Array<{ name: string; listeners: Array<{ name: string; routes: Array<{ kind: string; apiVersion: string; attached: boolean }>; path: Array<{ hop: string; ok: boolean | null }> }> }>;
-  findings: Array<{ code: string; severity: string }>;
+  findings: Array<{ code: string; severity: string; message: string; object: { kind: string; name: string }; evidence: string[] }>;
   skipped: Array<{ what: string; reason: string; detail: string }>;
 }
 
@@ -38,6 +39,24 @@ describe.skipIf(skip)('Gateway API v1.4.1 (experimental): TCPRoute and TLSRoute 
     expect(tls.routes).toEqual([expect.objectContaining({ kind: 'TLSRoute', apiVersion: 'gateway.networking.k8s.io/v1alpha3', attached: true })]);
     const offload = report.gateways.find((g) => g.name === 'ssl-offload-gateway')!;
     expect(offload.listeners.find((l) => l.name === 'tls')!.routes).toEqual([expect.objectContaining({ kind: 'TCPRoute', apiVersion: 'gateway.networking.k8s.io/v1alpha2', attached: true })]);
+    expect(report.findings.map((f) => f.code)).not.toContain('GWTLS-PLAT-004');
+  });
+
+  it('an upgrade that stopped half way: one CRD from v1.6.1 among the v1.4.1 ones is GWTLS-PLAT-004', async () => {
+    const udproutes = (await gatewayApiManifests('v1.6.1')).objects.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === 'udproutes.gateway.networking.k8s.io')!;
+    await cp.client().apply(udproutes);
+    await waitForCrds(cp.client(), [udproutes]);
+    const r = await runPlugin(['inspect', '-n', 'drift', '-o', 'json', '--fail-on', 'none'], { kubeconfig: cp.kubeconfig, env: NOW });
+    const report = JSON.parse(r.stdout) as Report;
+    const mixed = report.findings.filter((f) => f.code === 'GWTLS-PLAT-004');
+    expect(mixed).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        object: expect.objectContaining({ kind: 'CustomResourceDefinition', name: 'udproutes.gateway.networking.k8s.io' }),
+        message: expect.stringMatching(/comes from Gateway API v1\.6\.1 experimental, gateways\.gateway\.networking\.k8s\.io and \d+ other Gateway API CRDs from v1\.4\.1 experimental.*releases\/download\/v1\.6\.1\/experimental-install\.yaml$/),
+      }),
+    ]);
+    expect(mixed[0]!.evidence).toContain('Gateway API v1.6.1 experimental: udproutes');
   });
 });
 

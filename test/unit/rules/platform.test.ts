@@ -11,6 +11,7 @@ import { gw004 } from '../../../src/rules/platform/gw-004-stale-status.ts';
 import { plat001 } from '../../../src/rules/platform/plat-001-api-version.ts';
 import { plat002 } from '../../../src/rules/platform/plat-002-prerequisites.ts';
 import { plat003 } from '../../../src/rules/platform/plat-003-gatewayclass.ts';
+import { plat004 } from '../../../src/rules/platform/plat-004-mixed-bundles.ts';
 import type { Rule } from '../../../src/rules/types.ts';
 import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
 
@@ -329,4 +330,60 @@ testRule(gw004, {
       findings: [{ object: 'Gateway db/pg-gw', message: /generation 2, but its status was written for generation 1/ }],
     },
   ],
+});
+
+/** A Gateway API CRD as `kubectl get crd -o yaml` shows its metadata (the schema does not matter to the rule). */
+const crd = (plural: string, version?: string, channel?: string, group = 'gateway.networking.k8s.io') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.${group}
+${version ? `  annotations:\n    gateway.networking.k8s.io/bundle-version: ${version}\n${channel ? `    gateway.networking.k8s.io/channel: ${channel}\n` : ''}` : ''}spec: {group: ${group}, names: {plural: ${plural}}, scope: Namespaced, versions: []}`;
+
+testRule(plat004, {
+  valid: [
+    { name: 'one bundle (v1.6.1 experimental) throughout', yaml: ['gatewayclasses', 'gateways', 'httproutes', 'tcproutes', 'tlsroutes'].map((p) => crd(p, 'v1.6.1', 'experimental')) },
+    { name: 'CRDs without bundle annotations are not judged', yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('tcproutes')] },
+    { name: 'other groups are not Gateway API bundles', yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('backends', 'v1.2.0', 'experimental', 'gateway.envoyproxy.io')] },
+    { name: 'a single CRD', yaml: crd('tcproutes', 'v1.2.1', 'experimental') },
+  ],
+  invalid: [
+    {
+      name: 'TLSRoute left over from v1.2 experimental next to v1.6 standard',
+      yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('httproutes', 'v1.6.1', 'standard'), crd('tlsroutes', 'v1.2.1', 'experimental')],
+      findings: [
+        {
+          object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io',
+          severity: 'warning',
+          field: 'metadata.annotations[gateway.networking.k8s.io/bundle-version]',
+          message: /v1\.2\.1 experimental, gateways\.gateway\.networking\.k8s\.io and 1 other Gateway API CRD from v1\.6\.1 standard.*download\/v1\.6\.1\/standard-install\.yaml$/,
+          fixes: 0,
+        },
+      ],
+    },
+    {
+      name: 'an upgrade that stopped half way: the Gateway CRD is the older one, the newest release is advised',
+      yaml: [crd('gateways', 'v1.4.1', 'experimental'), crd('udproutes', 'v1.6.1', 'experimental'), crd('xlistenersets', 'v1.4.1', 'experimental', 'gateway.networking.x-k8s.io')],
+      findings: [{ object: 'CustomResourceDefinition udproutes.gateway.networking.k8s.io', message: /from v1\.4\.1 experimental.*download\/v1\.6\.1\/experimental-install\.yaml$/ }],
+    },
+    {
+      name: 'same release, Experimental TCPRoute beside Standard CRDs: information only',
+      yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('tcproutes', 'v1.6.1', 'experimental')],
+      findings: [{ object: 'CustomResourceDefinition tcproutes.gateway.networking.k8s.io', severity: 'info', field: 'metadata.annotations[gateway.networking.k8s.io/channel]', message: /safe-upgrades\.gateway\.networking\.k8s\.io/ }],
+    },
+    {
+      name: 'no Gateway CRD in the input: the release most CRDs share is the reference',
+      yaml: [crd('httproutes', 'v1.5.0', 'standard'), crd('grpcroutes', 'v1.5.0', 'standard'), crd('tlsroutes', 'v1.3.0', 'experimental')],
+      findings: [{ object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', message: /httproutes\.gateway\.networking\.k8s\.io and 1 other Gateway API CRD from v1\.5\.0 standard/ }],
+    },
+  ],
+});
+
+describe('GWTLS-PLAT-004 in a cluster', () => {
+  it('is skipped, naming the CRDs, when they cannot be listed', async () => {
+    const { snapshot } = await loadManifests(['-'], 'default', async () => [crd('gateways', 'v1.6.1', 'standard'), crd('tlsroutes', 'v1.2.1', 'experimental')].join('\n---\n'));
+    snapshot.setState('CustomResourceDefinition', { state: 'forbidden', detail: 'list customresourcedefinitions: forbidden' });
+    const { findings, skipped } = runRules(buildModel(snapshot, { allNamespaces: true }, new Date(DEFAULT_NOW)), [plat004]);
+    expect(findings).toEqual([]);
+    expect(skipped).toEqual([{ what: 'rule GWTLS-PLAT-004', reason: 'forbidden', detail: 'needs customresourcedefinitions, which could not be read' }]);
+  });
 });
