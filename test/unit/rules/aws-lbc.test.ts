@@ -16,10 +16,8 @@ import { lbc013 } from '../../../src/rules/aws-lbc/lbc-013-postgres-termination.
 import { lbc014 } from '../../../src/rules/aws-lbc/lbc-014-targets-not-verified.ts';
 import { isCertificateArn } from '../../../src/rules/aws-lbc/arn.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
+import { ARN, SEED_A, SEED_A_FIXED } from '../../helpers/rule-fixtures.ts';
 
-const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
-const SEED_A = 'file:test/fixtures/seeds/a-nlb-acm/as-written.yaml';
-const SEED_A_FIXED = 'file:test/fixtures/seeds/a-nlb-acm/corrected.yaml';
 
 const nlbClass = (params = '') => `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass

@@ -10,6 +10,7 @@ import { cert007 } from '../../../src/rules/certificates/cert-007-not-server-cer
 import { decodePemChain, chainShape } from '../../../src/tls/certificate.ts';
 import { issue, tlsSecret, type Issued } from '../../helpers/certs.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
+import { eg, istio, nlb } from '../../helpers/rule-fixtures.ts';
 
 // DEFAULT_NOW is 2026-11-22; every certificate has a fixed window around it.
 const FROM = new Date('2026-01-01T00:00:00Z');
@@ -24,14 +25,6 @@ const wild = leaf(['*.example.com']);
 const fullChain = (l: Issued) => l.certPem + intermediate.certPem;
 const secret = (name: string, chain: string, key: string, ns = 'infra') => yaml.dump(tlsSecret(name, ns, chain, key));
 
-const classOf = (name: string, controller: string) => `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: ${name}}
-spec: {controllerName: ${controller}}
-`;
-const eg = classOf('eg', 'gateway.envoyproxy.io/gatewayclass-controller');
-const istio = classOf('istio', 'istio.io/gateway-controller');
-const nlb = classOf('nlb', 'gateway.k8s.aws/nlb');
 const gateway = (hostname: string | null, ref = 'web-tls', cls = 'eg') => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: infra}

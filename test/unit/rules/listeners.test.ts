@@ -20,6 +20,7 @@ import { lsn009 } from '../../../src/rules/listeners/lsn-009-overlapping-tls.ts'
 import { lsn010 } from '../../../src/rules/listeners/lsn-010-no-routes.ts';
 import { issue, tlsSecret } from '../../helpers/certs.ts';
 import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
+import { alb, classOf, eg, istio, nlb } from '../../helpers/rule-fixtures.ts';
 
 // Validity windows around DEFAULT_NOW (2026-11-22).
 const FROM = new Date('2026-01-01T00:00:00Z');
@@ -30,15 +31,6 @@ const api = issue({ dns: ['api.example.com'], issuer: ca, notBefore: FROM, notAf
 const wild = issue({ dns: ['*.example.com'], issuer: ca, notBefore: FROM, notAfter: TO });
 
 const secret = (name: string, ns: string, leaf = shop, type?: string) => yaml.dump(tlsSecret(name, ns, leaf.certPem + ca.certPem, leaf.keyPem, type));
-const classOf = (name: string, controller: string) => `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: ${name}}
-spec: {controllerName: ${controller}}
-`;
-const eg = classOf('eg', 'gateway.envoyproxy.io/gatewayclass-controller');
-const istio = classOf('istio', 'istio.io/gateway-controller');
-const nlb = classOf('nlb', 'gateway.k8s.aws/nlb');
-const alb = classOf('alb', 'gateway.k8s.aws/alb');
 const gateway = (listeners: string, opts: { cls?: string; ns?: string; extra?: string; annotations?: string } = {}) => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: ${opts.ns ?? 'infra'}${opts.annotations ? `, annotations: {${opts.annotations}}` : ''}}

@@ -14,6 +14,7 @@ import { plat003 } from '../../../src/rules/platform/plat-003-gatewayclass.ts';
 import { plat004 } from '../../../src/rules/platform/plat-004-mixed-bundles.ts';
 import type { Rule } from '../../../src/rules/types.ts';
 import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
+import { ARN, SEED_A, SEED_A_FIXED } from '../../helpers/rule-fixtures.ts';
 
 /** The same manifests, as if read from a cluster that serves `kinds` at these versions and nothing of `notServed`. */
 async function inCluster(text: string, rule: Rule, kinds: Record<string, string>, notServed: KindName[] = []): Promise<Finding[]> {
@@ -24,9 +25,6 @@ async function inCluster(text: string, rule: Rule, kinds: Record<string, string>
   return runRules(buildModel(snapshot, { allNamespaces: true }, new Date(DEFAULT_NOW)), [rule]).findings;
 }
 
-const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
-const SEED_A = 'file:test/fixtures/seeds/a-nlb-acm/as-written.yaml';
-const SEED_A_FIXED = 'file:test/fixtures/seeds/a-nlb-acm/corrected.yaml';
 
 const nlbClass = (extra = '') => `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
