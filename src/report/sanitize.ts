@@ -6,9 +6,7 @@
 // applied after sanitising, never to unsanitised text.
 
 // C0 except TAB, DEL, C1; then the Unicode format/separator characters that can deceive a reader.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_KEEP_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 function escape(ch: string): string {
