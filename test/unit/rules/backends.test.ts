@@ -87,7 +87,7 @@ testRule(be003, {
     {
       name: 'a route in another namespace, no grant',
       yaml: [eg, gateway, service(), pod(), route('{name: web, namespace: apps, port: 80}', 'front')],
-      findings: [{ object: 'HTTPRoute front/web', message: /no ReferenceGrant in namespace apps allows HTTPRoutes from namespace front/, fixes: 1 }],
+      findings: [{ object: 'HTTPRoute front/web', message: /no ReferenceGrant in namespace apps allows HTTPRoutes from namespace front/, fixes: 0, suggestions: 1 }],
     },
   ],
 });

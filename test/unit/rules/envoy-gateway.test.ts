@@ -54,7 +54,7 @@ testRule(eg001, {
     {
       name: 'Backend API disabled (the default)',
       yaml: [egClass(), gateway(tcp), backendRoute(), backend(dbEndpoint), egConfig(false)],
-      findings: [{ object: 'TCPRoute apps/db', message: /Backend API is disabled/, fixes: 1 }],
+      findings: [{ object: 'TCPRoute apps/db', message: /Backend API is disabled/, fixes: 0, suggestions: 1 }],
     },
     {
       name: 'the route status says so',

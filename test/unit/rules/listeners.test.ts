@@ -258,7 +258,7 @@ testRule(lsn006, {
     {
       name: 'no grant',
       yaml: [eg, gateway(crossNs), secret('shop-tls', 'certs')],
-      findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /no ReferenceGrant in namespace certs allows Gateways from namespace infra/, fixes: 1 }],
+      findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /no ReferenceGrant in namespace certs allows Gateways from namespace infra/, fixes: 0, suggestions: 1 }],
     },
   ],
 });

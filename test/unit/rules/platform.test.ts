@@ -76,7 +76,7 @@ testRule(plat001, {
       yaml: SEED_A,
       findings: [
         { object: 'TCPRoute default/myroute', message: /deprecated in Gateway API v1\.6.*external-dns/, severity: 'warning', fixes: 1 },
-        { object: 'LoadBalancerConfiguration default/mygateway', message: /v3\.4 and older serve only v1beta1/, fixes: 1 },
+        { object: 'LoadBalancerConfiguration default/mygateway', message: /v3\.4 and older serve only v1beta1/, fixes: 0, suggestions: 1 },
         { object: 'TargetGroupConfiguration default/myroute', fixes: 1 },
       ],
     },
@@ -208,12 +208,12 @@ testRule(plat003, {
     {
       name: 'seed a: parametersRef names whatever/mylbc, which does not exist; the only LoadBalancerConfiguration fits',
       yaml: SEED_A,
-      findings: [{ object: 'GatewayClass nlb', message: /whatever\/mylbc, which does not exist.*NotFound/, field: 'spec.parametersRef', fixes: 1 }],
+      findings: [{ object: 'GatewayClass nlb', message: /whatever\/mylbc, which does not exist.*NotFound/, field: 'spec.parametersRef', fixes: 0, suggestions: 1 }],
     },
     {
       name: 'parametersRef without namespace (InvalidParametersRef)',
       yaml: [nlbClass('  parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: pg-cfg}'), lbc('pg-cfg', 'lb'), nlbGateway(), tcpRoute(), pgService],
-      findings: [{ object: 'GatewayClass nlb', message: /InvalidParametersRef/, field: 'spec.parametersRef.namespace', fixes: 1 }],
+      findings: [{ object: 'GatewayClass nlb', message: /InvalidParametersRef/, field: 'spec.parametersRef.namespace', fixes: 0, suggestions: 1 }],
     },
     {
       name: 'no fix when two LoadBalancerConfigurations could be meant',

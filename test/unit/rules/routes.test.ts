@@ -78,7 +78,7 @@ testRule(rt003, {
     {
       name: 'kind left out of allowedRoutes.kinds',
       yaml: [eg, gateway(`    - {name: tls, protocol: TLS, port: 5432, tls: {mode: Terminate, certificateRefs: [{name: db-tls}]}, allowedRoutes: {kinds: [{kind: TLSRoute}]}}`), tcpRoute('{name: gw}')],
-      findings: [{ object: 'TCPRoute infra/db', message: /allowedRoutes.kinds/, fixes: 1 }],
+      findings: [{ object: 'TCPRoute infra/db', message: /allowedRoutes.kinds/, fixes: 0, suggestions: 1 }],
     },
     {
       name: 'HTTPRoute on a TLS listener',
@@ -118,7 +118,7 @@ testRule(rt006, {
     {
       name: 'route in another namespace, from Same (default)',
       yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, namespace: infra}', 'db')],
-      findings: [{ object: 'TCPRoute db/db', message: /namespace db, which listener tls/, fixes: 1 }],
+      findings: [{ object: 'TCPRoute db/db', message: /namespace db, which listener tls/, fixes: 0, suggestions: 1 }],
     },
     {
       name: 'selector the namespace does not match',
@@ -128,7 +128,7 @@ testRule(rt006, {
         'apiVersion: v1\nkind: Namespace\nmetadata: {name: db}',
         tcpRoute('{name: gw, namespace: infra}', 'db'),
       ],
-      findings: [{ object: 'TCPRoute db/db', fixes: 1 }],
+      findings: [{ object: 'TCPRoute db/db', fixes: 0, suggestions: 1 }],
     },
   ],
 });
