@@ -72,7 +72,7 @@ describe('GWTLS-PRB-012: libpq needs ALPN postgresql for direct TLS', () => {
     expect(f.message).toContain('does not select ALPN postgresql, which libpq requires with sslnegotiation=direct');
     expect(f.message).toContain('no libpq client can connect, in either mode');
     expect(f.message).not.toContain('does work here');
-    expect(f.hint).toMatch(/TCP listener \(TLS Passthrough, or plain TCP\)/);
+    expect((f as { hint?: string }).hint).toMatch(/TCP listener \(TLS Passthrough, or plain TCP\)/);
   });
 
   it('raw TLS probed with --alpn postgresql that the port does not select: the same verdict', async () => {
