@@ -129,7 +129,11 @@ export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, 
   const ignoredPolicies = all
     .filter((p) => !applicable.includes(p))
     .map((p) => ({ policy: p, why: `targets Service ${svc.meta.name} sectionName ${p.targetRefs.find((t) => t.name === svc.meta.name)?.sectionName}, but the route uses port ${backend.servicePort?.name ? `named ${backend.servicePort.name}` : `${backend.ref.port} (unnamed)`}` }));
-  const [winner, ...losers] = applicable;
+  const [winner, ...rest] = applicable;
+  // Only policies for the same target and sectionName conflict (BackendTLSPolicySpec.targetRefs, apis/v1@v1.6.1):
+  // a whole-Service policy is not Conflicted by a port-specific one; it stays Accepted and covers the other ports.
+  const portSpecific = (p: BackendTLSPolicyObject) => p.targetRefs.some((t) => t.group === '' && t.kind === 'Service' && t.name === svc.meta.name && t.sectionName !== undefined);
+  const losers = winner ? rest.filter((p) => portSpecific(p) === portSpecific(winner)) : [];
   if (!winner) {
     return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };
   }
