@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/cluster/manifests.ts';
 import { buildModel, type Model } from '../../../src/graph/model.ts';
+import { backendFindings, decodeServed, gatewayView } from '../../../src/probe/backend.ts';
 import { compareWithListener } from '../../../src/probe/cross-check.ts';
 import { probe } from '../../../src/probe/probe.ts';
 import { makeCert, makePki, pem } from '../../helpers/tls-certs.ts';
@@ -90,5 +91,32 @@ describe('GWTLS-PRB-012: libpq needs ALPN postgresql for direct TLS', () => {
     const r = await probe(`pg.example.com:${s.port}`, { alpn: ['postgresql'], connectTo: '127.0.0.1', ca: pki.root.pem, timeoutMs: 3000 });
     const f = r.findings.find((x) => x.code === 'GWTLS-PRB-012')!;
     expect(f.message).toContain('Only PostgreSQL 17+ clients with sslnegotiation=direct can connect (the port selects ALPN postgresql');
+  });
+});
+
+describe('backend probe on an implementation that does not check subjectAltNames (GWTLS-BTLS-012)', () => {
+  it('the gateway view and GWTLS-BPRB-002 say so, citing the conformance report', async () => {
+    const other = pki.leaf({ cn: 'elsewhere.internal', dns: ['elsewhere.internal'] });
+    const s = await startTlsServer({ key: other.key.keyPem, cert: pem(other, pki.int) });
+    servers.push(s);
+    const text = [
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: ngf}\nspec: {controllerName: gateway.nginx.org/nginx-gateway-controller}',
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: ngf\n  listeners: [{name: http, protocol: HTTP, port: 80}]',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: app, namespace: apps}\nspec:\n  selector: {app: app}\n  ports: [{name: https, port: 8443, targetPort: 8443}]',
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: app, namespace: apps}\nspec:\n  parentRefs: [{name: edge}]\n  rules: [{backendRefs: [{name: app, port: 8443}]}]',
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: app-tls, namespace: apps}\nspec:\n  targetRefs: [{group: "", kind: Service, name: app}]\n  validation:\n    hostname: app.apps.svc\n    wellKnownCACertificates: System\n    subjectAltNames: [{type: Hostname, hostname: backend.internal}]',
+    ].join('\n---\n');
+    const { snapshot, errors } = await loadManifests(['-'], 'default', async () => text);
+    expect(errors).toEqual([]);
+    const decision = buildModel(snapshot, { allNamespaces: true }, NOW).gateways[0]!.listeners[0]!.backends[0]!.tls;
+    const r = await probe(`app.apps.svc:${s.port}`, { connectTo: '127.0.0.1', timeoutMs: 3000, now: NOW });
+    const chain = decodeServed(r, NOW);
+    const view = gatewayView(decision, r, chain, NOW);
+    expect(view.nameMatches).toBe(false);
+    expect(view.why).toContain('NGINX Gateway Fabric does not check validation.subjectAltNames: the conformance report of NGINX Gateway Fabric v2.6.0 lists BackendTLSPolicySANValidation as unsupported');
+    r.gatewayView = view;
+    const f = backendFindings(r, chain, 'svc/apps/app:8443', NOW).find((x) => x.code === 'GWTLS-BPRB-002')!;
+    expect(f.message).toContain('Note: NGINX Gateway Fabric does not check validation.subjectAltNames');
+    expect(f.message).toContain('v1.5/nginx-nginx-gateway-fabric/experimental-2.6.0-default-report.yaml');
   });
 });
