@@ -63,7 +63,7 @@ function protocolFix(lm: ListenerModel): Fix[] {
   if (target === 'HTTPS' && tls.mode !== 'Terminate') return [];
   if (tls.mode === 'Terminate' && tls.certificateRefs.length === 0 && Object.keys(tls.options).length === 0) return [];
   const rule = gm.impl.routeKinds(target, tls.mode, gm.features);
-  if (rule.unsupportedProtocol || lm.attachments.some((a) => a.result.accepted && !rule.valid.includes(a.route.obj.kind))) return [];
+  if (rule.unsupportedProtocol || lm.attachments.some((a) => a.result.accepted && !rule.defaults.includes(a.route.obj.kind))) return [];
   const raw = rawListener(gm.obj, spec);
   raw.protocol = target;
   raw.tls = { ...((raw.tls ?? {}) as Record<string, unknown>), mode: tls.mode };
