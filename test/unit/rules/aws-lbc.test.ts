@@ -255,7 +255,7 @@ testRule(lbc013, {
   valid: [{ name: 'not PostgreSQL', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] }],
   invalid: [
     { name: 'seed a', yaml: SEED_A, findings: [{ object: 'Gateway default/mygateway', severity: 'warning', message: /SSLRequest/, fixes: 0 }] },
-    { name: 'seed a corrected: still true, and the TLS leg needs a generic TLS endpoint', yaml: SEED_A_FIXED, findings: [{ object: 'Gateway db/pg-gw', message: /generic TLS endpoint/ }] },
+    { name: 'seed a corrected: still true, and the TLS leg needs a generic TLS endpoint', yaml: SEED_A_FIXED, findings: [{ object: 'Gateway db/pg-gw', message: /generic TLS to the pods/ }] },
     { name: 'backend port named postgres', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service('postgres'), ipTargets], findings: [{ object: 'Gateway apps/gw', message: /plaintext/ }] },
   ],
 });

@@ -64,7 +64,7 @@ testRule(eg001, {
     {
       name: 'Calico: the operator manages the ConfigMap, no fix to apply',
       yaml: [egClass('tigera-gateway-class'), gateway(tcp, 'tigera-gateway-class'), backendRoute(), backend(dbEndpoint), egConfig(false, 'calico-system')],
-      findings: [{ object: 'TCPRoute apps/db', message: /Tigera operator enables the Backend API from v1\.39\.0/, fixes: 0 }],
+      findings: [{ object: 'TCPRoute apps/db', message: /Tigera operator enables the Backend API from v1\.38\.0/, fixes: 0 }],
     },
   ],
 });

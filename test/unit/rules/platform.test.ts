@@ -123,7 +123,7 @@ spec:
   tls: {hostname: pg.db.svc, caCertRefs: [{group: "", kind: ConfigMap, name: pg-ca}]}`,
         pgService,
       ],
-      findings: [{ object: 'BackendTLSPolicy db/p', message: /removed in Gateway API v1\.2/, fixes: 1 }],
+      findings: [{ object: 'BackendTLSPolicy db/p', message: /removed in Gateway API v1\.1 \(v1alpha3 replaced it there/, fixes: 1 }],
     },
     {
       name: 'ReferenceGrant v1alpha2',
