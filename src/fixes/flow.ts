@@ -50,7 +50,7 @@ export async function preparePlan(chosen: ChosenFix[], suggestions: ChosenFix[],
   const after = opts.evaluate(ready.plan.changes.filter((c) => !c.error).map((c) => c.after));
   ready.outcome = outcomeOf(ready.plan, before.findings, after.findings);
   ready.dryRun = 'server';
-  const emulated = new Set(settled.after.findings.map(findingKey));
+  const emulated = new Set(settled.after.findings.filter((f) => f.severity === 'error').map(findingKey));
   const surprise = ready.outcome.findings.filter((f) => f.state === 'added' && f.severity === 'error' && !emulated.has(findingKey(f)));
   if (surprise.length) ready.blocked = `the server's dry run shows the plan would add ${surprise.map((f) => `${f.code} on ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`).join(', ')}: nothing is applied`;
   return ready;
