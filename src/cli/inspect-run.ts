@@ -10,6 +10,7 @@ import { buildReport } from '../report/build.ts';
 import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
 import type { InspectReport } from '../report/types.ts';
+import { safeLine, safeText } from '../report/sanitize.ts';
 import { writeJson } from '../report/write.ts';
 import { runRules, sortFindings } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
@@ -75,9 +76,9 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
   const { loaded, report, model } = await analyse(gateway, opts, now());
-  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}\n`);
+  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${safeLine(`${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}`)}\n`);
   const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
-  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${Object.keys(loaded.ignored).join(', ')})\n`);
+  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${safeLine(Object.keys(loaded.ignored).join(', '))})\n`);
 
   if (format === 'tui') {
     const { runTui } = await import('../tui/run.tsx');
@@ -162,20 +163,20 @@ async function applyFixes(report: InspectReport, loaded: LoadResult, opts: Inspe
   // Loaded here: it pulls in the HTTP client, which reading files does not need.
   const { executePlan, FIELD_MANAGER, planFixes, renderPlan } = await import('../fixes/apply.ts');
   const plans = await planFixes(safe, cluster.client);
-  process.stdout.write(`Server-side dry run against ${cluster.server} (context ${cluster.context}):\n\n${renderPlan(plans)}\n`);
+  process.stdout.write(`Server-side dry run against ${safeLine(cluster.server)} (context ${safeLine(cluster.context)}):\n\n${safeText(renderPlan(plans))}\n`);
   const ready = plans.filter((p) => p.ok);
   if (ready.length === 0) {
     process.stdout.write('No fix passed the dry run; nothing was changed.\n');
     return EXIT_FINDINGS;
   }
   const objects = ready.reduce((n, p) => n + p.objects.length, 0);
-  const question = `Apply ${ready.length} fix${ready.length > 1 ? 'es' : ''} (${objects} object${objects > 1 ? 's' : ''}) to context ${cluster.context}, as field manager ${FIELD_MANAGER}?`;
+  const question = `Apply ${ready.length} fix${ready.length > 1 ? 'es' : ''} (${objects} object${objects > 1 ? 's' : ''}) to context ${safeLine(cluster.context)}, as field manager ${FIELD_MANAGER}?`;
   if (!(await confirm(question, opts.yes ?? false))) {
     process.stdout.write('Nothing was changed.\n');
     return EXIT_OK;
   }
   const results = await executePlan(ready, cluster.client);
-  for (const r of results) process.stdout.write(`${r.ok ? 'applied' : 'FAILED'} ${r.id}${r.error ? `: ${r.error}` : ''}\n`);
+  for (const r of results) process.stdout.write(`${r.ok ? 'applied' : 'FAILED'} ${safeLine(`${r.id}${r.error ? `: ${r.error}` : ''}`)}\n`);
   // Re-read and re-evaluate: what the cluster looks like now.
   const { report: after } = await analyse(gateway, opts, now);
   process.stdout.write(`\nAfter applying: ${after.summary.errors} error(s), ${after.summary.warnings} warning(s) (before: ${report.summary.errors}, ${report.summary.warnings}).\n`);

@@ -31,3 +31,23 @@ export function hasUnsafe(s: string): boolean {
   UNSAFE_KEEP_NEWLINE.lastIndex = 0;
   return UNSAFE_KEEP_NEWLINE.test(s);
 }
+
+/**
+ * A copy of a report (or any JSON-like value) whose strings are safe to print: every string through safeLine,
+ * except under the keys in `multiline` (preformatted text such as fix YAML), which keep their line breaks. For
+ * renderers that print many fields: the data itself stays untouched (JSON, YAML and --apply use it as it is).
+ */
+export function sanitizeDeep<T>(value: T, multiline: ReadonlySet<string> = new Set()): T {
+  return walk(value, undefined, multiline) as T;
+}
+
+function walk(v: unknown, key: string | undefined, multiline: ReadonlySet<string>): unknown {
+  if (typeof v === 'string') return key !== undefined && multiline.has(key) ? safeText(v) : safeLine(v);
+  if (Array.isArray(v)) return v.map((x) => walk(x, key, multiline));
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k, multiline);
+    return out;
+  }
+  return v;
+}
