@@ -7,7 +7,7 @@ import { caStoreLabel, probe } from '../probe/probe.ts';
 import { noKubeconfigReason } from '../probe/cluster-access.ts';
 import { CaFileError, readCaFile } from '../probe/ca-file.ts';
 import { apiLimits } from '../cluster/limits.ts';
-import { safeLine } from '../report/sanitize.ts';
+import { safeLine, terminalSafeJson } from '../report/sanitize.ts';
 import type { ClusterAccess } from '../cluster/source.ts';
 import { parseTarget, splitHostPort, TargetError } from '../probe/target.ts';
 import { renderProbeText } from '../probe/render.ts';
@@ -53,7 +53,7 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
   const reports = await probeTargets(parsed, options, opts);
   if (opts.output === 'json') {
     const doc: ProbeReport | ProbeReportList = reports.length === 1 ? reports[0]! : { apiVersion: 'gwtls.dev/v1alpha1', kind: 'ProbeReportList', items: reports };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
   } else {
     process.stdout.write(renderProbeText(reports, styleFor(process.stdout)));
   }

@@ -51,3 +51,12 @@ function walk(v: unknown, key: string | undefined, multiline: ReadonlySet<string
   }
   return v;
 }
+
+// What JSON.stringify leaves raw that a terminal would act on or hide: DEL, C1 controls, bidi and zero-width
+// characters (it escapes only C0). They occur only inside JSON strings, where \u escapes mean the same.
+const JSON_RAW = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** JSON text safe for a terminal: the same JSON value, with those characters written as \u escapes. */
+export function terminalSafeJson(json: string): string {
+  return json.replace(JSON_RAW, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
