@@ -62,6 +62,11 @@ export class ConnectionError extends RequestError {
   override name = 'ConnectionError';
 }
 
+/** No credentials to send: the kubeconfig's exec plugin failed, hung, or could not be run. */
+export class CredentialError extends RequestError {
+  override name = 'CredentialError';
+}
+
 export interface ListResult {
   items: Array<Record<string, unknown>>;
 }
@@ -182,7 +187,13 @@ export class ApiClient {
     if (stop?.aborted) throw stopped(method(write), path, stop);
     const url = new URL(path.replace(/^\//, ''), this.server);
     const opts: https.RequestOptions = { headers: {} };
-    await this.kc.applyToHTTPSOptions(opts);
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      const message = (e instanceof Error ? e.message : String(e)).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+      throw new CredentialError(message || 'the kubeconfig\'s credentials could not be read', path);
+    }
     const mod = url.protocol === 'http:' ? http : https;
     if (url.protocol === 'http:') delete opts.agent;
     const headers: Record<string, string> = { Accept: accept, 'User-Agent': 'kubectl-gwtls' };

@@ -5,8 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/cluster/api-client.ts';
-import { ExecPluginError } from '../../src/cluster/exec-credential.ts';
+import { ApiClient, CredentialError } from '../../src/cluster/api-client.ts';
 import { loadKubeConfig } from '../../src/cluster/kubeconfig.ts';
 import { discoveryObjects, startFakeApiServer, TOKEN, type FakeApiServer } from './probe/apiserver.ts';
 
@@ -36,14 +35,15 @@ function clientFor(command: string, timeoutMs: number, exec: Record<string, unkn
   return new ApiClient(kc, server, { timeoutMs, concurrency: 8 });
 }
 
-async function fails(c: ApiClient): Promise<ExecPluginError> {
+async function fails(c: ApiClient): Promise<CredentialError> {
   const e = await c.get('/api').then(
     () => null,
     (x: unknown) => x,
   );
-  expect(e).toBeInstanceOf(ExecPluginError);
+  expect(e).toBeInstanceOf(CredentialError);
+  expect((e as CredentialError).path).toBe('/api');
   expect((e as Error).message).not.toMatch(/[\r\n]/);
-  return e as ExecPluginError;
+  return e as CredentialError;
 }
 
 /** Running, and not a zombie waiting for a parent to reap it (orphans go to a PID 1 that may never reap). */
