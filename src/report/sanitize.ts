@@ -5,18 +5,20 @@
 // JSON and YAML output does not need this: their serialisers escape. Colour added by our own styling is
 // applied after sanitising, never to unsanitised text.
 
-// C0 except TAB, DEL, C1; then the Unicode format/separator characters that can deceive a reader.
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// C0 (a tab too: in one line it only shifts columns, e.g. to fake a table cell), DEL, C1; then the Unicode
+// format/separator characters that can deceive a reader. Text keeps its tabs and line breaks.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 const UNSAFE_KEEP_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 function escape(ch: string): string {
   const code = ch.codePointAt(0)!;
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** One line, safe for a terminal: every control character (newlines included) shown as an escape. */
+/** One line, safe for a terminal: every control character (newlines and tabs included) shown as an escape. */
 export function safeLine(s: string): string {
   return s.replace(UNSAFE, escape);
 }

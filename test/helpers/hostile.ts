@@ -15,13 +15,14 @@ export const C1_CSI = '\u009b31m';
 export const BIDI = '\u202e';
 
  
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
  
 const OUR_SGR = /\x1b\[[0-9;]*m/g;
 
 /**
- * The first character a terminal would act on or hide, with its context, or null. Newlines (and tabs) are the
- * output's own; with `styled`, the SGR colour codes our styling adds are allowed (escaped hostile SGR is text).
+ * The first character a terminal would act on or hide (or a tab, which shifts columns), with its context, or
+ * null. Newlines are the output's own; with `styled`, the SGR colour codes our styling adds are allowed (escaped
+ * hostile SGR is text).
  */
 export function rawControl(out: string, styled = false): string | null {
   const s = styled ? out.replace(OUR_SGR, '') : out;
@@ -32,10 +33,11 @@ export function rawControl(out: string, styled = false): string | null {
 
 /** The escaped form a reader should see for a hostile string, stated here independently of the sanitiser. */
 export function shown(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (ch) => {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (ch) => {
     const c = ch.codePointAt(0)!;
     if (ch === '\n') return '\\n';
     if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
     return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
   });
 }
