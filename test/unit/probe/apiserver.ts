@@ -4,7 +4,7 @@
 // number, little endian) and forwarding to a real TCP server on loopback. The e2e control plane runs no kubelet,
 // so this is where port-forward runs end to end.
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
@@ -80,6 +80,8 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
   const ca = makeCert({ cn: [['O', 'gwtls tests'], ['CN', 'Fake API CA']], ca: true });
   const serving = makeCert({ cn: 'kube-apiserver', dns: ['localhost'], ips: ['127.0.0.1'], issuer: ca });
   const requests: FakeApiServer['requests'] = [];
+  /** The kubeconfigs written, removed on close. */
+  const dirs: string[] = [];
   const selected: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = https.createServer({ key: serving.key.keyPem, cert: serving.pem }, (req, res) => {
@@ -151,6 +153,7 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
     selected,
     kubeconfig(namespace = 'default', user: KubeconfigUser = { token: TOKEN }) {
       const dir = mkdtempSync(join(tmpdir(), 'gwtls-fake-api-'));
+      dirs.push(dir);
       const file = join(dir, 'kubeconfig');
       writeFileSync(
         file,
@@ -182,6 +185,7 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
       new Promise<void>((resolve) => {
         wss.close();
         for (const s of sockets) s.destroy();
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
         server.close(() => resolve());
       }),
   };
