@@ -139,6 +139,9 @@ const FORMS: OutputForm[] = [
   { name: 'inspect -A (table)', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file] }] },
   { name: 'inspect MISSING (error naming the Gateways there)', runs: (c) => c.gateways.slice(0, 1).map((g) => ({ args: ['inspect', `${g.name}-x`, '-n', g.namespace, '-f', c.file, '-o', 'text'] })), check: (out) => expect(out.exitCode).toBe(2) },
   { name: 'inspect -o json', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file, '-o', 'json'] }], check: (out) => void JSON.parse(out.stdout) },
+  // Every line is a comment or part of a document the YAML library wrote; the plan-level check (documents
+  // equal to the plan's configurations) is test/unit/fixes/hostile.test.ts.
+  { name: 'inspect -A --fix', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file, '--fix'] }], check: (out) => expect(yaml.loadAll(out.stdout).filter((d) => d && typeof d === 'object' && (d as { kind?: unknown }).kind === 'ClusterRoleBinding')).toEqual([]) },
 ];
 
 /** Runs the program in this process, as the built CLI would, capturing what it writes. */
