@@ -1,7 +1,7 @@
 /**
  * node test/e2e/harness/cli.ts <command>
  *
- *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy]
+ *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy] [--no-cert-manager]
  *                start a control plane that keeps running; prints its kubeconfig (npm run e2e:up)
  *   down [--all] stop control planes started by `up` and any left by a crashed run (npm run e2e:down);
  *                --all also stops those of test runs still in progress
@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
         gatewayApiVersion,
         lbcCrds: !rest.includes('--no-lbc'),
         envoyCrds: !rest.includes('--no-envoy'),
+        certManagerCrds: !rest.includes('--no-cert-manager'),
         persistent: true,
       });
       const t = cp.timings!;

@@ -42,7 +42,7 @@ export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
 /** Read-only access for the restricted user: Gateway API, provider CRDs and the core objects a diagnosis reads, no Secrets. */
 export const RESTRICTED_RULES = [
   {
-    apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io', 'gateway.k8s.aws', 'gateway.envoyproxy.io'],
+    apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io', 'gateway.k8s.aws', 'gateway.envoyproxy.io', 'cert-manager.io', 'acme.cert-manager.io'],
     resources: ['*'],
     verbs: ['get', 'list', 'watch'],
   },
