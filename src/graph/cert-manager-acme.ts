@@ -130,13 +130,14 @@ export function checkSolverRoute(snapshot: Snapshot, crt: CertificateObject, sol
   }
   const reasons = parents.map((p) => {
     const target = `Gateway ${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? ` sectionName ${p.ref.sectionName}` : ''}`;
-    if (p.accepted) {
-      const only = p.listeners.filter((l) => l.accepted).map((l) => `${l.listener.name} (${l.listener.protocol}, port ${l.listener.port})`);
-      return `${target}: it attaches only to ${only.join(', ')}, which ACME's plain-HTTP request to port 80 never reaches`;
-    }
-    const http = p.gateway?.found ? p.gateway.obj.listeners.filter((l) => l.protocol === 'HTTP') : [];
-    if (p.gateway?.found && http.length === 0) return `${target} has no HTTP listener (ACME validates HTTP-01 over plain HTTP on port 80)`;
-    return `${target}: ${p.why}`;
+    if (!p.gateway?.found) return `${target}: ${p.why}`;
+    const elsewhere = p.listeners.filter((l) => l.accepted).map((l) => `${l.listener.name} (${l.listener.protocol}, port ${l.listener.port})`);
+    const only = elsewhere.length ? ` (it attaches only to ${elsewhere.join(', ')}, which ACME's plain-HTTP request to port 80 never reaches)` : '';
+    const http = p.listeners.filter((l) => l.listener.protocol === 'HTTP');
+    if (http.length === 0) return `${target} has no HTTP listener: ACME validates HTTP-01 over plain HTTP on port 80${only}`;
+    const selected = http.filter((l) => l.selected);
+    if (selected.length === 0) return `${target}: its HTTP listener${http.length > 1 ? 's' : ''} ${http.map((l) => l.listener.name).join(', ')} ${http.length > 1 ? 'are' : 'is'} not selected by the parentRef's sectionName/port${only}`;
+    return `${selected.map((l) => l.why).join('; ')}${only}`;
   });
   out.problem = reasons.join('; ');
   return out;

@@ -34,6 +34,8 @@ export interface IssuanceChain {
   secretClaims?: { certificateName?: string; issuer?: string };
   controller?: OwnerRef;
   issuer?: IssuerState;
+  /** The issuer is the one the Gateway's annotations name, which the shim has yet to write into the Certificate. */
+  issuerPending?: boolean;
   ready?: Condition;
   issuing?: Condition;
   /** CertificateRequests of the Certificate, newest revision first. */
@@ -105,8 +107,9 @@ export function issuanceChains(owner: IngressLike, plan: ShimPlan, listener: Lis
       challenges: [],
       renewalDue: false,
     };
-    if (plan.annotated && outcome) {
-      chain.shim = { plan, listener: outcome };
+    if (plan.annotated) {
+      // Conflicting issuer annotations: the shim refuses the whole Gateway, listener by listener alike.
+      chain.shim = { plan, listener: outcome ?? { listener, outcome: 'skipped', why: plan.issuerError ?? 'not reconciled by the gateway-shim' } };
       const planned = plan.certificates.get(`${namespace}/${ref.name}`);
       if (planned) chain.shim.planned = planned;
     }
@@ -125,13 +128,13 @@ export function issuanceChains(owner: IngressLike, plan: ShimPlan, listener: Lis
     // The shim names its Certificate after the Secret; a Certificate of that name with another secretName still matters.
     const byName = snapshot.get('Certificate', namespace, ref.name);
     chain.certificate = controlled ?? named ?? claimants[0] ?? (byName && plan.annotated ? byName : undefined);
-    if (chain.certificate) describeCertificate(chain, chain.certificate, snapshot, now);
+    if (chain.certificate) describeCertificate(chain, chain.certificate, snapshot, now, chain.certificate === controlled ? plan : undefined);
     out.push(chain);
   }
   return out;
 }
 
-function describeCertificate(chain: IssuanceChain, crt: CertificateObject, snapshot: Snapshot, now: Date): void {
+function describeCertificate(chain: IssuanceChain, crt: CertificateObject, snapshot: Snapshot, now: Date, shim?: ShimPlan): void {
   const ns = crt.meta.namespace;
   const ctl = controllerOf(crt.owners);
   if (ctl) chain.controller = ctl;
@@ -140,6 +143,13 @@ function describeCertificate(chain: IssuanceChain, crt: CertificateObject, snaps
   if (ready) chain.ready = ready;
   if (issuing) chain.issuing = issuing;
   chain.issuer = issuerState(snapshot, crt.issuerRef, ns);
+  // The shim rewrites the issuerRef of a Certificate its Gateway controls when the annotations name another
+  // issuer (sync.go certNeedsUpdate compares name and kind): judge the issuer it is about to get.
+  const planned = shim?.issuer?.ref;
+  if (planned && (planned.name !== crt.issuerRef.name || planned.kind !== crt.issuerRef.kind)) {
+    chain.issuer = issuerState(snapshot, planned, ns);
+    chain.issuerPending = true;
+  }
   chain.renewalDue = crt.renewalTime !== undefined && Date.parse(crt.renewalTime) <= now.getTime();
   chain.requests = snapshot
     .list('CertificateRequest', ns)

@@ -24,6 +24,29 @@ export function* chains(model: Model): Generator<ChainAt> {
   }
 }
 
+/**
+ * Chains grouped by a key (the Certificate, the Secret): one finding per group, naming every listener. Several
+ * listeners that reference one Secret share its Certificate (the shim merges their hostnames).
+ */
+export function grouped(model: Model, key: (at: ChainAt) => string | undefined): Array<{ first: ChainAt; all: ChainAt[] }> {
+  const groups = new Map<string, ChainAt[]>();
+  for (const at of chains(model)) {
+    const k = key(at);
+    if (k === undefined) continue;
+    const id = `${at.lm.gateway.obj.meta.namespace}/${at.lm.gateway.obj.meta.name}|${k}`;
+    const list = groups.get(id) ?? [];
+    if (list.length === 0) groups.set(id, list);
+    list.push(at);
+  }
+  return [...groups.values()].map((all) => ({ first: all[0]!, all }));
+}
+
+/** `listener https (HTTPS, port 443)`, or `listeners https, www`. */
+export function listenersLabel(all: readonly ChainAt[], label: (lm: ListenerModel) => string): string {
+  const lms = [...new Set(all.map((a) => a.lm))];
+  return lms.length === 1 ? label(lms[0]!) : `listeners ${lms.map((l) => l.spec.name).join(', ')}`;
+}
+
 /** Whether the Secret still gives clients a valid certificate (an old one, while cert-manager fails to renew it). */
 export function stillServing(at: ChainAt, now: Date): boolean {
   const ref = at.ref;
@@ -71,7 +94,7 @@ export function chainEvidence(chain: IssuanceChain): string[] {
 export function nextRetry(attempts: number | undefined, lastFailure: string | undefined): string {
   if (!lastFailure || Number.isNaN(Date.parse(lastFailure))) return '';
   const hours = Math.min(2 ** Math.max(0, (attempts ?? 1) - 1), 32);
-  return `; with the default backoff the next attempt is at ${new Date(Date.parse(lastFailure) + hours * 3_600_000).toISOString()} (${hours}h after it)`;
+  return `; with the default backoff the next attempt is at ${new Date(Date.parse(lastFailure) + hours * 3_600_000).toISOString().replace('.000Z', 'Z')} (${hours}h after it)`;
 }
 
 export function days(ms: number): string {

@@ -2,7 +2,7 @@ import { issuerLabel } from '../../graph/cert-manager.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
 import { gatewayId, listenerLabel } from '../util.ts';
-import { CHAIN_INPUTS, chainEvidence, chains, stillServing } from './chains.ts';
+import { CHAIN_INPUTS, chainEvidence, grouped, listenersLabel, stillServing } from './chains.ts';
 
 /** Which rule carries the fix for a cause, so the finding can point at it. */
 function seeAlso(from: string | undefined): string {
@@ -22,7 +22,7 @@ export const cm002: Rule = {
       "The Certificate that provides the listener's Secret reports Ready=False. The finding gives the cause from the deepest object of the chain that says why: the Challenge, the ACME Order, the Issuer or ClusterIssuer, the newest CertificateRequest (denied, invalid, failed, pending), or the Certificate's own conditions. An error while the Secret holds no usable certificate; a warning while an older certificate is still served.",
   },
   check(ctx) {
-    for (const at of chains(ctx.model)) {
+    for (const { first: at, all } of grouped(ctx.model, (a) => (a.chain.certificate ? `${a.chain.certificate.meta.namespace}/${a.chain.certificate.meta.name}` : undefined))) {
       const { lm, chain } = at;
       const crt = chain.certificate;
       if (!crt || chain.ready?.status !== 'False') continue;
@@ -37,7 +37,7 @@ export const cm002: Rule = {
         field: 'status.conditions',
         severity: serving ? 'warning' : 'error',
         message: sentence(
-          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? 'Clients still get the previous certificate in the Secret until it expires.' : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
+          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? 'Clients still get the previous certificate in the Secret until it expires.' : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
         ),
         evidence: chainEvidence(chain),
         listener: lm,

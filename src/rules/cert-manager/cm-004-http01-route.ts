@@ -8,7 +8,7 @@ import type { Fix } from '../../report/types.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule, RuleContext } from '../types.ts';
 import { gatewayId, listenerLabel } from '../util.ts';
-import { chains } from './chains.ts';
+import { grouped, listenersLabel } from './chains.ts';
 
 /** A suggestion for the first Gateway the route names: the HTTP listener on port 80 it lacks, or what keeps the route out. */
 function suggestions(ctx: RuleContext, check: SolverRouteCheck, crt: CertificateObject): Fix[] {
@@ -58,7 +58,8 @@ export const cm004: Rule = {
       "The listener's certificate comes from an ACME issuer whose HTTP-01 solver uses Gateway API (gatewayHTTPRoute). cert-manager then creates an HTTPRoute in the Certificate's namespace with the solver's parentRefs (and the Gateway the shim names), hostnames [the name], and the ACME server fetches http://NAME/.well-known/acme-challenge/TOKEN on port 80. When that route cannot attach to an HTTP listener on port 80 — no such listener, allowedRoutes not admitting the namespace, a listener hostname that does not cover the name, no parentRefs — the challenge never validates. An error while a Challenge is pending or failed; a warning when the Certificate is Ready (its next renewal will fail).",
   },
   check(ctx) {
-    for (const { lm, chain } of chains(ctx.model)) {
+    for (const { first, all } of grouped(ctx.model, (a) => (a.chain.certificate ? `${a.chain.certificate.meta.namespace}/${a.chain.certificate.meta.name}` : undefined))) {
+      const { lm, chain } = first;
       const crt = chain.certificate;
       const issuer = chain.issuer?.obj;
       if (!crt || !issuer || issuer.spec.type !== 'acme') continue;
@@ -85,7 +86,7 @@ export const cm004: Rule = {
           field: challenge ? 'spec.solver.http01.gatewayHTTPRoute.parentRefs' : 'spec.dnsNames',
           severity: failing ? 'error' : 'warning',
           message: sentence(
-            `cert-manager's HTTP-01 solver HTTPRoute for ${check.name} (Certificate ${ns}/${crt.meta.name} for ${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)}, ${issuerLabel(crt.issuerRef, ns)}) cannot attach where the ACME server looks: ${check.problem}. ${
+            `the HTTP-01 solver HTTPRoute cert-manager creates for ${check.name} (Certificate ${ns}/${crt.meta.name} for ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)}, ${issuerLabel(crt.issuerRef, ns)}) cannot attach where the ACME server looks: ${check.problem}. ${
               challenge ? `Challenge ${ns}/${challenge.meta.name} is ${challenge.state || 'pending'}${challenge.reason ? ` ("${challenge.reason}")` : ''} and will not validate` : failing ? 'The challenge cannot validate, so the Certificate is not issued' : 'The certificate is issued now, but its next renewal will fail the same way'
             }`,
           ),

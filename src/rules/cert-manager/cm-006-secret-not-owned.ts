@@ -5,7 +5,7 @@ import type { Fix } from '../../report/types.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
 import { gatewayId, listenerLabel } from '../util.ts';
-import { chains } from './chains.ts';
+import { grouped, listenersLabel } from './chains.ts';
 
 const label = (c: CertificateObject) => `Certificate ${c.meta.namespace}/${c.meta.name}`;
 const controlledByGateway = (c: CertificateObject) => c.owners.some((o) => o.controller && (o.kind === 'Gateway' || o.kind === 'ListenerSet'));
@@ -31,11 +31,12 @@ export const cm006: Rule = {
       "cert-manager marks the Secrets it writes with cert-manager.io/certificate-name. This finding means the Secret of a listener is claimed by more than one Certificate (each re-issues it in turn: IncorrectCertificate, \"you might have two conflicting Certificates pointing to the same secret\"), carries the name of another Certificate, or was not written by cert-manager at all (created by hand or by another tool, which cert-manager overwrites on its next issuance).",
   },
   check(ctx) {
-    for (const { lm, chain } of chains(ctx.model)) {
+    for (const { first, all } of grouped(ctx.model, (a) => `${a.chain.secret.namespace}/${a.chain.secret.name}`)) {
+      const { lm, chain } = first;
       const crt = chain.certificate;
       const secret = chain.secret.obj;
       if (!crt || !secret) continue;
-      const where = `Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)}`;
+      const where = `Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)}`;
       const others = chain.claimants.filter((c) => c !== crt);
       const claimed = chain.secretClaims?.certificateName;
       if (others.length) {

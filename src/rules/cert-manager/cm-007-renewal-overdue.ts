@@ -2,7 +2,7 @@ import { issuerLabel } from '../../graph/cert-manager.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
 import { gatewayId, listenerLabel } from '../util.ts';
-import { CHAIN_INPUTS, chainEvidence, chains, days } from './chains.ts';
+import { CHAIN_INPUTS, chainEvidence, days, grouped, listenersLabel } from './chains.ts';
 
 const WEEK = 7 * 86_400_000;
 
@@ -16,7 +16,8 @@ export const cm007: Rule = {
       "The listener's Certificate passed its status.renewalTime and has not been renewed: it is not Ready, a renewal is failing (Issuing with failed attempts), or no renewal started at all (no cert-manager controller acting on it). The certificate in the Secret keeps being served until it expires. A warning while more than a week is left; an error within the last week or once expired.",
   },
   check(ctx) {
-    for (const { lm, chain } of chains(ctx.model)) {
+    for (const { first, all } of grouped(ctx.model, (a) => (a.chain.certificate ? `${a.chain.certificate.meta.namespace}/${a.chain.certificate.meta.name}` : undefined))) {
+      const { lm, chain } = first;
       const crt = chain.certificate;
       if (!crt || !chain.renewalDue) continue;
       const ns = crt.meta.namespace;
@@ -39,7 +40,7 @@ export const cm007: Rule = {
         object: crt,
         field: 'status.renewalTime',
         severity: !Number.isNaN(expiry) && left > WEEK ? 'warning' : 'error',
-        message: sentence(`Certificate ${ns}/${crt.meta.name} (${issuerLabel(crt.issuerRef, ns)}) for ${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)} was due for renewal on ${crt.renewalTime} (${days(since)} ago) and ${why}.${expiryWords}`),
+        message: sentence(`Certificate ${ns}/${crt.meta.name} (${issuerLabel(crt.issuerRef, ns)}) for ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} was due for renewal on ${crt.renewalTime} (${days(since)} ago) and ${why}.${expiryWords}`),
         evidence: [`Certificate ${ns}/${crt.meta.name}: notAfter ${crt.notAfter ?? 'unknown'}, renewalTime ${crt.renewalTime}, revision ${crt.revision ?? 'none'}`, ...chainEvidence(chain)],
         listener: lm,
       });

@@ -6,11 +6,12 @@
  *   down [--all] stop control planes started by `up` and any left by a crashed run (npm run e2e:down);
  *                --all also stops those of test runs still in progress
  *   status       list recorded control planes
- *   build        build (or reuse) the cached kube-apiserver and etcd binaries
+ *   build [--with-cert-manager]
+ *                build (or reuse) the cached kube-apiserver and etcd binaries (and the cert-manager wrapper)
  *   gen-gomod    regenerate the wrapper go.mod/go.sum files from the pinned upstream go.mod files
  */
 import { ControlPlane, stopRecorded } from './controlplane.ts';
-import { ensureBinaries, generateGoMod } from './gobuild.ts';
+import { ensureBinaries, ensureBinary, generateGoMod } from './gobuild.ts';
 import { isOurProcess, pidAlive, readStates } from './state.ts';
 import type { GatewayApiVersion } from './versions.ts';
 
@@ -67,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'build': {
       const { etcd, kubeApiserver } = await ensureBinaries();
-      for (const b of [etcd, kubeApiserver]) {
+      const extra = rest.includes('--with-cert-manager') ? [await ensureBinary('cert-manager')] : [];
+      for (const b of [etcd, kubeApiserver, ...extra]) {
         process.stdout.write(`${b.name} ${b.version}: ${b.path} (${b.cached ? 'cached' : `built in ${b.buildSeconds.toFixed(1)} s`})\n`);
       }
       return 0;
@@ -75,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     case 'gen-gomod': {
       await generateGoMod('etcd');
       await generateGoMod('kube-apiserver');
+      await generateGoMod('cert-manager');
       return 0;
     }
     default:

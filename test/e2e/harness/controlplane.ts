@@ -273,6 +273,18 @@ export class ControlPlane {
     });
   }
 
+  /**
+   * Runs another process against this control plane (a controller such as the cert-manager wrapper), tracked like
+   * etcd and kube-apiserver: stopped first by stop(), the watchdog and `cli.ts down`. Its output goes to
+   * `<workDir>/<name>.log`.
+   */
+  startProcess(name: string, exe: string, args: string[]): { pid: number; logFile: string } {
+    if (!this.state) throw new Error('control plane not started');
+    const logFile = join(this.workDir, `${name}.log`);
+    this.spawnTracked(name, exe, args, logFile);
+    return { pid: this.state.processes.at(-1)!.pid, logFile };
+  }
+
   private spawnTracked(name: string, exe: string, args: string[], logFile: string): void {
     const fd = openSync(logFile, 'a');
     const child = spawn(exe, args, { detached: true, stdio: ['ignore', fd, fd], cwd: this.workDir });
