@@ -310,10 +310,21 @@ describe.skipIf(skipAll)('cert-manager scenario files with controller-style stat
   const scenarios = listScenarios().filter((s) => s.family === 'cert-manager');
   const suffix = Date.now().toString(36);
   const namespaces: string[] = [];
+  // Cluster-scoped objects the scenarios create: removed afterwards unless they were there before (other files use them).
+  const clusterScoped = [
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: 'eg' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'internal-ca' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'letsencrypt' },
+  ];
+  const existed = new Set<string>();
+
+  beforeAll(async () => {
+    for (const ref of clusterScoped) if (await getObject(ref)) existed.add(`${ref.kind}/${ref.name}`);
+  });
 
   afterAll(async () => {
     for (const ns of namespaces) await deleteNamespace(ns);
-    for (const name of ['internal-ca', 'letsencrypt']) await deleteObject({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name }).catch(() => undefined);
+    for (const ref of clusterScoped) if (!existed.has(`${ref.kind}/${ref.name}`)) await deleteObject(ref).catch(() => undefined);
   }, 300_000);
 
   it('serves the cert-manager v1.21.2 CRDs', async () => {
