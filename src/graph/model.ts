@@ -190,6 +190,8 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
     path: [],
   };
   lm.served = servedCertificate(lm);
+  // ListenerSets (cert-manager's "listenerset" shim, v1.20+): once they are modelled, plan their listeners with
+  // shimPlan({ kind: 'ListenerSet', ... }) and call issuanceChains with that plan and the ListenerSet as owner.
   if (gm.impl.readsCertificateRefs) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
   const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   for (const a of attachments) {

@@ -20,12 +20,12 @@ export function issuanceLines(i: IssuanceReport, width: number): Line[] {
   const c = i.certificate;
   const broken = c ? c.ready?.status === 'False' || c.renewalDue : true;
   out.push(...wrapLine(i.summary, width, { first: '  ', tone: broken ? 'bad' : undefined }));
-  if (i.shim) out.push(...row('gateway-shim', `${i.shim.outcome}${i.shim.issuer ? ` (${i.shim.issuer})` : ''}${i.shim.why ? `: ${i.shim.why}` : ''}`, width, i.shim.outcome === 'certificate' ? undefined : 'warn'));
+  if (i.shim) out.push(...row('shim', `${i.shim.outcome}${i.shim.issuer ? ` (${i.shim.issuer})` : ''}${i.shim.why ? `: ${i.shim.why}` : ''}`, width, i.shim.outcome === 'certificate' ? undefined : 'warn'));
   if (c) {
     out.push(...row('Certificate', `${c.namespace}/${c.name}${c.controller ? ` (controlled by ${c.controller})` : ''}; dnsNames ${c.dnsNames.join(', ') || 'none'}`, width));
     if (c.renewalTime) out.push(...row('renews', `${c.renewalTime}${c.renewalDue ? ' (OVERDUE)' : ''}`, width, c.renewalDue ? 'bad' : undefined));
     if (c.failedIssuanceAttempts) out.push(...row('failures', `${c.failedIssuanceAttempts}${c.lastFailureTime ? `, last ${c.lastFailureTime}` : ''}`, width, 'warn'));
-    if (c.alsoClaimedBy?.length) out.push(...row('also claimed', c.alsoClaimedBy.join(', '), width, 'bad'));
+    if (c.alsoClaimedBy?.length) out.push(...row('claimed by', c.alsoClaimedBy.join(', '), width, 'bad'));
   }
   if (i.issuer) out.push(...row('issuer', `${i.issuer.kind} ${i.issuer.namespace ? `${i.issuer.namespace}/` : ''}${i.issuer.name}${i.issuer.type ? ` (${i.issuer.type})` : ''}: ${i.issuer.state === 'found' ? (i.issuer.ready ? `Ready=${i.issuer.ready.status}${i.issuer.ready.message ? `: ${i.issuer.ready.message}` : ''}` : 'no status') : i.issuer.state}`, width, i.issuer.state === 'found' && i.issuer.ready?.status === 'True' ? undefined : 'bad'));
   if (i.request) {

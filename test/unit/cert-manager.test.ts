@@ -21,7 +21,9 @@ import { renderReport } from '../../src/report/text.ts';
 import { runRules } from '../../src/rules/engine.ts';
 import { ALL_RULES } from '../../src/rules/index.ts';
 import { decodePemChain } from '../../src/tls/certificate.ts';
+import { nodeLines } from '../../src/tui/describe.ts';
 import { issuanceLines } from '../../src/tui/issuance.ts';
+import { TreeModel } from '../../src/tui/tree.ts';
 import { lineText } from '../../src/tui/lines.ts';
 import { rawControl } from '../helpers/hostile.ts';
 import { listScenarios, REPO_ROOT, scenarioText } from '../helpers/scenarios.ts';
@@ -172,6 +174,24 @@ describe('the issuance chain in the report', () => {
       }
     });
   }
+});
+
+describe('the issuance chain in the UI', () => {
+  it('the certificate row shows the chain and carries the findings on the Certificate and the Issuer', async () => {
+    const s = cmScenarios.find((x) => x.path.endsWith('gwtls-cm-002/invalid-ca-issuer-without-its-ca-secret.yaml'))!;
+    const { snapshot } = await loadManifests(['-'], 'default', async () => scenarioText(s));
+    const model = buildModel(snapshot, { allNamespaces: true }, new Date(s.now));
+    const report = buildReport({ model, findings: runRules(model, ALL_RULES).findings, skipped: [] });
+    const tree = new TreeModel(report, { listView: false });
+    const node = tree.node('c:eg|g:infra/gw|l:https|cert:Secret:infra/shop-tls')!;
+    expect(node.objects).toEqual(expect.arrayContaining([{ kind: 'Certificate', namespace: 'infra', name: 'shop-tls' }, { kind: 'Issuer', namespace: 'infra', name: 'ca' }]));
+    const t = nodeLines(tree, node, 100).map(lineText).join('\n').replace(/\n {2,}(?=[a-zA-Z("])/g, ' ');
+    expect(t).toContain('issued by cert-manager Certificate infra/shop-tls via Issuer infra/ca: Ready=False, reason: DoesNotExist; cause: Issuer infra/ca is not Ready');
+    expect(t).toMatch(/issuer\s+Issuer infra\/ca \(ca\): Ready=False: Error getting keypair for CA issuer/);
+    expect(t).toMatch(/request\s+shop-tls-1: Ready=False \(Pending\): Referenced issuer does not have a Ready status condition/);
+    expect(t).toContain('ERROR GWTLS-CM-002');
+    expect(t).toContain('ERROR GWTLS-CM-003');
+  });
 });
 
 describe('GWTLS-CM-005: the gateway still serves the certificate cert-manager replaced (inspect --probe, real TLS server)', () => {
