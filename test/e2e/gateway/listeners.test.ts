@@ -22,7 +22,6 @@ import {
   requireGateway,
   route,
   stillFails,
-  tcpEcho,
   tlsEcho,
   tlsSecret,
   traefikListenerHealthy,

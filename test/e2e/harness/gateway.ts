@@ -179,7 +179,7 @@ export class TraefikGateway {
       const logs = this.logFile ? `\nTraefik log (${this.logFile}):\n${tail(this.logFile)}` : '';
       this.stopSync();
       if (err instanceof GatewayUnavailable) throw err;
-      throw new Error(`${err instanceof Error ? err.message : String(err)}${logs}`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)}${logs}`, { cause: err });
     }
   }
 

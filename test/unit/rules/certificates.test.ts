@@ -10,7 +10,7 @@ import { cert007 } from '../../../src/rules/certificates/cert-007-not-server-cer
 import { decodePemChain, chainShape } from '../../../src/tls/certificate.ts';
 import { issue, tlsSecret, type Issued } from '../../helpers/certs.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
-import { eg, istio, nlb } from '../../helpers/rule-fixtures.ts';
+import { eg, istio, nlb, traefik } from '../../helpers/rule-fixtures.ts';
 
 // DEFAULT_NOW is 2026-11-22; every certificate has a fixed window around it.
 const FROM = new Date('2026-01-01T00:00:00Z');
@@ -128,6 +128,17 @@ testRule(cert004, {
       name: 'key of another certificate',
       yaml: [eg, gateway('shop.example.com'), secret('web-tls', fullChain(shop), other.keyPem)],
       findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /^(?!.*PRIVATE KEY-----).*not the private key of its certificate.*refuses the Secret/ }],
+    },
+    {
+      // what the real Traefik writes: test/e2e/gateway/certificates.test.ts
+      name: 'key of another certificate, on Traefik',
+      yaml: [traefik, gateway('shop.example.com', 'web-tls', 'traefik'), secret('web-tls', fullChain(shop), other.keyPem)],
+      findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /Traefik refuses the Secret .*ResolvedRefs=False \(InvalidCertificateRef\).*Traefik's default certificate/ }],
+    },
+    {
+      name: 'key of another certificate, on Istio',
+      yaml: [istio, gateway('shop.example.com', 'web-tls', 'istio'), secret('web-tls', fullChain(shop), other.keyPem)],
+      findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /every TLS handshake fails/ }],
     },
   ],
 });
