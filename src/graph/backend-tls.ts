@@ -38,6 +38,8 @@ export interface BackendTLSDecision {
   ignoredPolicies: Array<{ policy: BackendTLSPolicyObject; why: string }>;
   envoyBackend?: EnvoyBackendObject;
   targetGroup?: TargetGroupChoice;
+  /** Set when the implementation opens TLS without any policy (Traefik: port 443, a port named https*, appProtocol https): why. */
+  implicitTls?: string;
   /** false: traffic on this hop certainly fails for a reason visible in the objects. */
   ok: boolean | null;
   why: string;
@@ -139,7 +141,7 @@ export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, 
   const implicit = !winner ? impl.upstreamTlsWithoutPolicy?.(backend.servicePort) : null;
   if (implicit) {
     const by = `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}, but ${impl.name} speaks HTTPS to it (${implicit})`;
-    return { tls: { mode: 'tls', verified: true, by, trust: ['System'] }, ignoredPolicies, ok: null, why: `${impl.name} opens TLS to the backend because of its ${implicit} and verifies it against the system roots (its default ServersTransport): a private or self-signed backend certificate fails` };
+    return { tls: { mode: 'tls', verified: true, by, trust: ['System'] }, ignoredPolicies, implicitTls: implicit, ok: null, why: `${impl.name} opens TLS to the backend because of its ${implicit} and verifies it against the system roots and the endpoint's IP address (its default ServersTransport sets no server name): a private or self-signed backend certificate fails` };
   }
   if (!winner) {
     return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };

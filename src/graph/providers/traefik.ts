@@ -26,7 +26,9 @@
 //   A ConfigMap that is missing or has no ca.crt, or a Secret reference, makes the policy Accepted=False and the
 //   route ResolvedRefs=False (its backend gets no servers). Without a policy, Traefik still speaks HTTPS to a
 //   Service port 443, a port whose name starts with `https`, or appProtocol `https` / `kubernetes.io/wss`,
-//   verifying the backend against the system roots (the default ServersTransport).
+//   through the default ServersTransport: no tls.Config (pkg/server/service/transport.go createTLSConfig), so Go
+//   verifies the backend against the system roots and the endpoint IP as the name; a self-signed or privately
+//   issued backend fails (HTTP 500).
 // - Backends: Services through their EndpointSlices (ready endpoints only); ExternalName Services are refused;
 //   TraefikService (traefik.io) is Traefik's own backend kind.
 import type { RouteKind } from '../../cluster/kinds.ts';

@@ -107,6 +107,55 @@ describe.skipIf(skipE2e())('Traefik gateway -> backend TLS: the tool against a r
     });
   });
 
+  it('a CA ConfigMap that holds another CA: requests fail, the tool says the backend certificate does not chain to it, its fix adds the certificate', async (ctx) => {
+    const gw = await ready(ctx);
+    const ns = `tk-wrongca-${suffix}`;
+    const host = 'wrongca.example.test';
+    const wrongCa = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'secure-ca', namespace: ns }, data: { 'ca.crt': ca.pem } } as KubeObject;
+    const objects = [...base(ns, host, gw.entryPoints.websecure, 'https'), wrongCa, policy(ns, 'secure-ca', 'https')];
+    await withNamespace(ns, async () => {
+      const { report } = await predict(objects, 'web', ns);
+      const errors = errorsOn(report, 'https');
+      expect(errors.map((f) => f.code), JSON.stringify(report.findings, null, 1)).toContain('GWTLS-BTLS-007');
+      await load(objects);
+      const o = await observe(gw, ns, 'web', [HTTP_ROUTE]);
+      compare(report, o, 'web', 'https', [HTTP_ROUTE]);
+      const before = await stillFails(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'secure'));
+      expect(before.ok, JSON.stringify(before)).toBe(false);
+      const how = await repair(report, 'GWTLS-BTLS-007', 'web', ns);
+      const after = await until(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'secure'), 20_000);
+      expect(after, `after ${how}`).toMatchObject({ ok: true });
+      const live = await inspectLive('web', ns);
+      expect(errorsOn(live.report, 'https'), JSON.stringify(live.report.findings, null, 1)).toEqual([]);
+      record({ scenario: 'BackendTLSPolicy, self-signed backend, CA ConfigMap with another CA', predicted: `${report.gateways[0]!.verdict} [${errors.map((f) => f.code).join(', ')}]`, traefik: traefikRouteLine(o, HTTP_ROUTE), request: `HTTPS ${before.status ?? before.error}`, afterFix: `${how}: HTTPS ${after.status}` });
+    });
+  });
+
+  it('no policy, but a port named https: Traefik opens TLS anyway and verifies against the system roots, so a self-signed backend fails', async (ctx) => {
+    const gw = await ready(ctx);
+    const ns = `tk-implicit-${suffix}`;
+    const host = 'implicit.example.test';
+    const objects = base(ns, host, gw.entryPoints.websecure, 'https');
+    await withNamespace(ns, async () => {
+      const { report } = await predict(objects, 'web', ns);
+      const hop = report.gateways[0]!.listeners[0]!.routes[0]!.backends[0]!;
+      expect(hop.tls, 'the tool knows Traefik speaks TLS to a port named https').toMatchObject({ mode: 'tls', verified: true });
+      const errors = errorsOn(report, 'https');
+      await load(objects);
+      const o = await observe(gw, ns, 'web', [HTTP_ROUTE]);
+      compare(report, o, 'web', 'https', [HTTP_ROUTE]);
+      const before = await stillFails(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'secure'));
+      expect(before.ok, JSON.stringify(before)).toBe(false);
+      expect(errors.length, `the request fails (${before.status ?? before.error}): the tool must report an error on this path: ${JSON.stringify(report.findings, null, 1)}`).toBeGreaterThan(0);
+      const how = await repair(report, errors[0]!.code, 'web', ns);
+      const after = await until(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'secure'), 20_000);
+      expect(after, `after ${how}`).toMatchObject({ ok: true });
+      const live = await inspectLive('web', ns);
+      expect(errorsOn(live.report, 'https'), JSON.stringify(live.report.findings, null, 1)).toEqual([]);
+      record({ scenario: 'no policy, port named https, self-signed backend', predicted: `${report.gateways[0]!.verdict} [${errors.map((f) => f.code).join(', ')}]`, traefik: traefikRouteLine(o, HTTP_ROUTE), request: `HTTPS ${before.status ?? before.error}`, afterFix: `${how}: HTTPS ${after.status}` });
+    });
+  });
+
   it('plaintext to a TLS backend with no policy fails; the verifying BackendTLSPolicy the tool offers repairs it', async (ctx) => {
     const gw = await ready(ctx);
     const ns = `tk-plain-${suffix}`;

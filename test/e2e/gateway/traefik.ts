@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { BACKEND_ADDRESS, GATEWAY_CLASS, GatewayUnavailable, TraefikGateway, unavailableReason } from '../harness/gateway.ts';
-import { applyObjects, deleteNamespace, e2eEnv, getObject, runPlugin, setStatus, type KubeObject } from '../harness/kube.ts';
+import { applyObjects, deleteNamespace, e2eEnv, getObject, kubeConfig, runPlugin, setStatus, type KubeObject } from '../harness/kube.ts';
 import { TRAEFIK_CONTROLLER_NAME } from '../harness/versions.ts';
 import type { Issued } from '../../helpers/tls-certs.ts';
 
@@ -274,13 +274,24 @@ function parse<T>(what: string, r: { code: number; stdout: string; stderr: strin
   }
 }
 
+/** The e2e API server's CA, as kube-root-ca.crt would hold it. */
+function e2eCaPem(): string {
+  const kc = kubeConfig();
+  const c = kc.getCurrentCluster();
+  return c?.caData ? Buffer.from(c.caData, 'base64').toString() : '';
+}
+
 /** The tool's prediction from the manifests alone (files mode: no status exists for it to read). */
 export async function predict(objects: KubeObject[], gatewayName: string, ns: string): Promise<{ code: number; report: Report }> {
   const dir = mkdtempSync(join(tmpdir(), 'gwtls-gw-predict-'));
   try {
     const file = join(dir, 'scenario.yaml');
     const cls = { apiVersion: `${GW_GROUP}/v1`, kind: 'GatewayClass', metadata: { name: GATEWAY_CLASS }, spec: { controllerName: TRAEFIK_CONTROLLER_NAME } };
-    writeFileSync(file, [cls, ...objects].map((o) => yaml.dump(o)).join('---\n'));
+    // Every namespace of a real cluster holds the ConfigMap kube-root-ca.crt (kube-controller-manager's root CA
+    // publisher): with it in the input, ConfigMaps count as read, and a missing CA ConfigMap is known to be missing.
+    const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n))];
+    const rootCa = namespaces.map((namespace) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace }, data: { 'ca.crt': e2eCaPem() } }));
+    writeFileSync(file, [cls, ...rootCa, ...objects].map((o) => yaml.dump(o)).join('---\n'));
     const r = await runPlugin(['inspect', gatewayName, '-n', ns, '-f', file, '-o', 'json'], { timeoutMs: 90_000 });
     return { code: r.code, report: parse<Report>('inspect -f', r) };
   } finally {
@@ -502,9 +513,12 @@ export function traefikListenerHealthy(o: Observed, listener: string): boolean {
 }
 
 /**
- * The tool's prediction against what Traefik wrote: for each route, `attached` on the listener against the
- * route's Accepted condition; for the listener, the number of attached routes against attachedRoutes, and a
- * certificate reference the tool finds unusable against ResolvedRefs=False.
+ * The tool's prediction against what Traefik wrote:
+ * - attachedRoutes (Traefik counts a route the listener allows even when the listener itself is refused, as the
+ *   spec asks) against the routes the tool attaches to the listener;
+ * - on a listener Traefik programs, each route's Accepted against the tool's `attached`;
+ * - on a listener Traefik refuses, the tool must call the listener broken, and for ResolvedRefs=False say what
+ *   is wrong with the certificate reference (a reference it cannot use, or an error on the Secret).
  */
 export function compare(prediction: Report, o: Observed, gatewayName: string, listener: string, routes: RouteRef[]): void {
   const gwReport = prediction.gateways.find((g) => g.name === gatewayName);
@@ -513,15 +527,24 @@ export function compare(prediction: Report, o: Observed, gatewayName: string, li
   const lr = gwReport!.listeners.find((l) => l.name === listener)!;
   const ls = o.gateway.status?.listeners?.find((x) => x.name === listener);
   expect(ls, `Traefik wrote a status for listener ${listener}`).toBeDefined();
-  for (const r of routes) {
-    const predicted = lr.routes.find((x) => x.kind === r.kind && x.name === r.name);
-    const p = o.routes.get(`${r.kind}/${r.name}`)?.status?.parents?.find((x) => x.controllerName === TRAEFIK_CONTROLLER_NAME);
-    const traefikAccepted = cond(p?.conditions, 'Accepted')?.status === 'True';
-    expect(predicted?.attached ?? false, `${r.kind} ${r.name} attached to listener ${listener}: tool (${predicted?.why ?? 'not listed'}) vs Traefik (${traefikListenerLine(o, listener)}; ${traefikRouteLine(o, r)})`).toBe(traefikAccepted && ls!.attachedRoutes > 0);
-  }
+  const line = traefikListenerLine(o, listener);
   const predictedAttached = lr.routes.filter((x) => x.attached).length;
-  const refsOk = (lr.tls?.certificateRefs ?? []).every((c) => c.state === 'ok');
-  const resolved = cond(ls!.conditions, 'ResolvedRefs')?.status;
-  if (resolved === 'False') expect(refsOk, `Traefik: ResolvedRefs=False (${cond(ls!.conditions, 'ResolvedRefs')?.message}); tool's certificateRefs: ${JSON.stringify(lr.tls?.certificateRefs)}`).toBe(false);
-  else expect(ls!.attachedRoutes, `attachedRoutes on ${listener}: Traefik ${ls!.attachedRoutes}, tool ${predictedAttached}`).toBe(predictedAttached);
+  expect(ls!.attachedRoutes, `attachedRoutes on ${listener}: Traefik ${line}; tool attaches ${predictedAttached}`).toBe(predictedAttached);
+  if (traefikListenerHealthy(o, listener)) {
+    for (const r of routes) {
+      const predicted = lr.routes.find((x) => x.kind === r.kind && x.name === r.name);
+      const p = o.routes.get(`${r.kind}/${r.name}`)?.status?.parents?.find((x) => x.controllerName === TRAEFIK_CONTROLLER_NAME);
+      const traefikAccepted = cond(p?.conditions, 'Accepted')?.status === 'True';
+      expect(predicted?.attached ?? false, `${r.kind} ${r.name} on listener ${listener}: tool (${predicted?.why ?? 'not listed'}) vs Traefik (${line}; ${traefikRouteLine(o, r)})`).toBe(traefikAccepted);
+    }
+    return;
+  }
+  expect(lr.ok, `Traefik refuses listener ${listener} (${line}); the tool says ${lr.verdict}`).toBe(false);
+  const resolved = cond(ls!.conditions, 'ResolvedRefs');
+  if (resolved?.status === 'False' && lr.tls) {
+    const refs = lr.tls.certificateRefs ?? [];
+    const refNotOk = refs.some((c) => c.state !== 'ok');
+    const secretError = prediction.findings.some((f) => f.severity === 'error' && f.object.kind === 'Secret' && refs.some((c) => c.name === f.object.name && c.namespace === f.object.namespace));
+    expect(refNotOk || secretError, `Traefik: ResolvedRefs=False (${resolved.reason}: ${resolved.message}); tool's certificateRefs: ${JSON.stringify(refs)}`).toBe(true);
+  }
 }

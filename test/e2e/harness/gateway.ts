@@ -21,7 +21,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,17 +52,22 @@ function which(cmd: string): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+/** `n` distinct free loopback ports (held open together, then released). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<Server>((resolve, reject) => {
+      const srv = createServer();
+      srv.unref();
+      srv.on('error', reject);
+      srv.listen(0, '127.0.0.1', () => resolve(srv));
+    })),
+  );
+  const ports = servers.map((srv) => {
+    const addr = srv.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
   });
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return ports;
 }
 
 function tail(file: string, lines = 30): string {
@@ -156,12 +161,26 @@ export class TraefikGateway {
     try {
       if (!this.state.persistent) this.startReaper();
       await this.createNamespace();
-      for (const name of ENTRY_POINTS) this.entryPoints[name] = await freePort();
-      this.pingPort = await freePort();
-      const ports = [...Object.entries(this.entryPoints), ['ping', this.pingPort] as const];
       const sock = (name: string) => join(this.workDir, `${name}.sock`);
-      // host side: the API server for the namespace, the entry points for the host
-      await this.spawnReady('relay-host', process.execPath, [join(HARNESS_DIR, 'relay.ts'), `unix:${sock('api')}=tcp:127.0.0.1:${apiPort}`, ...ports.map(([n, p]) => `tcp:127.0.0.1:${p}=unix:${sock(`ep-${n}`)}`)]);
+      let ports: Array<readonly [string, number]> = [];
+      // host side: the API server for the namespace, the entry points for the host. A port found free can be
+      // taken by another process before the relay binds it (the machine is shared): then pick new ones.
+      for (let attempt = 1; ; attempt++) {
+        const picked = await freePorts(ENTRY_POINTS.length + 1);
+        ENTRY_POINTS.forEach((name, i) => (this.entryPoints[name] = picked[i]!));
+        this.pingPort = picked.at(-1)!;
+        ports = [...Object.entries(this.entryPoints), ['ping', this.pingPort] as const];
+        try {
+          await this.spawnReady(`relay-host`, process.execPath, [join(HARNESS_DIR, 'relay.ts'), `unix:${sock('api')}=tcp:127.0.0.1:${apiPort}`, ...ports.map(([n, p]) => `tcp:127.0.0.1:${p}=unix:${sock(`ep-${n}`)}`)]);
+          break;
+        } catch (err) {
+          const inUse = /EADDRINUSE/.test(tail(join(this.workDir, 'relay-host.log')));
+          this.state!.processes = this.state!.processes.filter((p) => p.name !== 'relay-host');
+          writeState(this.state!);
+          if (!inUse || attempt >= 3) throw err;
+          writeFileSync(join(this.workDir, 'relay-host.log'), '');
+        }
+      }
       await this.spawnReady('relay-netns', process.execPath, [join(HARNESS_DIR, 'relay.ts'), `tcp:127.0.0.1:${apiPort}=unix:${sock('api')}`, ...ports.map(([n, p]) => `unix:${sock(`ep-${n}`)}=tcp:127.0.0.1:${p}`)], true);
 
       const caFile = join(this.workDir, 'ca.crt');

@@ -45,6 +45,11 @@ spec:
     - {name: http, protocol: HTTP, port: 80}
 `;
 const gateway = gatewayOf('eg');
+const traefikClass = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: traefik}
+spec: {controllerName: traefik.io/gateway-controller}
+`;
 const service = (portName = 'https', appProtocol = 'https') => `apiVersion: v1
 kind: Service
 metadata: {name: app, namespace: apps}
@@ -316,6 +321,12 @@ testRule(btls010, {
       name: 'System CAs against a self-signed backend',
       yaml: app([policy({ validation: '    wellKnownCACertificates: System' })]),
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /against the system CAs, but its certificate is self-signed/, fixes: 0 }],
+    },
+    {
+      // shown by the real Traefik: test/e2e/gateway/backend-tls.test.ts (HTTP 500 until the policy is applied)
+      name: 'Traefik, no policy, port named https: TLS against the system CAs without being asked',
+      yaml: [traefikClass, gatewayOf('traefik'), service('https', ''), pod(), serving(), route()],
+      findings: [{ object: 'Service apps/app', field: 'spec.ports[0]', message: /No BackendTLSPolicy targets .* Traefik opens TLS to it anyway because of its port name https .* self-signed: verification fails/, fixes: 1 }],
     },
   ],
 });
