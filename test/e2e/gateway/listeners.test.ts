@@ -191,4 +191,27 @@ describe.skipIf(skipE2e())('Traefik listeners: the tool against a real gateway',
       record({ scenario: 'TLS Passthrough + TLSRoute', predicted: report.gateways[0]!.verdict ?? '', traefik: `${traefikListenerLine(o, 'tls')}; ${traefikRouteLine(o, TLS_ROUTE('pass'))}`, request: `TLS echo through passthrough: ok, backend certificate served`, afterFix: '(no fix needed)' });
     });
   });
+
+  it('TLS Passthrough + TCPRoute: the spec allows only TLSRoute there, Traefik accepts TCPRoute too, and the tool follows Traefik', async (ctx) => {
+    const gw = await backends(ctx);
+    const ns = `tk-passtcp-${suffix}`;
+    const host = 'pass.example.test';
+    const objects = [
+      gateway(ns, 'pass', [{ name: 'tls', protocol: 'TLS', mode: 'Passthrough', port: gw.entryPoints.passthrough }]),
+      route('TCPRoute', ns, 'raw', { gateway: 'pass' }, { service: 'secure', port: 443 }),
+      ...backendService(ns, 'secure', { name: 'tls', port: 443, targetPort: PORTS.tls }),
+    ];
+    await withNamespace(ns, async () => {
+      const { report } = await predict(objects, 'pass', ns);
+      expect(report.findings.filter((f) => f.code === 'GWTLS-RT-003'), JSON.stringify(report.findings, null, 1)).toEqual([]);
+      expect(errorsOn(report, 'tls'), JSON.stringify(report.findings, null, 1)).toEqual([]);
+      await load(objects);
+      const o = await observe(gw, ns, 'pass', [TCP_ROUTE('raw')]);
+      compare(report, o, 'pass', 'tls', [TCP_ROUTE('raw')]);
+      const echo = await until(() => tlsEcho(gw.entryPoints.passthrough, host, ca.pem, 'tls-echo'));
+      expect(echo, 'raw TLS passes through to the backend').toMatchObject({ ok: true });
+      expect(echo.peerFingerprint?.replace(/:/g, '').toLowerCase()).toBe(passthroughBackend.x509.fingerprint256.replace(/:/g, '').toLowerCase());
+      record({ scenario: 'TLS Passthrough + TCPRoute (Traefik-specific)', predicted: report.gateways[0]!.verdict ?? '', traefik: `${traefikListenerLine(o, 'tls')}; ${traefikRouteLine(o, TCP_ROUTE('raw'))}`, request: 'TLS echo through passthrough: ok, backend certificate', afterFix: '(no fix needed)' });
+    });
+  });
 });

@@ -421,7 +421,7 @@ export function tcpEcho(port: number, expectBackend: string): Promise<Outcome> {
 }
 
 /** Retries until the outcome is ok (Traefik applies a new configuration a moment after writing status). */
-export async function until(send: () => Promise<Outcome>, timeoutMs = 15_000): Promise<Outcome> {
+export async function until<T extends Outcome>(send: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const o = await send();
@@ -431,9 +431,9 @@ export async function until(send: () => Promise<Outcome>, timeoutMs = 15_000): P
 }
 
 /** Sends for a while and returns the last outcome if it never succeeded (a failure that is not a moment's lag). */
-export async function stillFails(send: () => Promise<Outcome>, forMs = 3_000): Promise<Outcome> {
+export async function stillFails<T extends Outcome>(send: () => Promise<T>, forMs = 3_000): Promise<T> {
   const deadline = Date.now() + forMs;
-  let last: Outcome;
+  let last: T;
   do {
     last = await send();
     if (last.ok) return last;
