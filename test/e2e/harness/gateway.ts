@@ -211,6 +211,11 @@ export class TraefikGateway {
     await this.spawnReady(`backends-${n}`, process.execPath, [join(HARNESS_DIR, 'backend-servers.ts'), file], true);
   }
 
+  /** The command prefix that runs a program inside the gateway's network namespace (for manual backends). */
+  get enterNamespace(): string {
+    return this.nsenter.join(' ');
+  }
+
   /** The Traefik log so far (for failure messages). */
   log(lines = 40): string {
     return tail(this.logFile, lines);

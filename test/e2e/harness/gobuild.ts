@@ -185,7 +185,7 @@ function etcdReplaces(upstream: string): string[] {
  * names a nested module that module zips leave out and the proxy does not serve: such a version cannot be built
  * from the proxy, and this says so.
  */
-function traefikReplaces(upstream: string): string[] {
+export function traefikReplaces(upstream: string): string[] {
   const out: string[] = [];
   for (const line of upstream.split('\n')) {
     const m = /^\s*(?:replace\s+)?(\S+)\s+=>\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line.replace(/\/\/.*$/, ''));
