@@ -4,6 +4,7 @@
 // and the in-memory server-side apply (merge.ts); evaluate.ts re-runs the rules on the outcome, and apply.ts
 // replaces the outcome with the API server's own dry run for a cluster.
 import { kindFor, type KindName } from '../cluster/kinds.ts';
+import type { AnyObject } from '../cluster/objects.ts';
 import type { Snapshot } from '../cluster/snapshot.ts';
 import type { Finding, Fix, ObjectRef } from '../report/types.ts';
 import { decode, displayFields, displayPath, extract, fieldsOf, isMap, isUnder, itemElement, schemaPathOf, valueAt, type FieldSet } from './fields.ts';
@@ -100,6 +101,11 @@ function targetOf(doc: Raw, defaultNamespace: string): Target | null {
 const keyOf = (t: Target) => `${t.group}|${t.kind}|${t.namespace}|${t.name}`;
 const idOf = (t: Target) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 const versionOf = (apiVersion: string) => apiVersion.slice(apiVersion.indexOf('/') + 1);
+
+/** The object as stored. A ConfigMap's data is kept beside its raw form (which holds only its identity). */
+function manifestRaw(obj: AnyObject): Raw {
+  return obj.kind === 'ConfigMap' ? { ...obj.raw, data: structuredClone(obj.data) } : obj.raw;
+}
 
 /** Server bookkeeping and the last-applied annotation: never part of a configuration. */
 function manifestOf(obj: Raw, apiVersion: string): Raw {
@@ -217,7 +223,7 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
       if (prior) draft = { ...prior, desired: structuredClone(prior.desired), fixes: [...prior.fixes], docs: [...prior.docs] };
       else {
         const obj = snapshot.get(target.kind, target.namespace, target.name);
-        const base = obj?.raw ?? opts.existing?.get(key);
+        const base = (obj ? manifestRaw(obj) : undefined) ?? opts.existing?.get(key);
         draft = { target, desired: base ? structuredClone(base) : {}, fixes: [], docs: [] };
         if (!obj && base) draft.unread = true;
         if (base) {

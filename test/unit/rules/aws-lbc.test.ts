@@ -100,6 +100,11 @@ testRule(lbc003, {
       yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/invalid-tls-6443-for-a-passthrough-listener-an-nlb-tcp-listener-since-v3-1.yaml',
       findings: [{ object: 'LoadBalancerConfiguration apps/cfg', message: /key TCP:6443.*tls\.mode to Terminate/, fixes: 0 }],
     },
+    {
+      name: 'TLS:443 written for the only terminating listener, which is TLS:5432',
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/invalid-tls-443-written-for-the-only-terminating-listener-which-is-tls-5432.yaml',
+      findings: [{ object: 'LoadBalancerConfiguration apps/cfg', message: /keyed TLS:443.*only terminating listener without an entry/, fixes: 1 }],
+    },
   ],
 });
 

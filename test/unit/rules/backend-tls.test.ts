@@ -289,26 +289,37 @@ testRule(btls011, {
 // What a probe of the backend saw (inspect --probe) is the strongest evidence: it decides BTLS-001/002 and is
 // the certificate BTLS-006/007/010 judge.
 
-async function observedFindings(docs: string[], observation: Omit<BackendObservation, 'chain'> & { pem?: string }, rules = BACKEND_TLS_RULES): Promise<Finding[]> {
+async function observedFindings(docs: string[], observation: (Omit<BackendObservation, 'chain'> & { pem?: string }) | undefined, rules = BACKEND_TLS_RULES): Promise<Finding[]> {
   const { snapshot, errors } = await loadManifests(['-'], 'default', async () => docs.join('\n---\n'));
   expect(errors).toEqual([]);
   const now = new Date(DEFAULT_NOW);
-  const chain = observation.pem ? decodePemChain(observation.pem, 'probe pod apps/app-1', now).certs : [];
-  const observations = new Map([[observationKey('apps', 'app', 8443), { ...observation, chain }]]);
+  const chain = observation?.pem ? decodePemChain(observation.pem, 'probe pod apps/app-1', now).certs : [];
+  const observations = new Map(observation ? [[observationKey('apps', 'app', 8443), { ...observation, chain }]] : []);
   return runRules(buildModel(snapshot, { allNamespaces: true }, now, { observations }), rules).findings;
 }
 const where = 'pod apps/app-1 port 8443';
 const sawTls = (pem: string) => ({ speaks: 'tls' as const, pem, where, sni: 'app.apps.svc.cluster.local', summary: 'TLS (TLSv1.3)' });
 
 describe('backend-TLS rules with a probe observation', () => {
-  it('GWTLS-BTLS-001: TLS seen on a port whose names say plaintext is proven (error), and the fix trusts the certificate served', async () => {
+  it('GWTLS-BTLS-001: TLS seen on a port whose names say plaintext is proven (error); trusting the certificate served is a suggestion (trust on first use)', async () => {
     const f = await observedFindings([eg, gateway, service('http', 'http'), pod(null), route()], sawTls(selfSigned.certPem), [btls001]);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ code: 'GWTLS-BTLS-001', severity: 'error', object: { kind: 'Service', namespace: 'apps', name: 'app' } });
     expect(f[0]!.message).toContain(`a probe of ${where} completed a TLS handshake and was served app.apps.svc.cluster.local, app.apps.svc; self-signed; as served by ${where} (probed)`);
     expect(f[0]!.evidence[1]).toBe(`probe of ${where}: TLS (TLSv1.3)`);
-    expect(f[0]!.fixes.filter((x) => x.type === 'fix')).toHaveLength(1);
+    expect(f[0]!.fixes.filter((x) => x.type === 'fix')).toHaveLength(0);
+    expect(f[0]!.fixes).toHaveLength(1);
+    expect(f[0]!.fixes[0]).toMatchObject({ type: 'suggestion' });
+    expect(f[0]!.fixes[0]!.note).toContain(`Trust on first use: the self-signed backend certificate itself is only known from what ${where} served to the probe (SHA-256 `);
     expect(f[0]!.fixes[0]!.yaml).toContain('hostname: app.apps.svc.cluster.local');
+  });
+
+  it('GWTLS-BTLS-001 without a known CA offers the policy and CA bundle as a skeleton that names the gaps', async () => {
+    const f = await observedFindings([eg, gateway, service('https', 'https'), pod(null), route()], undefined, [btls001]);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.fixes).toHaveLength(1);
+    expect(f[0]!.fixes[0]).toMatchObject({ type: 'suggestion' });
+    expect(f[0]!.fixes[0]!.gaps).toEqual(['spec.validation.hostname is "<hostname in the backend certificate>", a placeholder: fill in the real value', 'data.ca.crt is "<PEM of the CA that issued the backend certificate>\n", a placeholder: fill in the real value']);
   });
 
   it('GWTLS-BTLS-001 does not fire when the probe saw plaintext, whatever the port name says', async () => {

@@ -183,6 +183,11 @@ testRule(plat003, {
       findings: [{ object: 'GatewayClass nlb', fixes: 0 }],
     },
     {
+      name: 'several LoadBalancerConfigurations, one beside the Gateway, unreferenced and fitting: a suggestion names it',
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-several-loadbalancerconfigurations-one-beside-the-gateway-unreferenced-and-fitting-a-suggestion-names-it.yaml',
+      findings: [{ object: 'GatewayClass nlb', fixes: 0, suggestions: 1 }],
+    },
+    {
       name: 'no controller ever wrote status',
       yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-no-controller-ever-wrote-status.yaml',
       findings: [{ object: 'GatewayClass nlb', message: /no controller has claimed controllerName gateway\.k8s\.aws\/nlb.*CRD default/, fixes: 0 }],

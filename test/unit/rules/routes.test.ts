@@ -6,6 +6,7 @@ import { rt005 } from '../../../src/rules/routes/rt-005-tcproute-on-terminate.ts
 import { rt006 } from '../../../src/rules/routes/rt-006-namespace-not-allowed.ts';
 import { rt007 } from '../../../src/rules/routes/rt-007-hostnames-disjoint.ts';
 import { rt008 } from '../../../src/rules/routes/rt-008-several-l4-routes.ts';
+import { rt010 } from '../../../src/rules/routes/rt-010-no-parents.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
 
 const https = `    - {name: https, protocol: HTTPS, port: 443, tls: {mode: Terminate, certificateRefs: [{name: web-tls}]}}`;
@@ -117,3 +118,15 @@ testRule(rt008, {
 });
 
 void https;
+
+testRule(rt010, {
+  valid: [{ name: 'the route names its Gateway', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/valid-the-route-names-its-gateway.yaml' }],
+  invalid: [
+    {
+      name: 'parentRefs removed, the only Gateway beside it serves TCPRoute',
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/invalid-parentrefs-removed-the-only-gateway-beside-it-serves-tcproute.yaml',
+      findings: [{ object: 'TCPRoute infra/db', message: /has no parentRefs, so no Gateway serves it/, fixes: 1 }],
+    },
+    { name: 'no parentRefs and no Gateway serves the kind', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/invalid-no-parentrefs-and-no-gateway-serves-the-kind.yaml', findings: [{ object: 'UDPRoute infra/db', fixes: 0 }] },
+  ],
+});
