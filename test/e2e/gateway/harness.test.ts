@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { traefikReplaces } from '../harness/gobuild.ts';
-import { skipE2e } from '../harness/kube.ts';
+import { deleteObject, skipE2e } from '../harness/kube.ts';
 import { pidAlive } from '../harness/state.ts';
 import { BACKEND_ADDRESS, httpGet, requireGateway, until, useTraefik } from './traefik.ts';
 
@@ -31,6 +31,7 @@ describe.skipIf(skipE2e())('gateway harness', () => {
     const procs = gw.processes();
     expect(procs.map((p) => p.name)).toEqual(['netns', 'relay-host', 'relay-netns', 'traefik', 'backends-1']);
     const workDir = gw.workDir;
+    await deleteObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: gw.gatewayClass });
     await gw.stop();
     expect(procs.filter((p) => pidAlive(p.pid)), 'every process the gateway started is gone').toEqual([]);
     expect(existsSync(workDir)).toBe(false);

@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { BACKEND_ADDRESS, GATEWAY_CLASS, GatewayUnavailable, TraefikGateway, unavailableReason } from '../harness/gateway.ts';
-import { applyObjects, deleteNamespace, e2eEnv, getObject, kubeConfig, runPlugin, setStatus, type KubeObject } from '../harness/kube.ts';
+import { applyObjects, deleteNamespace, deleteObject, e2eEnv, getObject, kubeConfig, runPlugin, setStatus, type KubeObject } from '../harness/kube.ts';
 import { TRAEFIK_CONTROLLER_NAME } from '../harness/versions.ts';
 import type { Issued } from '../../helpers/tls-certs.ts';
 
@@ -48,7 +48,10 @@ export function useTraefik(): GatewayHandle {
     }
   });
   afterAll(async () => {
-    await h.gw?.stop();
+    if (!h.gw) return;
+    // the GatewayClass is cluster-scoped: leave no trace for the other e2e files (a scenario file may create one of that name)
+    await deleteObject({ apiVersion: `${GW_GROUP}/v1`, kind: 'GatewayClass', name: GATEWAY_CLASS });
+    await h.gw.stop();
   });
   return h;
 }
