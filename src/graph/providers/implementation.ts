@@ -27,6 +27,8 @@ export interface Implementation {
   upstreamTlsWithoutPolicy?: (port: ServicePort | undefined) => string | null;
   /** Envoy Gateway refuses a Passthrough listener that carries certificateRefs; the spec says they are ignored. */
   rejectsCertificateRefsOnPassthrough: boolean;
+  /** A route that fits a listener the implementation refused (certificateRefs unresolved) is not Accepted (Traefik: NoMatchingParent), though attachedRoutes counts it. */
+  attachesOnlyToProgrammedListeners?: boolean;
   /** The implementation refuses a Secret whose key does not match its certificate: the listener serves nothing from it (Traefik, Envoy Gateway v1.9+). */
   refusesMismatchedKey?: boolean;
   /** Backend kinds beyond core Service that backendRefs may name. */

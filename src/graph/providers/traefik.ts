@@ -18,7 +18,9 @@
 //   not checked: an expired certificate is loaded and served. A Secret in another namespace needs a
 //   ReferenceGrant from Gateway (else ResolvedRefs=False RefNotPermitted).
 // - One invalid listener makes the whole Gateway Accepted=False ListenersNotValid (makeGatewayStatus); the valid
-//   listeners keep serving.
+//   listeners keep serving. A route that fits a refused listener counts in its attachedRoutes but stays
+//   Accepted=False NoMatchingParent (httproute.go loadHTTPRoutes: "Only consider the route attached if the
+//   listener is in an attached state").
 // - Backend TLS (httproute.go loadHTTPServers, getHTTPServiceProtocol): for HTTPRoute backends only
 //   (grpcroute.go, tcproute.go and tlsroute.go never read BackendTLSPolicy). With a BackendTLSPolicy for the
 //   Service port: HTTPS with a ServersTransport (serverName = validation.hostname, rootCAs = ca.crt of each
@@ -71,5 +73,6 @@ export const traefik: Implementation = {
   upstreamTlsWithoutPolicy: traefikImplicitHttps,
   rejectsCertificateRefsOnPassthrough: false,
   refusesMismatchedKey: true,
+  attachesOnlyToProgrammedListeners: true,
   backendKinds: [{ group: 'traefik.io', kind: 'TraefikService' }],
 };

@@ -38,6 +38,18 @@ const caFile = writeTemp('ca.crt', ca.pem);
 const PLAIN_PORT = 18081;
 const HTTP_ROUTE: RouteRef = { kind: 'HTTPRoute', apiVersion: 'gateway.networking.k8s.io/v1', name: 'app' };
 
+/**
+ * Live, with Traefik's status: the route fits the listener but Traefik leaves it NoMatchingParent while the
+ * listener is refused; the tool says so (GWTLS-RT-009, info) and points at the listener, not at the route.
+ */
+async function expectRouteHeldByListener(ns: string, reason: string): Promise<void> {
+  const live = await inspectLive('web', ns);
+  const rt009 = live.report.findings.filter((f) => f.code === 'GWTLS-RT-009');
+  expect(rt009, JSON.stringify(live.report.findings, null, 1)).toHaveLength(1);
+  expect(rt009[0]!.severity).toBe('info');
+  expect(rt009[0]!.message).toMatch(new RegExp(`attaches routes only to listeners it has programmed, and listener https has ResolvedRefs=False \\(${reason}\\)`));
+}
+
 describe.skipIf(skipE2e())('Traefik listener certificates: the tool against a real gateway', () => {
   const h = useTraefik();
   let started = false;
@@ -109,6 +121,7 @@ describe.skipIf(skipE2e())('Traefik listener certificates: the tool against a re
       expect(probe.report.cluster?.servedMatchesConfigured, JSON.stringify(probe.report.cluster)).toBe(false);
       const before = await stillFails(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'plain'));
       expect(before.ok).toBe(false);
+      await expectRouteHeldByListener(ns, 'InvalidCertificateRef');
 
       const fixed = makeCert({ cn: host, dns: [host], issuer: ca, key: key('rsa', 'gw-mm-fixed') });
       await applyObjects([tlsSecret(ns, 'site-cert', fixed, fixed.key.keyPem)]);
@@ -144,6 +157,7 @@ describe.skipIf(skipE2e())('Traefik listener certificates: the tool against a re
         compare(report, o, 'web', 'https', [HTTP_ROUTE]);
         const before = await stillFails(() => httpsGet(gw.entryPoints.websecure, host, ca.pem, 'plain'));
         expect(before.ok).toBe(false);
+        await expectRouteHeldByListener(ns, 'RefNotPermitted');
 
         // as a person would: apply the offered YAML
         const docs = yaml.loadAll(grant!.yaml) as Array<{ kind: string }>;
