@@ -29,15 +29,19 @@ export interface PlanOutcome {
 export const findingKey = (f: Pick<Finding, 'code' | 'object' | 'field'>) => `${f.code}|${f.object.kind}|${f.object.namespace ?? ''}|${f.object.name}|${f.field ?? ''}`;
 
 export function outcomeOf(plan: FixPlan, before: Finding[], after: Finding[]): PlanOutcome {
-  const beforeKeys = new Set(before.map(findingKey));
-  const afterKeys = new Set(after.map(findingKey));
+  // A finding is the same one only at the same severity: a warning the plan turns into an error is fixed and added.
+  const same = (f: Finding) => `${findingKey(f)}|${f.severity}`;
+  const beforeKeys = new Set(before.map(same));
+  const afterKeys = new Set(after.map(same));
   const change = (f: Finding, state: FindingChange['state']): FindingChange => ({ code: f.code, severity: f.severity, object: f.object, ...(f.field ? { field: f.field } : {}), message: f.message, state });
-  const findings = [...before.map((f) => change(f, afterKeys.has(findingKey(f)) ? 'remains' : 'fixed')), ...after.filter((f) => !beforeKeys.has(findingKey(f))).map((f) => change(f, 'added'))];
-  const unresolved = plan.fixes.flatMap((e, i) => (e.status === 'planned' && afterKeys.has(findingKey(e.finding)) ? [{ fix: i, why: `${e.finding.code} on ${e.finding.object.kind} ${e.finding.object.namespace ? `${e.finding.object.namespace}/` : ''}${e.finding.object.name} remains after the plan` }] : []));
+  const findings = [...before.map((f) => change(f, afterKeys.has(same(f)) ? 'remains' : 'fixed')), ...after.filter((f) => !beforeKeys.has(same(f))).map((f) => change(f, 'added'))];
+  const afterIds = new Set(after.map(findingKey));
+  const unresolved = plan.fixes.flatMap((e, i) => (e.status === 'planned' && afterIds.has(findingKey(e.finding)) ? [{ fix: i, why: `${e.finding.code} on ${e.finding.object.kind} ${e.finding.object.namespace ? `${e.finding.object.namespace}/` : ''}${e.finding.object.name} remains after the plan` }] : []));
   return { findings, unresolved };
 }
 
-const errorsAdded = (before: Set<string>, after: Finding[]) => after.filter((f) => f.severity === 'error' && !before.has(findingKey(f)));
+/** Errors after that were not errors before: new findings, and warnings the plan makes errors. */
+const errorsAdded = (beforeErrors: Set<string>, after: Finding[]) => after.filter((f) => f.severity === 'error' && !beforeErrors.has(findingKey(f)));
 
 function objectsOf(plan: FixPlan): Raw[] {
   return plan.changes.filter((c) => !c.error).map((c) => c.after);
@@ -50,7 +54,7 @@ function objectsOf(plan: FixPlan): Raw[] {
  */
 export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): { plan: FixPlan; outcome: PlanOutcome; after: { findings: Finding[]; model: Model } } {
   const snapshot = before.model.snapshot;
-  const beforeKeys = new Set(before.findings.map(findingKey));
+  const beforeKeys = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   let plan = composePlan(chosen, snapshot, opts);
   let after = evaluate(objectsOf(plan));
   const dropsFields = plan.changes.some((c) => c.removed.length > 0);

@@ -190,6 +190,8 @@ export interface ComposeOptions {
   sender?: 'api' | 'kubectl';
   /** Objects the plan would create although the source could not tell whether they exist (live: GET them). */
   existing?: Map<string, Raw>;
+  /** Keys (group|kind|namespace|name) a GET found absent: safe to create. */
+  absent?: Set<string>;
 }
 
 /** The chosen fixes as one change per object, with the outcome by in-memory server-side apply. */
@@ -261,10 +263,38 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
   for (const d of drafts.values()) {
     const live = d.fixes.filter((i) => fixes[i]!.status === 'planned');
     if (live.length === 0) continue;
-    changes.push(changeOf(d, live, snapshot, opts.sender ?? 'api'));
+    changes.push(changeOf(d, live, snapshot, opts.sender ?? 'api', opts.absent?.has(keyOf(d.target)) ?? false));
   }
   changes.sort((a, b) => rank(a.ref.kind) - rank(b.ref.kind) || a.id.localeCompare(b.id));
-  return { fieldManager: FIELD_MANAGER, fixes, changes };
+  const plan = { fieldManager: FIELD_MANAGER, fixes, changes };
+  refuseIncomplete(plan);
+  return plan;
+}
+
+/**
+ * A fix is applied whole or not at all: when one of its objects cannot be changed, the fix is refused, and an
+ * object changed only for refused fixes stays out of the plan (marked with why).
+ */
+export function refuseIncomplete(plan: FixPlan): void {
+  for (;;) {
+    let changed = false;
+    for (const c of plan.changes) {
+      if (!c.error) continue;
+      for (const i of c.fixes) {
+        const e = plan.fixes[i]!;
+        if (e.status === 'refused') continue;
+        e.status = 'refused';
+        e.reason ??= c.error;
+        changed = true;
+      }
+    }
+    for (const c of plan.changes) {
+      if (c.error || c.fixes.some((i) => plan.fixes[i]!.status === 'planned')) continue;
+      c.error = `not applied: ${c.fixes.map((i) => plan.fixes[i]!.finding.code).join(', ')} ${c.fixes.length > 1 ? 'are' : 'is'} refused (${plan.fixes[c.fixes[0]!]!.reason ?? 'refused'})`;
+      changed = true;
+    }
+    if (!changed) return;
+  }
 }
 
 function refOfTarget(t: Target, apiVersion: string): ObjectRef {
@@ -279,7 +309,7 @@ function migratedByKubectl(base: Raw): boolean {
   return isMap(meta.annotations) && typeof meta.annotations['kubectl.kubernetes.io/last-applied-configuration'] === 'string';
 }
 
-function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'api' | 'kubectl'): PlannedChange {
+function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'api' | 'kubectl', checkedAbsent: boolean): PlannedChange {
   const kind = d.target.kind;
   const apiVersion = d.version ?? String(d.base?.apiVersion ?? d.docs[0]!.apiVersion);
   const desired = manifestOf(d.desired, apiVersion);
@@ -290,7 +320,7 @@ function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'a
     const after = serverSideApply(undefined, desired, FIELD_MANAGER, { force: true }).result.object;
     const change: PlannedChange = { ref: refOfTarget(d.target, apiVersion), id, action: 'create', config: desired, fields: displayFields(fieldsOf(desired, kind)), carried: [], takesFrom: [], after, removed: [], fixes: fixIndexes };
     const cov = snapshot.coverage(kind, d.target.namespace);
-    if (!cov.complete && snapshot.source.type === 'cluster') change.error = `${id} could not be checked for existence (${cov.why}): it is not created, so that nothing is overwritten`;
+    if (!cov.complete && snapshot.source.type === 'cluster' && !checkedAbsent) change.error = `${id} could not be checked for existence (${cov.why}): it is not created, so that nothing is overwritten`;
     return change;
   }
   const base = manifestOf(d.base, apiVersion);
