@@ -12,6 +12,5 @@ spec: {controllerName: ${controller}}
 `;
 export const eg = classOf('eg', 'gateway.envoyproxy.io/gatewayclass-controller');
 export const istio = classOf('istio', 'istio.io/gateway-controller');
-export const traefik = classOf('traefik', 'traefik.io/gateway-controller');
 export const nlb = classOf('nlb', 'gateway.k8s.aws/nlb');
 export const alb = classOf('alb', 'gateway.k8s.aws/alb');
