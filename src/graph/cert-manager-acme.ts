@@ -91,6 +91,8 @@ export interface SolverRouteCheck {
   otherPorts: string[];
   /** Why it cannot be reached, in words; undefined when it can. */
   problem?: string;
+  /** The HTTPRoute cert-manager created for the Challenge (controlled by it), when it was read. */
+  route?: string;
 }
 
 /** The HTTPRoute cert-manager creates for `name`, evaluated against its parents like any route. */
@@ -153,7 +155,10 @@ export function solverRouteChecks(snapshot: Snapshot, crt: CertificateObject, is
       if (challenge.solver.type !== 'http01-gateway') continue;
       // The Challenge's solver already carries the shim's parentRef override.
       const refs = challenge.solver.parentRefs.map((p) => ({ ...p, namespace: p.namespace ?? challenge.meta.namespace }));
-      out.push({ ...checkSolverRoute(snapshot, crt, challenge.solver, name, refs), challenge });
+      const check: SolverRouteCheck = { ...checkSolverRoute(snapshot, crt, challenge.solver, name, refs), challenge };
+      const route = snapshot.list('HTTPRoute', challenge.meta.namespace).find((r) => ((r.raw.metadata as { ownerReferences?: Array<{ kind?: string; name?: string }> } | undefined)?.ownerReferences ?? []).some((o) => o.kind === 'Challenge' && o.name === challenge.meta.name));
+      if (route) check.route = `${route.meta.namespace}/${route.meta.name}`;
+      out.push(check);
       continue;
     }
     const solver = pickSolver(solvers, name, crt.meta.labels);

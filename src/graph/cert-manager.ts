@@ -6,6 +6,7 @@ import type { ListenerSpec, SecretObject } from '../cluster/objects.ts';
 import type { CertificateObject, CertificateRequestObject, ChallengeObject, ClusterIssuerObject, IssuerObject, IssuerRef, OrderObject, OwnerRef } from '../cluster/objects-cert-manager.ts';
 import type { Snapshot } from '../cluster/snapshot.ts';
 import type { Condition } from '../report/types.ts';
+import { solverRouteChecks, type SolverRouteCheck } from './cert-manager-acme.ts';
 import { CM, shimPlan, type IngressLike, type ListenerOutcome, type PlannedCertificate, type ShimPlan } from './cert-manager-shim.ts';
 
 export type AnyIssuer = IssuerObject | ClusterIssuerObject;
@@ -42,6 +43,8 @@ export interface IssuanceChain {
   requests: CertificateRequestObject[];
   order?: OrderObject;
   challenges: ChallengeObject[];
+  /** ACME HTTP-01 through Gateway API: the solver route of each name, and whether it reaches an HTTP listener on port 80. */
+  solverRoutes: SolverRouteCheck[];
   /** The deepest failure cert-manager reports along the chain, in words; undefined when nothing failed. */
   cause?: string;
   /** The object the cause was read from, e.g. `CertificateRequest apps/web-tls-3`. */
@@ -105,6 +108,7 @@ export function issuanceChains(owner: IngressLike, plan: ShimPlan, listener: Lis
       certificates: coverage.complete ? { known: true, why: '' } : { known: false, why: coverage.why },
       requests: [],
       challenges: [],
+      solverRoutes: [],
       renewalDue: false,
     };
     if (plan.annotated) {
@@ -166,6 +170,8 @@ function describeCertificate(chain: IssuanceChain, crt: CertificateObject, snaps
       chain.challenges = snapshot.list('Challenge', ns).filter((c) => ownedBy(c.owners, 'Order', order.meta.name, order.meta.uid));
     }
   }
+  const issuer = chain.issuer.obj;
+  if (issuer?.spec.type === 'acme') chain.solverRoutes = solverRouteChecks(snapshot, crt, issuer, chain.challenges);
   const cause = failureCause(chain, crt);
   if (cause) {
     chain.cause = cause.text;
@@ -221,6 +227,8 @@ export function chainSummary(chain: IssuanceChain): string {
     if (shim?.plan.issuerError) return `cert-manager: the Gateway's issuer annotations are refused by the gateway-shim: ${shim.plan.issuerError}`;
     if (shim && shim.listener.outcome !== 'certificate') return `cert-manager: the gateway-shim ${shim.listener.outcome === 'skipped' ? 'skips' : 'passes over'} this listener (${shim.listener.why}); no Certificate`;
     if (!chain.certificates.known) return `cert-manager: Certificates could not be checked (${chain.certificates.why})`;
+    const claimed = chain.secretClaims?.certificateName;
+    if (claimed !== undefined && !shim) return `cert-manager: issued for Certificate ${chain.secret.namespace}/${claimed}, which no longer writes this Secret: nothing renews it`;
     return `cert-manager: no Certificate for Secret ${chain.secret.namespace}/${chain.secret.name}${shim?.plan.issuer ? ` although the Gateway asks for one (${shim.plan.issuer.from})` : ''}`;
   }
   const ns = crt.meta.namespace;

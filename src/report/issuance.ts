@@ -73,6 +73,17 @@ export function issuanceReport(chain: IssuanceChain): IssuanceReport {
     if (i.ref.kind === 'Issuer' && crt) out.issuer.namespace = crt.meta.namespace;
     if (i.obj) out.issuer.type = i.obj.spec.type;
   }
+  if (chain.solverRoutes.length) {
+    out.solverRoutes = chain.solverRoutes.map((c) => ({
+      dnsName: c.name,
+      ...(c.challenge ? { challenge: c.challenge.meta.name } : {}),
+      ...(c.route ? { route: c.route } : {}),
+      parentRefs: c.parents.map((p) => `${p.ref.kind} ${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? ` sectionName ${p.ref.sectionName}` : ''}${p.ref.port !== undefined ? ` port ${p.ref.port}` : ''}`),
+      reachable: c.reachable,
+      otherPorts: c.otherPorts,
+      ...(c.problem ? { problem: c.problem } : {}),
+    }));
+  }
   const r = chain.requests[0];
   if (r) out.request = { name: r.meta.name, ...(r.revision !== undefined ? { revision: r.revision } : {}), conditions: r.conditions };
   if (chain.order) out.order = { name: chain.order.meta.name, state: chain.order.state, ...(chain.order.reason ? { reason: chain.order.reason } : {}) };

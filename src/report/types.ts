@@ -202,6 +202,11 @@ export interface IssuanceReport {
   request: { name: string; revision?: number; conditions: Condition[] } | null;
   order: { name: string; state: string; reason?: string } | null;
   challenges: Array<{ name: string; type: string; dnsName: string; state: string; reason?: string; presented: boolean | null; solver: string }>;
+  /**
+   * ACME HTTP-01 through Gateway API, per name: the HTTPRoute cert-manager creates (or created: `route`), its
+   * parentRefs, the listeners it attaches to that the ACME server reaches (HTTP, port 80), and why not.
+   */
+  solverRoutes?: Array<{ dnsName: string; challenge?: string; route?: string; parentRefs: string[]; reachable: string[]; otherPorts: string[]; problem?: string }>;
   /** The deepest failure along the chain, in words, and the object it was read from. */
   cause: string | null;
   causeFrom: string | null;

@@ -3,7 +3,7 @@
 import type { IssuanceReport, ListenerReport } from '../report/types.ts';
 import { seg, wrapLine, wrapText, type Line, type Tone } from './lines.ts';
 
-const LABEL = 12;
+const LABEL = 13;
 
 function row(label: string, value: string, width: number, tone?: Tone): Line[] {
   const first = `  ${label.padEnd(LABEL)}`;
@@ -34,6 +34,7 @@ export function issuanceLines(i: IssuanceReport, width: number): Line[] {
   }
   if (i.order) out.push(...row('order', `${i.order.name}: ${i.order.state || 'no state'}${i.order.reason ? `: ${i.order.reason}` : ''}`, width));
   for (const ch of i.challenges) out.push(...row('challenge', `${ch.type} ${ch.dnsName}: ${ch.state || 'pending'}${ch.reason ? `: ${ch.reason}` : ''} (${ch.solver})`, width, ch.state === 'valid' ? undefined : 'warn'));
+  for (const r of i.solverRoutes ?? []) out.push(...row('solver route', `${r.dnsName}${r.route ? ` (HTTPRoute ${r.route})` : ''}: ${r.problem ?? `attaches to ${[...r.reachable, ...r.otherPorts].join(', ')}`}`, width, r.problem ? 'bad' : undefined));
   if (i.cause) out.push(...row('cause', `${i.cause}${i.causeFrom ? ` (${i.causeFrom})` : ''}`, width, 'bad'));
   return out;
 }

@@ -1,7 +1,7 @@
 import type { GatewayObject } from '../../cluster/objects.ts';
 import type { CertificateObject } from '../../cluster/objects-cert-manager.ts';
 import { fix, listenerPatch, objectName, rawListener } from '../../fixes/builders.ts';
-import { solverRouteChecks, type SolverRouteCheck } from '../../graph/cert-manager-acme.ts';
+import type { SolverRouteCheck } from '../../graph/cert-manager-acme.ts';
 import { issuerLabel } from '../../graph/cert-manager.ts';
 import { gatewayHostnameCovers } from '../../graph/hostnames.ts';
 import type { Fix } from '../../report/types.ts';
@@ -61,9 +61,8 @@ export const cm004: Rule = {
     for (const { first, all } of grouped(ctx.model, (a) => (a.chain.certificate ? `${a.chain.certificate.meta.namespace}/${a.chain.certificate.meta.name}` : undefined))) {
       const { lm, chain } = first;
       const crt = chain.certificate;
-      const issuer = chain.issuer?.obj;
-      if (!crt || !issuer || issuer.spec.type !== 'acme') continue;
-      for (const check of solverRouteChecks(ctx.snapshot, crt, issuer, chain.challenges)) {
+      if (!crt) continue;
+      for (const check of chain.solverRoutes) {
         const ns = crt.meta.namespace;
         const active = check.challenge !== undefined && check.challenge.state !== 'valid';
         const failing = active || chain.ready?.status === 'False';
@@ -91,7 +90,8 @@ export const cm004: Rule = {
             }`,
           ),
           evidence: [
-            `solver: ${issuerLabel(crt.issuerRef, ns)} spec.acme.solvers[${check.solver.index}] http01.gatewayHTTPRoute, parentRefs ${check.parents.map((p) => `${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? `#${p.ref.sectionName}` : ''}`).join(', ') || 'none'}`,
+            `solver: ${challenge ? `Challenge ${ns}/${challenge.meta.name} spec.solver` : `${issuerLabel(crt.issuerRef, ns)} spec.acme.solvers[${check.solver.index}]`} http01.gatewayHTTPRoute, parentRefs ${check.parents.map((p) => `${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? `#${p.ref.sectionName}` : ''}`).join(', ') || 'none'}`,
+            ...(check.route ? [`HTTPRoute ${check.route} (created by cert-manager for the challenge)`] : []),
             ...check.parents.map((p) => `parentRef ${p.ref.namespace}/${p.ref.name}: ${p.why}`),
           ],
           fixes: suggestions(ctx, check, crt),

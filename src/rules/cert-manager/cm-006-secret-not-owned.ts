@@ -1,11 +1,12 @@
+import { CERT_MANAGER_GROUP } from '../../cluster/kinds.ts';
 import type { CertificateObject } from '../../cluster/objects-cert-manager.ts';
 import { fix, FORCE_NOTE, identity } from '../../fixes/builders.ts';
 import { CM } from '../../graph/cert-manager-shim.ts';
 import type { Fix } from '../../report/types.ts';
 import { sentence } from '../listeners/words.ts';
-import type { Rule } from '../types.ts';
+import type { Rule, RuleContext } from '../types.ts';
 import { gatewayId, listenerLabel } from '../util.ts';
-import { grouped, listenersLabel } from './chains.ts';
+import { grouped, listenersLabel, type ChainAt } from './chains.ts';
 
 const label = (c: CertificateObject) => `Certificate ${c.meta.namespace}/${c.meta.name}`;
 const controlledByGateway = (c: CertificateObject) => c.owners.some((o) => o.controller && (o.kind === 'Gateway' || o.kind === 'ListenerSet'));
@@ -21,6 +22,38 @@ function moveFix(other: CertificateObject): Fix[] {
   ];
 }
 
+/** The Secret names a Certificate that no longer writes it: nothing renews it. */
+function orphan(ctx: RuleContext, at: ChainAt, all: ChainAt[]): void {
+  const { lm, chain } = at;
+  const secret = chain.secret.obj!;
+  const ns = chain.secret.namespace;
+  const claimed = chain.secretClaims!.certificateName!;
+  const named = ctx.snapshot.get('Certificate', ns, claimed);
+  const leaf = at.ref?.chain?.certs[0]?.cert;
+  const fixes: Fix[] = [];
+  const issuerName = secret.meta.annotations[CM.issuerName];
+  if (!named && leaf && leaf.sans.dns.length && issuerName) {
+    const doc = {
+      apiVersion: `${CERT_MANAGER_GROUP}/v1`,
+      kind: 'Certificate',
+      metadata: { name: claimed, namespace: ns },
+      spec: { secretName: chain.secret.name, dnsNames: leaf.sans.dns, issuerRef: { name: issuerName, kind: secret.meta.annotations[CM.issuerKind] || 'Issuer', group: secret.meta.annotations['cert-manager.io/issuer-group'] || CERT_MANAGER_GROUP } },
+    };
+    fixes.push(fix(`recreate Certificate ${ns}/${claimed} for ${leaf.sans.dns.join(', ')}, from what the Secret says it was issued with`, [doc], { note: 'The names come from the certificate in the Secret, the issuer from its cert-manager.io/issuer-* annotations; cert-manager takes the Secret over again and renews it.' }));
+  }
+  ctx.report({
+    object: secret,
+    field: `metadata.annotations["${CM.certificateName}"]`,
+    severity: 'warning',
+    message: sentence(
+      `Secret ${ns}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} was issued by cert-manager for Certificate ${ns}/${claimed}, which ${named ? `now writes Secret ${ns}/${named.secretName}` : 'no longer exists'}: nothing renews it${leaf ? `, and its certificate expires on ${leaf.notAfter.slice(0, 10)}` : ''}`,
+    ),
+    evidence: [`annotation ${CM.certificateName}: ${claimed}`, named ? `Certificate ${ns}/${claimed}: spec.secretName ${named.secretName}` : `Certificate ${ns}/${claimed} not found`],
+    fixes,
+    listener: lm,
+  });
+}
+
 export const cm006: Rule = {
   meta: {
     code: 'GWTLS-CM-006',
@@ -28,13 +61,17 @@ export const cm006: Rule = {
     title: "Listener Secret not owned by the Certificate that claims it",
     inputs: ['Gateway', 'Secret', 'Certificate'],
     description:
-      "cert-manager marks the Secrets it writes with cert-manager.io/certificate-name. This finding means the Secret of a listener is claimed by more than one Certificate (each re-issues it in turn: IncorrectCertificate, \"you might have two conflicting Certificates pointing to the same secret\"), carries the name of another Certificate, or was not written by cert-manager at all (created by hand or by another tool, which cert-manager overwrites on its next issuance).",
+      "cert-manager marks the Secrets it writes with cert-manager.io/certificate-name. This finding means the Secret of a listener is claimed by more than one Certificate (each re-issues it in turn: IncorrectCertificate, \"you might have two conflicting Certificates pointing to the same secret\"), carries the name of another Certificate, was not written by cert-manager at all (created by hand or by another tool, which cert-manager overwrites on its next issuance), or names a Certificate that no longer writes it (deleted, or pointed at another Secret), so nothing renews it.",
   },
   check(ctx) {
     for (const { first, all } of grouped(ctx.model, (a) => `${a.chain.secret.namespace}/${a.chain.secret.name}`)) {
       const { lm, chain } = first;
       const crt = chain.certificate;
       const secret = chain.secret.obj;
+      if (!crt && secret && !chain.shim && chain.certificates.known && chain.secretClaims?.certificateName !== undefined) {
+        orphan(ctx, first, all);
+        continue;
+      }
       if (!crt || !secret) continue;
       const where = `Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)}`;
       const others = chain.claimants.filter((c) => c !== crt);

@@ -104,6 +104,11 @@ testRule(cm006, {
       findings: [{ object: 'Secret infra/shop-tls', severity: 'error', message: /claimed by Certificate infra\/shop-tls and Certificate infra\/shop-legacy/, suggestions: 1 }],
     },
     {
+      name: 'Certificate deleted, Secret left behind',
+      yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-006/invalid-certificate-deleted-secret-left-behind.yaml',
+      findings: [{ object: 'Secret infra/shop-tls', severity: 'warning', message: /issued by cert-manager for Certificate infra\/shop-tls, which no longer exists: nothing renews it, and its certificate expires on 2027-02-01/, fixes: 1 }],
+    },
+    {
       name: 'Secret created by hand',
       yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-006/invalid-secret-created-by-hand.yaml',
       findings: [{ object: 'Secret infra/shop-tls', severity: 'warning', message: /not written by cert-manager/ }],
