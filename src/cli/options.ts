@@ -26,6 +26,16 @@ export function parseDuration(value: string, flag = 'duration'): number {
   return total;
 }
 
+/** Sizes as Kubernetes quantities: bytes, or with a suffix Ki, Mi, Gi (powers of 1024) or K, M, G (of 1000). */
+export function parseSize(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(Ki|Mi|Gi|Ti|K|M|G|T|k)?B?$/.exec(value.trim());
+  if (!m) throw new UserError(`invalid ${flag} "${value}": use a number of bytes or a size such as 512Mi or 2Gi`);
+  const units: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  const n = Math.floor(Number(m[1]) * units[m[2] ?? '']!);
+  if (n <= 0) throw new UserError(`invalid ${flag} "${value}": must be more than 0`);
+  return n;
+}
+
 export function addClusterOptions(cmd: Command): Command {
   return cmd
     .option('-n, --namespace <namespace>', 'namespace to look in (default: the context\'s namespace)')

@@ -263,7 +263,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     if (kinds[kind] && !reader.attempted.has(kind)) snapshot.setState(kind, { state: 'unread', detail: `${KINDS[kind].plural} were not read for this question` });
   }
   snapshot.source.requests = client.requests;
-  return { snapshot, scope, inputErrors: [], ignored: {}, cluster: { client, context, server } };
+  return { snapshot, scope, inputErrors: [], inputWarnings: [], ignored: {}, cluster: { client, context, server } };
 }
 
 function fatal(e: unknown, server: string, context: string): Error {
