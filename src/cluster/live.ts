@@ -180,7 +180,7 @@ class Reader {
       this.snapshot.setState(kind, { state: 'not-served', detail: `${info.plural}${info.group ? `.${info.group}` : ''} is not served (404)` });
       this.snapshot.skipped.push({ what: info.plural, reason: 'not-served', detail: `the server answered 404 for ${info.plural}${where}` });
     } else {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = describeFailure(e);
       this.snapshot.setState(kind, { state: 'error', detail: msg });
       this.snapshot.skipped.push({ what: info.plural, reason: 'error', detail: `list ${info.plural}${where}: ${msg}` });
     }
@@ -388,4 +388,15 @@ function fatal(e: unknown, server: string, context: string): Error {
     return new UserError(`the API server ${server} (context ${context}) answered ${e.status} ${e.reason}: ${e.message}`, { cause: e });
   }
   return new UserError(`cannot talk to the API server ${server} (context ${context}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+/** What went wrong with a read, in one line: the status the server answered, or why its answer was unusable. */
+function describeFailure(e: unknown): string {
+  if (e instanceof ApiError) {
+    const status = `the server answered ${e.status}${e.reason ? ` ${e.reason}` : ''}`;
+    if (e.status >= 300 && e.status < 400) return `${status} (a redirect: is the server address that of the API server, not of a proxy or login page?)`;
+    return e.message && e.message !== e.reason ? (e.status >= 200 && e.status < 300 ? e.message : `${status}: ${e.message}`) : status;
+  }
+  if (e instanceof TypeError) return `the server's answer is not a list (${e.message})`;
+  return e instanceof Error ? e.message : String(e);
 }
