@@ -64,12 +64,15 @@ export class ApiClient {
     }
   }
 
-  /** LIST with pagination; `query` holds labelSelector/fieldSelector; `accept` may ask for metadata only. */
-  async list(basePath: string, query: Record<string, string> = {}, accept?: string): Promise<ListResult> {
+  /**
+   * LIST with pagination; `query` holds labelSelector/fieldSelector; `accept` may ask for metadata only;
+   * `pageSize` 0 asks for everything in one answer (one request whatever the number of objects).
+   */
+  async list(basePath: string, query: Record<string, string> = {}, accept?: string, pageSize = PAGE_SIZE): Promise<ListResult> {
     const items: Array<Record<string, unknown>> = [];
     let cont: string | undefined;
     do {
-      const params = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(cont ? { continue: cont } : {}) });
+      const params = new URLSearchParams({ ...query, ...(pageSize > 0 ? { limit: String(pageSize) } : {}), ...(cont ? { continue: cont } : {}) });
       const page = await this.get(`${basePath}?${params}`, accept);
       const pageItems = Array.isArray(page.items) ? (page.items as Array<Record<string, unknown>>) : [];
       items.push(...pageItems);

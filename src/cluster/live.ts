@@ -121,7 +121,7 @@ class Reader {
   }
 
   /** Reads a kind in the given scopes; problems become `skipped` entries, not failures (except for fatal ones). */
-  async list<K extends KindName>(kind: K, queries: ListQuery[], opts: { quiet?: boolean; onForbidden?: () => void } = {}): Promise<Array<ObjectsByKind[K]>> {
+  async list<K extends KindName>(kind: K, queries: ListQuery[], opts: { quiet?: boolean; onForbidden?: () => void; unpaginated?: boolean } = {}): Promise<Array<ObjectsByKind[K]>> {
     const info = KINDS[kind];
     const version = versionToRead(kind, this.served);
     if (!version) return [];
@@ -137,7 +137,7 @@ class Reader {
         if (q.labelSelector) query.labelSelector = q.labelSelector;
         if (q.fieldSelector) query.fieldSelector = q.fieldSelector;
         try {
-          const res = await this.client.list(path, query, info.metadataOnly ? METADATA_ONLY : undefined);
+          const res = await this.client.list(path, query, info.metadataOnly ? METADATA_ONLY : undefined, opts.unpaginated ? 0 : undefined);
           const apiVersion = apiVersionFor(info, version);
           for (const item of res.items) {
             const raw = { ...item, apiVersion, kind };
@@ -258,7 +258,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   }
   const forbiddenKinds = new Set<KindName>();
   const [routeLists, namespaces] = await Promise.all([
-    Promise.all(ROUTE_KINDS.map((k) => reader.list(k, [ns(ALL)], all ? {} : { onForbidden: () => forbiddenKinds.add(k) }))),
+    // For one Gateway, in one answer per kind: the number of requests stays the same however many routes there are.
+    Promise.all(ROUTE_KINDS.map((k) => reader.list(k, [ns(ALL)], all ? {} : { onForbidden: () => forbiddenKinds.add(k), unpaginated: true }))),
     selectors ? reader.list('Namespace', [ns(ALL)]) : Promise.resolve([]),
     lbcNamespaces.size ? reader.list('LoadBalancerConfiguration', spread(lbcNamespaces)) : Promise.resolve([]),
     lbcGateways.length ? reader.list('Event', all ? [{ namespace: ALL, fieldSelector: 'involvedObject.kind=Gateway' }] : [...new Set(lbcGateways.map((g) => g.meta.namespace))].map((n) => ({ namespace: n, fieldSelector: 'involvedObject.kind=Gateway' }))) : Promise.resolve([]),

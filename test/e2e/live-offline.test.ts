@@ -1,0 +1,198 @@
+// The invariant of issue 11: the same objects give the same findings whether they come from files or from the
+// API server. Every input set there is (each seed fixture, each scenario file, each conformance case when the
+// corpus loader is present) is loaded into a real control plane of its own, with the status the files carry
+// (written through the status subresource, as a controller would; never status predicted by the tool), and
+// `inspect NAME -n NS` runs on it live and offline for every Gateway. Findings are compared by code, object,
+// severity and field. A difference is either fixed or explained below by its source, and the test prints the
+// count with and without the explanations.
+//   GWTLS_INVARIANT_SETS=seeds,scenarios,conformance   which input sets (default: all that exist)
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as yaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyse } from '../../src/cli/inspect-run.ts';
+import type { InspectOptions } from '../../src/cli/inspect.ts';
+import { kindFor } from '../../src/cluster/kinds.ts';
+import type { Finding } from '../../src/report/types.ts';
+import { ControlPlane } from './harness/controlplane.ts';
+import { deleteNamespace, deleteObject, e2eEnv, type KubeObject } from './harness/kube.ts';
+import { applyScenario } from './scenario.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NOW = new Date('2026-11-22T00:00:00Z');
+const env = e2eEnv();
+const skipReason = !env.goAvailable ? `no Go toolchain to build the control plane (${env.reason || 'go not found'})` : '';
+if (skipReason) console.warn(`[gwtls-e2e] skipping the live/offline invariant: ${skipReason}`);
+
+interface InputSet {
+  name: string;
+  documents: Array<Record<string, unknown>>;
+}
+
+/** A difference explained by where the objects came from; printed, never silently dropped. */
+interface Explanation {
+  code: string;
+  side: 'live' | 'offline';
+  field?: string;
+  why: string;
+}
+
+const EXPLAINED: Explanation[] = [
+  {
+    code: 'GWTLS-PLAT-001',
+    side: 'live',
+    field: 'metadata.managedFields',
+    why: 'source: in a cluster the object is read at a served version, so an outdated version shows in who writes it (managedFields); in files it shows as the apiVersion field itself (the offline finding at field apiVersion is the same finding)',
+  },
+  {
+    code: 'GWTLS-PLAT-001',
+    side: 'offline',
+    field: 'apiVersion',
+    why: 'source: see the live finding at metadata.managedFields',
+  },
+];
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(e)) out.push(p);
+  }
+  return out;
+}
+
+async function inputSets(): Promise<{ sets: InputSet[]; notes: string[] }> {
+  const wanted = new Set((process.env.GWTLS_INVARIANT_SETS ?? 'seeds,scenarios,conformance').split(','));
+  const sets: InputSet[] = [];
+  const notes: string[] = [];
+  for (const [group, dir] of [
+    ['seeds', 'test/fixtures/seeds'],
+    ['scenarios', 'test/fixtures/scenarios'],
+  ] as const) {
+    if (!wanted.has(group)) continue;
+    const files = yamlFiles(join(ROOT, dir));
+    if (files.length === 0) notes.push(`${dir}: no files yet`);
+    for (const f of files) sets.push({ name: relative(ROOT, f), documents: (yaml.loadAll(readFileSync(f, 'utf8')) as Array<Record<string, unknown>>).filter((d) => d && typeof d === 'object') });
+  }
+  const loader = join(ROOT, 'test/conformance/loader.ts');
+  if (wanted.has('conformance')) {
+    if (!existsSync(loader)) notes.push('test/conformance/loader.ts: not present yet');
+    else {
+      const mod = (await import(loader)) as { loadConformance: (p: { gatewayClassName: string; controllerName: string }) => Promise<{ cases: Array<{ name: string; source: string; documents: Array<Record<string, unknown>> }> } | { skip: string }> };
+      const r = await mod.loadConformance({ gatewayClassName: 'eg', controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' });
+      if ('skip' in r) notes.push(`conformance corpus skipped: ${r.skip}`);
+      else for (const c of r.cases) sets.push({ name: `conformance ${c.name} (${c.source})`, documents: c.documents });
+    }
+  }
+  return { sets, notes };
+}
+
+const CLUSTER_SCOPED = new Set(['GatewayClass', 'Namespace', 'CustomResourceDefinition']);
+
+/** The objects of a set the tool reads (anything else changes nothing), with namespaces filled in. */
+function objectsOf(set: InputSet): KubeObject[] {
+  return set.documents
+    .filter((d) => typeof d.apiVersion === 'string' && typeof d.kind === 'string' && (d.kind === 'Namespace' || kindFor(d.apiVersion, d.kind)))
+    .map((d) => {
+      const o = structuredClone(d) as unknown as KubeObject;
+      o.metadata ??= { name: '' };
+      if (!CLUSTER_SCOPED.has(o.kind) && !o.metadata.namespace) o.metadata.namespace = 'default';
+      delete (o.metadata as Record<string, unknown>).generation;
+      delete (o.metadata as Record<string, unknown>).resourceVersion;
+      delete (o.metadata as Record<string, unknown>).uid;
+      return o;
+    });
+}
+
+type Key = string;
+const keyOf = (f: Finding): Key => `${f.code} ${f.severity} ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${f.field ?? '-'}`;
+
+interface Difference {
+  set: string;
+  gateway: string;
+  side: 'live' | 'offline';
+  finding: Finding;
+  explained?: string;
+}
+
+describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
+  const cp = new ControlPlane();
+  const work = mkdtempSync(join(tmpdir(), 'gwtls-invariant-'));
+  const differences: Difference[] = [];
+  const rejected: string[] = [];
+  let compared = 0;
+
+  beforeAll(async () => {
+    await cp.start({});
+  }, 600_000);
+
+  afterAll(async () => {
+    await cp.stop();
+  });
+
+  it('gives the same findings for every Gateway of every input set', async () => {
+    const { sets, notes } = await inputSets();
+    for (const n of notes) console.log(`[invariant] ${n}`);
+    expect(sets.length).toBeGreaterThan(0);
+    const target = { kubeconfig: cp.kubeconfig };
+    let previous: KubeObject[] = [];
+    for (const set of sets) {
+      // Leave nothing of the previous set behind: its objects, and the namespaces it created.
+      for (const o of previous.filter((o) => o.kind !== 'Namespace')) await deleteObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, target);
+      for (const n of new Set(previous.map((o) => o.metadata.namespace ?? (o.kind === 'Namespace' ? o.metadata.name : undefined)).filter((n): n is string => !!n && n !== 'default'))) await deleteNamespace(n, target);
+      // Load object by object: one the API server refuses is left out of both sides (and said).
+      const loaded: KubeObject[] = [];
+      for (const o of objectsOf(set)) {
+        try {
+          await applyScenario([o], {}, target);
+          loaded.push(o);
+        } catch (e) {
+          rejected.push(`${set.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`);
+        }
+      }
+      previous = loaded;
+      const file = join(work, `${compared}-${set.name.replace(/[^a-z0-9.-]+/gi, '_')}`);
+      writeFileSync(file, loaded.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
+      for (const gw of loaded.filter((o) => o.kind === 'Gateway')) {
+        const ns = gw.metadata.namespace ?? 'default';
+        const base: InspectOptions = { namespace: ns, failOn: 'none' };
+        const run = async (opts: InspectOptions) => {
+          try {
+            return (await analyse(gw.metadata.name, opts, NOW)).report.findings;
+          } catch (e) {
+            return e as Error;
+          }
+        };
+        const [offline, live] = await Promise.all([run({ ...base, filename: [file] }), run({ ...base, kubeconfig: cp.kubeconfig, requestTimeout: 30_000 })]);
+        compared++;
+        const gateway = `${ns}/${gw.metadata.name}`;
+        if (offline instanceof Error || live instanceof Error) {
+          expect.soft(`${offline instanceof Error ? offline.message : 'ok'} / ${live instanceof Error ? live.message : 'ok'}`, `${set.name} ${gateway}: offline / live`).toBe('ok / ok');
+          continue;
+        }
+        const liveKeys = new Set(live.map(keyOf));
+        const offlineKeys = new Set(offline.map(keyOf));
+        for (const [side, mine, other] of [
+          ['live', live, offlineKeys],
+          ['offline', offline, liveKeys],
+        ] as const) {
+          for (const f of mine) {
+            if (other.has(keyOf(f))) continue;
+            const why = EXPLAINED.find((x) => x.code === f.code && x.side === side && (x.field === undefined || x.field === f.field));
+            differences.push({ set: set.name, gateway, side, finding: f, ...(why ? { explained: why.why } : {}) });
+          }
+        }
+      }
+    }
+    const unexplained = differences.filter((d) => !d.explained);
+    console.log(`[invariant] ${sets.length} input sets, ${compared} Gateways compared; ${differences.length} differences, ${differences.length - unexplained.length} explained by their source, ${unexplained.length} unexplained`);
+    for (const r of rejected) console.log(`[invariant] refused by the API server (left out of both sides): ${r}`);
+    for (const d of differences) console.log(`[invariant] ${d.explained ? 'explained' : 'UNEXPLAINED'}: ${d.set} ${d.gateway}: only ${d.side}: ${keyOf(d.finding)}${d.explained ? ` -- ${d.explained}` : ` -- ${d.finding.message.slice(0, 300)}`}`);
+    expect(compared).toBeGreaterThan(0);
+    expect(unexplained.map((d) => `${d.set} ${d.gateway}: only ${d.side}: ${keyOf(d.finding)}`)).toEqual([]);
+  }, 1_800_000);
+});
