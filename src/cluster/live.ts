@@ -229,7 +229,15 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   const spread = (set: Set<string>) => (all || set.has(ALL) ? [ns(ALL)] : [...set].map(ns));
 
   // Phase 1: the Gateways in question and their classes, and which bundles the Gateway API CRDs came from.
-  const [, gatewaysListed] = await Promise.all([reader.list('GatewayClass', [ns(ALL)]), reader.list('Gateway', [ns(all ? ALL : namespace)]), reader.list('CustomResourceDefinition', [ns(ALL)])]);
+  // Gateways of every namespace, when allowed (one request): which Gateway a route with a wrong parentRef was
+  // meant for, and where a Gateway of the name asked for lives, depend on the others.
+  let gatewaysForbidden = all;
+  const [, gatewaysEverywhere] = await Promise.all([
+    reader.list('GatewayClass', [ns(ALL)]),
+    reader.list('Gateway', [ns(ALL)], all ? {} : { unpaginated: true, onForbidden: () => (gatewaysForbidden = true) }),
+    reader.list('CustomResourceDefinition', [ns(ALL)]),
+  ]);
+  const gatewaysListed = gatewaysForbidden && !all ? await reader.list('Gateway', [ns(namespace)]) : gatewaysEverywhere;
   const gwState = snapshot.state('Gateway');
   if (gwState.state === 'forbidden') throw new UserError(`no access to Gateways on ${server} (context ${context}): ${snapshot.skipped.find((s) => s.what === 'gateways')?.detail ?? 'forbidden'}`);
   // Without the Gateways nothing else means anything: a failed read is the answer, never "not found".
