@@ -321,6 +321,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   }
   for (const n of secretNs) grantNs.add(n);
   const envoyGateways = gateways.some((g) => ['envoy-gateway', 'calico'].includes(implOf(g).id));
+  let policiesForbidden = false;
   const sliceQueries = all
     ? [ns(ALL)]
     : [...backendNs].map((n) => {
@@ -330,7 +331,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   const [, slices, policies, , , , , secrets] = await Promise.all([
     reader.list('Service', spread(backendNs)),
     reader.list('EndpointSlice', sliceQueries),
-    reader.list('BackendTLSPolicy', spread(backendNs)),
+    // Every namespace when allowed (one request): a policy written in the wrong namespace is a diagnosis too.
+    all ? reader.list('BackendTLSPolicy', [ns(ALL)]) : reader.list('BackendTLSPolicy', [ns(ALL)], { unpaginated: true, onForbidden: () => (policiesForbidden = true) }).then(async (p) => (policiesForbidden ? reader.list('BackendTLSPolicy', spread(backendNs)) : p)),
     lbcGateways.length ? reader.list('TargetGroupConfiguration', spread(new Set([...backendNs, ...lbcNamespaces]))) : Promise.resolve([]),
     envoyBackends || envoyGateways ? reader.list('Backend', spread(backendNs)) : Promise.resolve([]),
     reader.list('ReferenceGrant', spread(grantNs)),
@@ -353,7 +355,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     }
   }
   const caByNs = new Map<string, Set<string>>();
-  for (const p of policies) for (const c of p.caCertificateRefs) if (c.kind === 'ConfigMap' && c.group === '') (caByNs.get(p.meta.namespace) ?? caByNs.set(p.meta.namespace, new Set()).get(p.meta.namespace)!).add(c.name);
+  for (const p of policies.filter((x) => all || backendNs.has(x.meta.namespace))) for (const c of p.caCertificateRefs) if (c.kind === 'ConfigMap' && c.group === '') (caByNs.get(p.meta.namespace) ?? caByNs.set(p.meta.namespace, new Set()).get(p.meta.namespace)!).add(c.name);
   for (const [n, names] of caByNs) followUps.push(reader.list('ConfigMap', names.size === 1 ? [{ namespace: n, fieldSelector: `metadata.name=${[...names][0]}` }] : [ns(n)]));
   const slicesByService = new Set(slices.map((s) => `${s.meta.namespace}/${s.serviceName ?? ''}`));
   const podQueries: ListQuery[] = [];
