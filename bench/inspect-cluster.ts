@@ -14,7 +14,8 @@ import type { KubeObject } from '../test/e2e/harness/rest.ts';
 import { generate } from './synthetic.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = `${root}dist/kubectl-gwtls.mjs`;
+// GWTLS_BENCH_CLI: a copy of the build, so that rebuilding dist/ meanwhile does not change what is measured.
+const cli = process.env.GWTLS_BENCH_CLI ?? `${root}dist/kubectl-gwtls.mjs`;
 const RUNS = 5;
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; maxRssMb: number; stdout: string; code: number | null } {

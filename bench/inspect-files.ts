@@ -15,7 +15,8 @@ import { generate, type Size } from './synthetic.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out`;
-const cli = `${root}dist/kubectl-gwtls.mjs`;
+// GWTLS_BENCH_CLI: a copy of the build, so that rebuilding dist/ meanwhile does not change what is measured.
+const cli = process.env.GWTLS_BENCH_CLI ?? `${root}dist/kubectl-gwtls.mjs`;
 const node = process.execPath;
 
 function ensure(size: Size): { json: string; yaml: string; counts: Record<string, number> } {
