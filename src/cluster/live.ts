@@ -112,7 +112,8 @@ class Reader {
       const name = String((f.raw.metadata as Record<string, unknown>).name);
       const live = byKey.get(key(ns, name));
       const cfg = applyConfiguration(f);
-      const [merged] = live ? applyConfigurations([live.raw], [cfg], ns || 'default') : [cfg];
+      // As `kubectl apply --server-side -f` would: field manager kubectl, conflicts taken (--force-conflicts).
+      const [merged] = applyConfigurations(live ? [live.raw] : [], [cfg], ns || 'default', { manager: 'kubectl', force: true });
       const obj = normalize(merged!, kindFor(String(merged!.apiVersion ?? ''), kind) ?? info, ns || 'default', f.origin) as ObjectsByKind[K];
       this.snapshot.add(obj as AnyObject);
       byKey.set(key(ns, name), { raw: merged!, obj });

@@ -143,7 +143,15 @@ function mergeInto(merged: Map<string, ManifestObject>, obj: ManifestObject, def
     line: obj.origin.line,
     message: `${obj.info.kind} ${ns ? `${ns}/` : ''}${String(m.name)} is also defined at ${where(prev.origin)}: merged as server-side apply would merge this one into it (fields set here win)`,
   });
-  const [raw] = applyConfigurations([prev.raw], [obj.raw], defaultNamespace);
+  // Each file applies as its own field manager, so that a later file merges into an earlier one (as `kubectl
+  // apply --server-side` of a fix onto objects another manager wrote) rather than taking back its fields.
+  const [raw] = applyConfigurations([prev.raw], [obj.raw], defaultNamespace, { manager: `gwtls -f ${obj.origin.file}` });
+  // The ownership the merge computed is not part of what the files say.
+  const meta = { ...(raw!.metadata as Raw) };
+  const before = (prev.raw.metadata as Raw).managedFields;
+  if (before === undefined) delete meta.managedFields;
+  else meta.managedFields = before;
+  raw!.metadata = meta;
   const info = kindFor(String(raw!.apiVersion ?? ''), obj.info.kind) ?? obj.info;
   merged.set(id, { raw: raw!, info, origin: prev.origin });
 }
