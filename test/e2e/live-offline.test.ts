@@ -148,22 +148,37 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
     for (const n of notes) console.log(`[invariant] ${n}`);
     expect(sets.length).toBeGreaterThan(0);
     const target = { kubeconfig: cp.kubeconfig };
-    let previous: KubeObject[] = [];
+    let previous = new Map<string, { obj: KubeObject; json: string }>();
+    const idOf = (o: KubeObject) => `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     for (const set of sets) {
-      // Leave nothing of the previous set behind: its objects, and the namespaces it created.
-      for (const o of previous.filter((o) => o.kind !== 'Namespace')) await deleteObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, target);
-      for (const n of new Set(previous.map((o) => o.metadata.namespace ?? (o.kind === 'Namespace' ? o.metadata.name : undefined)).filter((n): n is string => !!n && n !== 'default'))) await deleteNamespace(n, target);
+      const wanted = new Map(objectsOf(set).map((o) => [idOf(o), { obj: o, json: JSON.stringify(o) }]));
+      // Leave nothing of the previous set behind (objects the next set holds unchanged stay, e.g. a shared base).
+      for (const [id, { obj: o, json }] of previous) {
+        if (wanted.get(id)?.json === json || o.kind === 'Namespace') continue;
+        await deleteObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, target);
+        previous.delete(id);
+      }
+      for (const [id, { obj: o, json }] of previous) {
+        if (o.kind !== 'Namespace' || wanted.get(id)?.json === json) continue;
+        await deleteNamespace(o.metadata.name, target);
+        previous.delete(id);
+      }
       // Load object by object: one the API server refuses is left out of both sides (and said).
       const loaded: KubeObject[] = [];
-      for (const o of objectsOf(set)) {
+      for (const [id, w] of wanted) {
+        if (previous.has(id)) {
+          loaded.push(w.obj);
+          continue;
+        }
         try {
-          await applyScenario([o], {}, target);
-          loaded.push(o);
+          await applyScenario([w.obj], {}, target);
+          loaded.push(w.obj);
         } catch (e) {
+          const o = w.obj;
           rejected.push(`${set.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`);
         }
       }
-      previous = loaded;
+      previous = new Map(loaded.map((o) => [idOf(o), wanted.get(idOf(o))!]));
       const file = join(work, `${compared}-${set.name.replace(/[^a-z0-9.-]+/gi, '_')}`);
       writeFileSync(file, loaded.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
       for (const gw of loaded.filter((o) => o.kind === 'Gateway')) {
