@@ -29,7 +29,11 @@ export class ParsePool {
   /** Batches handed in and not yet parsed. */
   pending = 0;
 
-  constructor(opts: { workers?: number } = {}) {
+  private readonly workerUrl: URL | undefined;
+
+  /** `workerUrl`: where the worker module is (default: beside this module, or where the build put it). */
+  constructor(opts: { workers?: number; workerUrl?: URL } = {}) {
+    this.workerUrl = opts.workerUrl;
     const env = process.env.GWTLS_PARSE_WORKERS;
     const wanted = opts.workers ?? (env !== undefined && /^\d+$/.test(env) ? Number(env) : Math.min(4, availableParallelism()));
     this.size = Math.max(0, wanted);
@@ -61,7 +65,7 @@ export class ParsePool {
     if (this.workers.length > 0 || this.broken) return;
     let url: URL;
     try {
-      url = typeof __GWTLS_PARSE_WORKER__ === 'string' ? new URL(__GWTLS_PARSE_WORKER__, import.meta.url) : new URL('./parse-worker.ts', import.meta.url);
+      url = this.workerUrl ?? (typeof __GWTLS_PARSE_WORKER__ === 'string' ? new URL(__GWTLS_PARSE_WORKER__, import.meta.url) : new URL('./parse-worker.ts', import.meta.url));
       for (let i = 0; i < this.size; i++) {
         const slot: { worker: Worker; busy: Job | null } = { worker: new Worker(url), busy: null };
         slot.worker.on('message', (msg: { id: number; json: string }) => {
