@@ -41,7 +41,8 @@ what a backend really speaks turns the backend-TLS checks from hints into proof 
 -f alone reads only the files. With --context, --kubeconfig or --overlay as well, the files are laid over
 the cluster: every object is read from the cluster and each one in the files is merged into it as
 kubectl apply --server-side --force-conflicts would (objects the cluster lacks are added), so a change can
-be reviewed before it is applied. The same object given twice in the files is merged the same way, with a warning naming both places.
+be reviewed before it is applied. The same object given twice in the files is merged the same way, with
+a warning naming both places. Each -f input is read up to --max-input-size.
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job,
 or an input file or document could not be read (the report is still printed).`,
