@@ -57,7 +57,7 @@ export interface ManifestOptions {
 }
 
 export const DEFAULT_MAX_INPUT_BYTES = 1 << 30;
-export const MAX_INPUT_FLAG = '--max-input-size';
+export const MAX_INPUT_FLAG = '--max-input-bytes';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Parsed batches allowed to wait before reading pauses. */

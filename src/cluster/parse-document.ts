@@ -3,6 +3,9 @@
 // `<<: *base` honoured, comment-only documents skipped), with YAML 1.2 core scalars. Pure: used on the main
 // thread and in the parse workers alike.
 import * as yaml from 'js-yaml';
+import { formatBytes } from './limits.ts';
+
+export { formatBytes };
 
 const SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
 
@@ -107,14 +110,4 @@ function jsonErrorLine(text: string, e: Error): number | undefined {
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
-}
-
-export function formatBytes(n: number): string {
-  const units = [
-    ['GiB', 1 << 30],
-    ['MiB', 1 << 20],
-    ['KiB', 1 << 10],
-  ] as const;
-  for (const [u, size] of units) if (n >= size) return `${Number.isInteger(n / size) ? n / size : (n / size).toFixed(1)} ${u}`;
-  return `${n} bytes`;
 }

@@ -10,7 +10,7 @@ export interface RawDocument {
   line: number;
 }
 
-/** The input is larger than --max-input-size allows. */
+/** The input is larger than --max-input-bytes allows. */
 export class InputTooLarge extends Error {}
 
 /** Text of about this many characters goes out as one batch of documents. */

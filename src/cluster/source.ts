@@ -21,7 +21,7 @@ export interface LoadRequest {
   allNamespaces: boolean;
   gatewayName?: string;
   cluster: ClusterAccess;
-  /** Bytes per -f input (--max-input-size). */
+  /** Bytes per -f input (--max-input-bytes). */
   maxInputBytes?: number;
 }
 

@@ -76,7 +76,8 @@ export function toFieldsV1(fields: FieldSet): Raw {
   return root;
 }
 
-function mergeValue(base: unknown, patch: unknown, kind: string, path: string[]): unknown {
+/** Server-side merge of a patch into a value: maps key by key, keyed lists by key, sets by value, the rest replaced. */
+export function mergeValue(base: unknown, patch: unknown, kind: string, path: string[]): unknown {
   const schemaPath = schemaPathOf(path);
   if (isMap(base) && isMap(patch) && !isAtomicMap(kind, schemaPath)) {
     const out: Raw = { ...base };

@@ -1,6 +1,43 @@
+// Every YAML this tool writes goes through the YAML library, and every comment it writes is one safe line:
+// a hostile string (a newline and `---` in a backendRef name, an escape sequence in a reason) can neither
+// start a document of its own nor reach the terminal raw.
 import * as yaml from 'js-yaml';
+import { safeLine } from '../report/sanitize.ts';
+
+type Raw = Record<string, unknown>;
+
+// Characters a terminal or a reader could be fooled by; js-yaml writes the printable ones (bidi overrides,
+// zero-width joiners, C1 controls, line separators) raw, even inside quotes.
+const DECEPTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+export function dumpYaml(doc: unknown): string {
+  const out = yaml.dump(doc, { noRefs: true, lineWidth: -1 });
+  DECEPTIVE.lastIndex = 0;
+  if (!DECEPTIVE.test(out)) return out;
+  // JSON is YAML too, and in JSON text such characters can only stand inside strings, where \uXXXX is their escape.
+  return `${JSON.stringify(doc, null, 2).replace(DECEPTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
 
 /** A YAML document set, as `kubectl apply --server-side -f -` reads it. */
 export function yamlDocs(...docs: object[]): string {
-  return docs.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
+  return docs.map((d) => dumpYaml(d)).join('---\n');
+}
+
+/** The objects of a document set this tool wrote. */
+export function parseDocuments(text: string): Raw[] {
+  return yaml.loadAll(text).filter((d): d is Raw => d !== null && typeof d === 'object' && !Array.isArray(d));
+}
+
+/** Comment lines, one per entry: each made one safe line (a newline inside an entry is shown as `\\n`). */
+export function comment(lines: readonly string[]): string {
+  return lines.map((line) => `# ${safeLine(line)}`.trimEnd()).join('\n');
+}
+
+/** A whole document set shown as comments (a suggestion that piping must never apply). */
+export function commentedOut(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `#   ${safeLine(line)}`.trimEnd())
+    .join('\n');
 }
