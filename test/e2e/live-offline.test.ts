@@ -179,7 +179,7 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
         }
       }
       previous = new Map(loaded.map((o) => [idOf(o), wanted.get(idOf(o))!]));
-      const file = join(work, `${compared}-${set.name.replace(/[^a-z0-9.-]+/gi, '_')}`);
+      const file = join(work, `set-${sets.indexOf(set)}.yaml`);
       writeFileSync(file, loaded.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
       for (const gw of loaded.filter((o) => o.kind === 'Gateway')) {
         const ns = gw.metadata.namespace ?? 'default';
