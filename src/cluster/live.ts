@@ -374,8 +374,15 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   if (podQueries.length) {
     followUps.push(
       reader.list('Pod', podQueries).then(async (pods) => {
-        const mounted = new Set(pods.flatMap((p) => (p.secretVolumes ?? []).map(() => p.meta.namespace)).filter((n) => !secretNs.has(n)));
-        if (mounted.size && snapshot.state('Secret').state === 'listed') await reader.list('Secret', [...mounted].map((n) => ({ namespace: n, fieldSelector: 'type=kubernetes.io/tls' })));
+        // The serving certificates the backend pods mount, whatever the Secrets' type: by name where one is missing.
+        const missing = new Map<string, Set<string>>();
+        for (const p of pods) {
+          for (const v of p.secretVolumes ?? []) {
+            if (snapshot.get('Secret', p.meta.namespace, v.secretName)) continue;
+            (missing.get(p.meta.namespace) ?? missing.set(p.meta.namespace, new Set()).get(p.meta.namespace)!).add(v.secretName);
+          }
+        }
+        if (missing.size && snapshot.state('Secret').state === 'listed') await reader.list('Secret', [...missing].map(([n, names]) => (names.size === 1 ? { namespace: n, fieldSelector: `metadata.name=${[...names][0]}` } : { namespace: n })));
       }),
     );
   }
