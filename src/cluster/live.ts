@@ -15,7 +15,7 @@ import { selectorMatches } from '../graph/selectors.ts';
 import { applyConfigurations } from '../fixes/merge.ts';
 import { ApiClient, ApiError, ConnectionError } from './api-client.ts';
 import { discover, versionToRead, type Served } from './discovery.ts';
-import { apiVersionFor, kindFor, KINDS, ROUTE_KINDS, type KindName } from './kinds.ts';
+import { apiVersionFor, kindFor, KINDS, LBC_GROUP, ROUTE_KINDS, type KindName } from './kinds.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { readManifestObjects, type InputError, type InputWarning, type ManifestObject } from './manifests.ts';
 import { normalize } from './normalize.ts';
@@ -259,6 +259,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     const ref = snapshot.get('GatewayClass', '', g.className)?.parametersRef;
     if (ref?.namespace) lbcNamespaces.add(ref.namespace);
   }
+  // A Gateway that names a LoadBalancerConfiguration is judged on it whatever its class says.
+  for (const g of gateways) if (g.infrastructureParametersRef?.group === LBC_GROUP) lbcNamespaces.add(g.meta.namespace);
   // Implementation kinds matter only for Gateways of that implementation: say when they cannot be read.
   if (lbcGateways.length) {
     for (const kind of ['LoadBalancerConfiguration', 'TargetGroupConfiguration'] as const) {
