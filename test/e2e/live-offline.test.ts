@@ -45,7 +45,7 @@ interface Explanation {
   absentOffline?: KindName | KindName[];
   severity?: Finding['severity'];
   /** Holds only when this says so (the finding, and what the offline side read). */
-  when?: (f: Finding, offline: Snapshot) => boolean;
+  when?: (f: Finding, offline: Snapshot, otherSide: Finding[]) => boolean;
   why: string;
 }
 
@@ -77,6 +77,7 @@ const EXPLAINED: Explanation[] = [
   { code: 'GWTLS-LSN-004', side: 'live', absentOffline: 'Secret', why: NOT_IN_INPUT },
   { code: 'GWTLS-BE-005', side: 'live', when: (f, offline) => offline.list('Pod', f.object.namespace ?? '').length === 0, why: `${NOT_IN_INPUT} (no Pod of that namespace in the files; in the cluster they would come from the Deployments, and the test control plane runs no controllers)` },
   { code: 'GWTLS-LSN-004', side: 'live', when: (f) => /cert-manager/.test(f.message), why: 'source: the Gateway asks cert-manager for the certificate; in files it may not be issued yet (info), in the cluster it does not exist (error)' },
+  { code: 'GWTLS-GW-001', side: 'offline', when: (_f, _o, live) => live.some((x) => x.code === 'GWTLS-PLAT-003' && x.field === 'status.conditions'), why: `${STATUS}: the GatewayClass's defaulted status blocks every Gateway of the class, so the Gateway's own cause gives way to GWTLS-PLAT-003 live` },
   { code: 'GWTLS-LSN-004', side: 'offline', severity: 'info', why: 'source: see the live GWTLS-LSN-004 error on the same listener' },
   { code: 'GWTLS-LSN-008', side: 'offline', why: 'defaulting: the API server (Gateway API v1.6 CRDs) fills in tls.mode: Terminate, so the live object carries a mode the file leaves out' },
   { code: 'GWTLS-BTLS-003', side: 'live', absentOffline: 'ConfigMap', why: `${NOT_IN_INPUT} (offline: a warning that the CA ConfigMap is not in the input; live: an error, it does not exist)` },
@@ -224,13 +225,13 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
         }
         const liveKeys = new Set(live.findings.map(keyOf));
         const offlineKeys = new Set(offline.findings.map(keyOf));
-        for (const [side, mine, other] of [
-          ['live', live.findings, offlineKeys],
-          ['offline', offline.findings, liveKeys],
+        for (const [side, mine, other, theirs] of [
+          ['live', live.findings, offlineKeys, offline.findings],
+          ['offline', offline.findings, liveKeys, live.findings],
         ] as const) {
           for (const f of mine) {
             if (other.has(keyOf(f))) continue;
-            const why = EXPLAINED.find((x) => x.code === f.code && x.side === side && (x.field === undefined || x.field === f.field) && (x.absentOffline === undefined || [x.absentOffline].flat().some((k) => offline.snapshot.state(k).state === 'absent')) && (x.severity === undefined || x.severity === f.severity) && (x.when === undefined || x.when(f, offline.snapshot)));
+            const why = EXPLAINED.find((x) => x.code === f.code && x.side === side && (x.field === undefined || x.field === f.field) && (x.absentOffline === undefined || [x.absentOffline].flat().some((k) => offline.snapshot.state(k).state === 'absent')) && (x.severity === undefined || x.severity === f.severity) && (x.when === undefined || x.when(f, offline.snapshot, theirs)));
             const open = !why && OPEN.some((o) => set.name.startsWith(o.set) && o.code === f.code);
             differences.push({ set: set.name, gateway, side, finding: f, ...(why ? { explained: why.why } : {}), ...(open ? { open: true } : {}) });
           }
