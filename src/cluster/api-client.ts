@@ -136,7 +136,7 @@ export class ApiClient {
     let pages = 0;
     do {
       const params = new URLSearchParams({ ...query, ...(pageSize > 0 ? { limit: String(pageSize) } : {}), ...(cont ? { continue: cont } : {}) });
-      const path = `${basePath}?${params}`;
+      const path = params.size > 0 ? `${basePath}?${params}` : basePath;
       const page = await this.get(path, accept);
       pages++;
       items.push(...listItems(page, path));
