@@ -15,6 +15,7 @@ import { selectorMatches } from '../graph/selectors.ts';
 import { applyConfigurations } from '../fixes/merge.ts';
 import { ApiClient, ApiError, ConnectionError } from './api-client.ts';
 import { discover, versionToRead, type Served } from './discovery.ts';
+import { readCertManager } from './live-cert-manager.ts';
 import { apiVersionFor, kindFor, KINDS, LBC_GROUP, ROUTE_KINDS, type KindName } from './kinds.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { readManifestObjects, type InputError, type InputWarning, type ManifestObject } from './manifests.ts';
@@ -388,6 +389,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
       }),
     );
   }
+  // cert-manager's issuance chain behind the listeners' Secrets (live-cert-manager.ts).
+  followUps.push(readCertManager({ list: (kind, queries, opts) => reader.list(kind, queries, opts), snapshot, gateways, all, served: kinds }));
   await Promise.all(followUps);
   // Pods not listed for a namespace are still known through EndpointSlices; the backend model asks only where it needs them.
   for (const n of backendNs) snapshot.markScope('Pod', n);

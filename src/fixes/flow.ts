@@ -56,7 +56,7 @@ export async function preparePlan(chosen: ChosenFix[], suggestions: ChosenFix[],
     if (broken.size === 0) break;
     for (const [i, why] of broken) refused.set(i, why);
     const sideEffects = new Map(ready.plan.fixes.map((f, i) => [i, f.sideEffects]));
-    ready.plan = composePlan(chosen, before.model.snapshot, composeOptions, refused);
+    ready.plan = composePlan(settled.chosen, before.model.snapshot, composeOptions, refused);
     ready.plan.fixes.forEach((f, i) => (f.sideEffects = f.status === 'planned' ? (sideEffects.get(i) ?? []) : []));
   }
   const after = opts.evaluate(ready.plan.changes.filter((c) => !c.error).map((c) => c.after));

@@ -13,6 +13,7 @@ import { isAwsLbc } from './providers/aws-lbc.ts';
 import { lbcListenerKey, lbcParameters, targetGroupFor, type LbcParameters } from './providers/aws-lbc-config.ts';
 import { implementationFor, type Implementation } from './providers/index.ts';
 import { listenerPath } from './path.ts';
+import { issuanceChains, shimPlan, type IssuanceChain, type ShimPlan } from './cert-manager.ts';
 import { intersectHostnames } from './hostnames.ts';
 
 export interface Scope {
@@ -58,6 +59,8 @@ export interface ListenerModel {
   /** Routes whose parentRefs select this listener, attached or not. */
   attachments: Attachment[];
   backends: BackendHop[];
+  /** cert-manager's issuance chain behind each certificateRef it has a hand in (cert-manager.ts). */
+  issuance: IssuanceChain[];
   path: Hop[];
 }
 
@@ -67,6 +70,8 @@ export interface GatewayModel {
   impl: Implementation;
   features: string[];
   lbc?: LbcParameters;
+  /** What cert-manager's gateway-shim makes of the Gateway's annotations. */
+  certManager: ShimPlan;
   listeners: ListenerModel[];
   /** Routes whose parentRef names this Gateway's name in a namespace where no such Gateway exists. */
   misdirected: Array<{ route: RouteModel; parent: ParentResolution }>;
@@ -152,7 +157,7 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   const gateways = gatewayObjs.map((obj) => {
     const gatewayClass = classOf(obj);
     const impl = implOf(obj);
-    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), listeners: [], misdirected: [] };
+    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), certManager: shimPlan({ kind: 'Gateway', meta: obj.meta, listeners: obj.listeners }), listeners: [], misdirected: [] };
     // Meant for this Gateway unless another of the same name lives in the route's namespace.
     gm.misdirected = (missingByName.get(obj.meta.name) ?? []).filter(({ route }) => route.obj.meta.namespace === obj.meta.namespace || !snapshot.get('Gateway', route.obj.meta.namespace, obj.meta.name));
     if (isAwsLbc(impl)) gm.lbc = lbcParameters(obj, gatewayClass.found ? gatewayClass.obj : undefined, snapshot);
@@ -183,9 +188,13 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
     served: { type: 'none' },
     attachments,
     backends: [],
+    issuance: [],
     path: [],
   };
   lm.served = servedCertificate(lm);
+  // ListenerSets (cert-manager's "listenerset" shim, v1.20+): once they are modelled, plan their listeners with
+  // shimPlan({ kind: 'ListenerSet', ... }) and call issuanceChains with that plan and the ListenerSet as owner.
+  if (gm.impl.readsCertificateRefs) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
   const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   for (const a of attachments) {
     if (!a.result.accepted) continue;

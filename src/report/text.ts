@@ -128,6 +128,8 @@ function renderListener(lines: string[], l: ListenerReport, width: number, s: St
     for (const c of l.tls.certificates.filter((c) => c.index === 0)) {
       lines.push(...wrap(`${c.subject || '(empty subject)'}; SAN ${c.sans.dns.concat(c.sans.ip).join(', ') || 'none'}; issuer ${c.selfSigned ? 'self-signed' : c.issuer}; ${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}; valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}${c.daysLeft !== undefined && c.daysLeft < 0 ? ' (EXPIRED)' : ''}${c.keyMatches === false ? '; KEY DOES NOT MATCH' : ''}`, width, '  │   ', '  │     '));
     }
+    // cert-manager: who issues (or should issue) it, its state and next renewal (report/issuance.ts).
+    for (const i of l.tls.issuance ?? []) lines.push(...wrap(i.summary, width, '  │   ', '  │     '));
   }
   for (const p of l.probe ?? []) renderProbe(lines, p, width, '  │ ', s);
   lines.push('  │ routes');

@@ -144,12 +144,13 @@ describe.skipIf(skip)('fix plans on a real API server', () => {
 
   /** Removes everything a scenario (and its fixes) left: its namespaces whole, and its objects elsewhere. */
   async function reset(docs: KubeObject[], created: Applied['changes'] = []): Promise<void> {
-    const namespaces = new Set(docs.map((d) => d.metadata.namespace).filter((n): n is string => !!n && n !== 'default'));
-    for (const d of docs) if (d.kind === 'Namespace' && d.metadata.name !== 'default') namespaces.add(d.metadata.name);
+    const system = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+    const namespaces = new Set(docs.map((d) => d.metadata.namespace).filter((n): n is string => !!n && !system.has(n)));
+    for (const d of docs) if (d.kind === 'Namespace' && !system.has(d.metadata.name)) namespaces.add(d.metadata.name);
     // No kubelet finishes a graceful Pod deletion here: Pods go at once, then the namespaces whole.
     for (const ns of [...namespaces, 'default']) await client.request('DELETE', `/api/v1/namespaces/${ns}/pods?gracePeriodSeconds=0`);
     for (const ns of namespaces) await deleteNamespace(ns, { kubeconfig: cp.kubeconfig });
-    const leftovers = [...docs.filter((d) => !d.metadata.namespace || d.metadata.namespace === 'default'), ...created.filter((c) => !c.object.namespace || c.object.namespace === 'default').map((c) => ({ apiVersion: KIND_API[c.object.kind] ?? '', kind: c.object.kind, metadata: { name: c.object.name, ...(c.object.namespace ? { namespace: c.object.namespace } : {}) } }))];
+    const leftovers = [...docs.filter((d) => !d.metadata.namespace || system.has(d.metadata.namespace)), ...created.filter((c) => !c.object.namespace || c.object.namespace === 'default').map((c) => ({ apiVersion: KIND_API[c.object.kind] ?? '', kind: c.object.kind, metadata: { name: c.object.name, ...(c.object.namespace ? { namespace: c.object.namespace } : {}) } }))];
     for (const d of leftovers) if (d.kind !== 'Namespace' && d.apiVersion) await client.request('DELETE', await objectPath(d));
   }
 
@@ -271,7 +272,8 @@ describe.skipIf(skip)('fix plans on a real API server', () => {
   });
 
   it('a backendRef name carrying a YAML document cannot add one to the --fix stream', async () => {
-    const payload = 'x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: pwn}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}]\n---\n#';
+    // backendRefs[].name has no pattern, only a length limit (253 bytes): room for a whole document.
+    const payload = 'x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: pwn}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: Group, name: "system:authenticated"}]\n---\n#';
     const text = readFileSync(join(REPO_ROOT, SEEDS, 'c-calico-tls-termination/as-written.yaml'), 'utf8');
     const docs = documents(text).map((d) => (d.kind === 'HTTPRoute' ? { ...d, spec: { ...(d as Raw).spec as Raw, rules: [{ backendRefs: [{ name: payload, port: 3000 }] }] } } : d)) as KubeObject[];
     try {
