@@ -114,12 +114,13 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   const gatewayIds = new Set(gatewayObjs.map((g) => `${g.meta.namespace}/${g.meta.name}`));
   const gatewayNames = new Set(gatewayObjs.map((g) => g.meta.name));
   // A parentRef to a Gateway name in scope, in a namespace where no Gateway of that name exists, was most
-  // likely meant for the one in scope (a wrong or missing parentRef namespace).
-  const misdirected = (ns: string, name: string) => gatewayNames.has(name) && !snapshot.get('Gateway', ns, name);
+  // likely meant for the one in scope (a wrong or missing parentRef namespace), unless a Gateway of that name out
+  // of scope lives in the route's own namespace: then it was meant for that one.
+  const misdirected = (ns: string, name: string, routeNs: string) => gatewayNames.has(name) && !snapshot.get('Gateway', ns, name) && (!snapshot.get('Gateway', routeNs, name) || gatewayIds.has(`${routeNs}/${name}`));
   const routes: RouteModel[] = [];
   for (const kind of ROUTE_KINDS) {
     for (const r of snapshot.list(kind)) {
-      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name));
+      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name, r.meta.namespace));
       if (!targetsScope && (scope.gatewayName || !inScope(r.meta.namespace))) continue;
       routes.push({
         obj: r,
@@ -157,7 +158,8 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
     const gatewayClass = classOf(obj);
     const impl = implOf(obj);
     const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), certManager: shimPlan({ kind: 'Gateway', meta: obj.meta, listeners: obj.listeners }), listeners: [], misdirected: [] };
-    gm.misdirected = missingByName.get(obj.meta.name) ?? [];
+    // Meant for this Gateway unless another of the same name lives in the route's namespace.
+    gm.misdirected = (missingByName.get(obj.meta.name) ?? []).filter(({ route }) => route.obj.meta.namespace === obj.meta.namespace || !snapshot.get('Gateway', route.obj.meta.namespace, obj.meta.name));
     if (isAwsLbc(impl)) gm.lbc = lbcParameters(obj, gatewayClass.found ? gatewayClass.obj : undefined, snapshot);
     const parents = parentsByGateway.get(obj) ?? [];
     gm.listeners = obj.listeners.map((spec) => buildListener(gm, spec, parents, snapshot, decoder, now));
