@@ -3,7 +3,8 @@ import { addClusterOptions, type ClusterOptions } from './options.ts';
 
 export interface InspectOptions extends ClusterOptions {
   filename?: string[];
-  output?: 'tui' | 'text' | 'json' | 'yaml';
+  output?: 'tui' | 'text' | 'json' | 'yaml' | 'wide' | 'name';
+  details?: boolean;
   probe?: boolean;
   fix?: boolean;
   apply?: boolean;
@@ -38,7 +39,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the
     );
   addClusterOptions(cmd)
     .option('-f, --filename <path>', 'manifest file, directory (recursive) or - for stdin; repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .addOption(new Option('-o, --output <format>', 'output format (default: tui on a terminal, text otherwise)').choices(['tui', 'text', 'json', 'yaml']))
+    .addOption(new Option('-o, --output <format>', 'output format (default: tui on a terminal, text otherwise); wide and name print the Gateway table as kubectl does').choices(['tui', 'text', 'json', 'yaml', 'wide', 'name']))
+    .option('-v, --details', 'text: each finding with its evidence and fixes, pods, backend TLS settings and why each hop is what it is')
     .option('--probe', 'also connect to listener addresses and (through port-forward) backends, and fold what they serve into the report')
     .option('--fix', 'print the fixes for the findings as YAML')
     .option('--apply', 'apply the safe fixes to the cluster: server-side dry run and diff first, then confirmation')

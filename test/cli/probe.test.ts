@@ -65,7 +65,7 @@ describe('probe CLI', () => {
     expect(out).toContain('chain as served: 1 certificate');
     expect(out).toContain('ERROR    GWTLS-PRB-007');
     expect(flat(out)).toContain('the issuer certificate can be downloaded from http://pki.example.test/cli-int.crt');
-    expect(flat(out)).toContain('docs: docs/rules/GWTLS-PRB-007.md');
+    expect(flat(out)).toContain('see: kubectl gwtls explain GWTLS-PRB-007');
     for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
