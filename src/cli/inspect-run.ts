@@ -67,7 +67,8 @@ function outputFormat(opts: InspectOptions): NonNullable<InspectOptions['output'
   return format;
 }
 
-export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
+export async function runInspect(gateway: string | undefined, given: InspectOptions): Promise<number> {
+  const opts = given.ignore?.length ? { ...given, ignore: await ignoredCodes(given.ignore) } : given;
   const format = outputFormat(opts);
   if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
   if (opts.apply && format !== 'text' && !(format === 'json' && opts.yes)) throw new UserError('--apply talks to you: use it with text output, or with -o json and --yes for automation (the report after applying, with an applied section)');
@@ -162,6 +163,14 @@ export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: s
     };
   }
   return ctx;
+}
+
+/** --ignore takes codes as `explain` does (`CERT-001` is GWTLS-CERT-001); an unknown one is a usage error. */
+async function ignoredCodes(codes: string[]): Promise<string[]> {
+  const { resolveCode } = await import('./rules-run.ts');
+  const out: string[] = [];
+  for (const c of codes) out.push((await resolveCode(c, '--ignore')).code);
+  return out;
 }
 
 export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {

@@ -22,20 +22,37 @@ export function registerInspect(program: Command): void {
       'after',
       `
 Examples:
-  kubectl gwtls inspect                       # every Gateway in the current namespace, one line each
-  kubectl gwtls inspect mygateway -n infra    # the whole path of one Gateway
-  kubectl gwtls inspect -A -o json            # every Gateway in the cluster, as JSON for CI
-  kubectl gwtls inspect -f manifests/         # offline, from manifest files (no cluster needed)
-  kubectl gwtls inspect mygateway --fix       # print the fixes as YAML
-  kubectl gwtls inspect mygateway --probe     # also connect: what listeners and backends really serve
+  # Every Gateway in the current namespace, one line each (-o wide for more)
+  kubectl gwtls inspect
 
---probe connects to every TLS listener (each Gateway status address x listener port; SNI = the listener
-hostname, or the attached routes' hostnames for wildcard and empty ones) and, for cluster sources, to a ready
-endpoint of every Service backend through the API server's port-forward (RBAC: create pods/portforward). At
-most 8 at a time, 5 s each. Served certificates are compared with the configured ones (GWTLS-PRB-004/-009);
-what a backend really speaks turns the backend-TLS checks from hints into proof (GWTLS-BPRB-*).
+  # The whole path of one Gateway; -v adds each finding's evidence and fixes
+  kubectl gwtls inspect mygateway -n infra
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool could not do its job.`,
+  # Every Gateway in the cluster, as JSON for CI
+  kubectl gwtls inspect -A -o json
+
+  # Offline, from manifest files (no cluster needed)
+  kubectl gwtls inspect -f manifests/
+
+  # The fixes as YAML, for kubectl apply --server-side
+  kubectl gwtls inspect mygateway --fix
+
+  # Also connect: what the listeners and backends really serve
+  kubectl gwtls inspect mygateway --probe
+
+--probe connects to every TLS listener (each Gateway status address x listener
+port; SNI = the listener hostname, or the attached routes' hostnames for
+wildcard and empty ones) and, for cluster sources, to a ready endpoint of every
+Service backend through the API server's port-forward (RBAC: create
+pods/portforward). At most 8 at a time, 5 s each. Served certificates are
+compared with the configured ones (GWTLS-PRB-004/-009); what a backend really
+speaks turns the backend-TLS checks from hints into proof (GWTLS-BPRB-*).
+
+States: OK; UNVERIFIED (works, a certificate on the way is not verified);
+NOT CHECKED (something it needs could not be read); WARNING; NO ROUTES;
+BROKEN (an error is about it). The exit code follows the findings:
+0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool
+could not do its job; 130 interrupted (Ctrl-C).`,
     );
   addClusterOptions(cmd)
     .option('-f, --filename <path>', 'manifest file, directory (recursive) or - for stdin; repeatable', (v: string, prev: string[] = []) => [...prev, v])
@@ -46,7 +63,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the
     .option('--apply', 'apply the safe fixes to the cluster: server-side dry run and diff first, then confirmation')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity').choices(['error', 'warning', 'none']).default('error'))
-    .option('--ignore <codes>', 'comma-separated finding codes to leave out', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
+    .option('--ignore <codes>', 'comma-separated finding codes to leave out (GWTLS-CERT-001 or CERT-001); an unknown code is an error', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)])
     .action(async (gateway: string | undefined, opts: InspectOptions) => {
       const { runInspect } = await import('./inspect-run.ts');
       process.exitCode = await runInspect(gateway, opts);
