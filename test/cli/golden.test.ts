@@ -15,7 +15,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 const seeds = readdirSync(join(ROOT, 'test/fixtures/seeds')).flatMap((d) => readdirSync(join(ROOT, 'test/fixtures/seeds', d)).map((f) => `test/fixtures/seeds/${d}/${f}`));
 
 function gatewayNames(file: string): string[] {
-  return [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^kind: Gateway\nmetadata:\n(?:  .*\n)*?  name: (\S+)/gm)].map((m) => m[1]!);
+  return [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^kind: Gateway\nmetadata:\n(?: {2}.*\n)*? {2}name: (\S+)/gm)].map((m) => m[1]!);
 }
 
 const FORMS: Array<{ name: string; args: (file: string, gateway: string) => string[] }> = [
