@@ -16,7 +16,7 @@ export function registerExplain(program: Command): void {
     .command('explain')
     .argument('<code>', 'a finding code, e.g. GWTLS-RT-003')
     .description('Explain a finding code: what it means, an example that triggers it, how to resolve it')
-    .addHelpText('after', '\nIn a terminal the page is laid out for reading; piped, it is printed as Markdown.\nThe code may be given without its prefix: CERT-001 is GWTLS-CERT-001.')
+    .addHelpText('after', '\nIn a terminal the page is laid out for reading; piped, it is the Markdown.\nThe code may be given without its prefix: CERT-001 is GWTLS-CERT-001.')
     .action(async (code: string) => {
       const { explain } = await import('./rules-run.ts');
       const page = await explain(code);

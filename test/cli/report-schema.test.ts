@@ -4,7 +4,7 @@
 // for consumers (fields are added, never removed); the test is what closes it for us.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { appliedReport, planFor } from '../../src/cli/fix-run.ts';

@@ -3,7 +3,7 @@
 // test/cli/report-schema.test.ts proves the same for every seed and scenario file in files mode.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import * as yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/scenarios.ts';
