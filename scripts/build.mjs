@@ -11,7 +11,8 @@
 // for macOS and the single executables (which carry these same files as SEA assets) all ship this directory.
 //
 // The entry enables Node's on-disk compile cache (module.enableCompileCache, Node >= 22.1) before it loads the
-// program, so the chunks a command needs are compiled once and then read from the cache.
+// program, so the chunks a command needs are compiled once and then read from the cache
+// ($XDG_CACHE_HOME/kubectl-gwtls/compile-cache, else ~/.cache/kubectl-gwtls/compile-cache).
 //
 // Usage: node scripts/build.mjs [--outdir DIR] [--metafile FILE] [--single-file]
 //   --single-file: one ESM file, no chunks (for the start-up benchmark's comparison only)
@@ -38,6 +39,19 @@ const embedRuleDocs = {
   },
 };
 
+// Node's compile cache, in the user's cache directory (as XDG says: $XDG_CACHE_HOME, else ~/.cache; the platform's
+// own on macOS and Windows), not a fixed folder of the shared temp directory. NODE_COMPILE_CACHE, when set, wins
+// (Node reads it itself); NODE_DISABLE_COMPILE_CACHE turns it off. Failing only costs speed.
+const COMPILE_CACHE = `import nodeModule from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+try {
+  const env = process.env;
+  const base = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local') : process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
+  nodeModule.enableCompileCache?.(env.NODE_COMPILE_CACHE ? undefined : join(base, 'kubectl-gwtls', 'compile-cache'));
+} catch { /* no home or a read-only one: no cache */ }
+`;
+
 // The entry: the compile cache first (a no-op where Node lacks it or NODE_DISABLE_COMPILE_CACHE is set), then
 // src/bin.ts, whose runtime check runs before the program is loaded.
 const entry = {
@@ -51,7 +65,7 @@ const entry = {
       loader: 'js',
     }));
     b.onLoad({ filter: /^compile-cache$/, namespace: 'gwtls' }, () => ({
-      contents: "import nodeModule from 'node:module';\ntry { nodeModule.enableCompileCache?.(); } catch { /* a read-only or missing temp dir only costs speed */ }\n",
+      contents: COMPILE_CACHE,
       resolveDir: root,
       loader: 'js',
     }));

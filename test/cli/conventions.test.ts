@@ -2,7 +2,8 @@
 // with exit 0 when no command is given, help within 80 columns, --ignore that checks its codes, completion of
 // flags after `--`, `explain` laid out in a terminal and raw when piped, Ctrl-C exiting 130, -o wide and -o name.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -154,5 +155,22 @@ describe('-o wide and -o name', () => {
     const name = await runCli(['inspect', '-A', '-f', 'test/fixtures/seeds/c-calico-passthrough', '-o', 'name'], { env: NOW });
     expect(name.stdout).toBe('gateway.gateway.networking.k8s.io/tls-passthrough-gateway\n');
     expect(name.code).toBe(1);
+  });
+});
+
+describe('compile cache', () => {
+  it('lives under $XDG_CACHE_HOME (else ~/.cache), not in the temp directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gwtls-cache-'));
+    try {
+      const env = { XDG_CACHE_HOME: join(dir, 'cache'), TMPDIR: join(dir, 'tmp'), NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined };
+      expect((await runCli(['rules', '-o', 'json'], { env })).code).toBe(0);
+      expect(readdirSync(join(dir, 'cache', 'kubectl-gwtls', 'compile-cache')).length).toBeGreaterThan(0);
+      expect(existsSync(join(dir, 'tmp'))).toBe(false);
+      const home = await runCli(['version'], { env: { XDG_CACHE_HOME: undefined, HOME: join(dir, 'home'), NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined } });
+      expect(home.code).toBe(0);
+      expect(readdirSync(join(dir, 'home', '.cache', 'kubectl-gwtls', 'compile-cache')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 // `kubectl gwtls probe` as users run it: the built CLI against loopback TLS servers.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('probe CLI', () => {

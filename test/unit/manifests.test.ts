@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputPathError, loadManifests } from '../../src/cluster/manifests.ts';
 
 const gateway = (name: string, ns?: string) => `apiVersion: gateway.networking.k8s.io/v1
@@ -13,8 +13,14 @@ spec:
   listeners: [{name: http, protocol: HTTP, port: 80}]
 `;
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
 function dir(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'gwtls-manifests-'));
+  roots.push(root);
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     writeFileSync(join(root, rel), text);
