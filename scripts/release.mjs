@@ -20,7 +20,7 @@
 // Usage: node scripts/release.mjs [--out DIR] [--manifest FILE] [--cache DIR] [--base-url URL] [--no-npm]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tarGz, zip } from './release-archive.mjs';
