@@ -62,7 +62,7 @@ mkdirSync(stage, { recursive: true });
 // 1. The bundle, built apart from dist/ so that a release never races a build or a test run in the checkout.
 let t0 = performance.now();
 const dist = join(stage, 'dist');
-const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--outdir', dist], { stdio: ['ignore', 'inherit', 'inherit'] });
+const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--outdir', dist, '--minify'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (built.status !== 0) process.exit(built.status ?? 2);
 log(`bundle built in ${seconds(t0)}`);
 
@@ -102,7 +102,7 @@ const archives = [];
 // 2. Single executables.
 t0 = performance.now();
 const blob = buildBlob({ distDir: dist, workDir: join(stage, 'sea'), nodeVersion });
-log(`SEA blob (${blob.assets} files, ${(blob.raw / 1048576).toFixed(1)} MB gzipped to ${(blob.packed / 1048576).toFixed(1)} MB) in ${seconds(t0)}`);
+log(`SEA blob (${blob.assets} files, ${(blob.bytes / 1048576).toFixed(1)} MB of minified JavaScript) in ${seconds(t0)}`);
 for (const target of SEA_TARGETS) {
   t0 = performance.now();
   const exe = await buildExecutable(target, { blobPath: blob.path, blobSha256: blob.sha256, cacheDir, nodeVersion, log });
