@@ -47,12 +47,39 @@ function objectsOf(plan: FixPlan): Raw[] {
   return plan.changes.filter((c) => !c.error).map((c) => c.after);
 }
 
+export interface Settled {
+  plan: FixPlan;
+  outcome: PlanOutcome;
+  after: { findings: Finding[]; model: Model };
+  /** The fixes the plan was made of (plan.fixes follows it): the chosen ones, and those their outcome revealed. */
+  chosen: ChosenFix[];
+}
+
+/** Rounds of fixes revealed by a plan's own outcome (a fix whose result another rule then asks to complete). */
+const MAX_ROUNDS = 3;
+
 /**
  * Composes the plan and settles it: fixes that would add an error or drop fields are refused (each judged on
- * top of the fixes accepted before it), and the rest get their side effects. `before` is the analysis of the
- * objects as they are.
+ * top of the fixes accepted before it), and the rest get their side effects. A safe fix of a finding that only
+ * the outcome shows joins the plan, so that a second run has nothing left to do. `before` is the analysis of
+ * the objects as they are.
  */
-export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): { plan: FixPlan; outcome: PlanOutcome; after: { findings: Finding[]; model: Model } } {
+export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Settled {
+  const existed = new Set(before.findings.map(findingKey));
+  let all = chosen;
+  for (let round = 1; ; round++) {
+    const settled = settleOnce(all, evaluate, before, opts);
+    const known = new Set(all.map((c) => `${findingKey(c.finding)}|${c.fix.title}`));
+    const revealed = settled.after.findings
+      .filter((f) => !existed.has(findingKey(f)))
+      .flatMap((finding) => finding.fixes.filter((fix) => fix.type === 'fix').map((fix) => ({ finding, fix })))
+      .filter((c) => !known.has(`${findingKey(c.finding)}|${c.fix.title}`));
+    if (revealed.length === 0 || round === MAX_ROUNDS) return { ...settled, chosen: all };
+    all = [...all, ...revealed];
+  }
+}
+
+function settleOnce(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Omit<Settled, 'chosen'> {
   const snapshot = before.model.snapshot;
   const beforeKeys = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   let plan = composePlan(chosen, snapshot, opts);

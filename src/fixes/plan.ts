@@ -194,9 +194,33 @@ export interface ComposeOptions {
   absent?: Set<string>;
 }
 
-/** The chosen fixes as one change per object, with the outcome by in-memory server-side apply. */
-export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions): FixPlan {
-  const fixes: PlannedFixEntry[] = chosen.map((c) => ({ ...c, status: 'planned', sideEffects: [], objects: [] }));
+/**
+ * The chosen fixes as one change per object, with the outcome by in-memory server-side apply. A fix is planned
+ * whole or not at all: when one of its objects cannot be changed, the fix is refused and the plan composed
+ * again without it, so no other object carries a part of it. `refused` holds fixes refused before (by index).
+ */
+export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions, refused: ReadonlyMap<number, string> = new Map()): FixPlan {
+  const out = new Map(refused);
+  for (;;) {
+    const plan = composeOnce(chosen, snapshot, opts, out);
+    const broken = brokenFixes(plan);
+    if (broken.size === 0) return plan;
+    for (const [i, why] of broken) out.set(i, why);
+  }
+}
+
+/** Fixes still planned whose changes include one that cannot be made, with why. */
+export function brokenFixes(plan: FixPlan): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const c of plan.changes) {
+    if (!c.error) continue;
+    for (const i of c.fixes) if (plan.fixes[i]!.status === 'planned' && !out.has(i)) out.set(i, c.error);
+  }
+  return out;
+}
+
+function composeOnce(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions, refusedBefore: ReadonlyMap<number, string>): FixPlan {
+  const fixes: PlannedFixEntry[] = chosen.map((c, i) => (refusedBefore.has(i) ? { ...c, status: 'refused', reason: refusedBefore.get(i)!, sideEffects: [], objects: [] } : { ...c, status: 'planned', sideEffects: [], objects: [] }));
   const drafts = new Map<string, Draft>();
   const refuse = (i: number, reason: string) => {
     fixes[i]!.status = 'refused';
@@ -204,6 +228,7 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
   };
 
   fixes.forEach((entry, i) => {
+    if (entry.status === 'refused') return;
     let docs: Raw[];
     try {
       docs = parseDocuments(entry.fix.yaml);
@@ -266,35 +291,7 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
     changes.push(changeOf(d, live, snapshot, opts.sender ?? 'api', opts.absent?.has(keyOf(d.target)) ?? false));
   }
   changes.sort((a, b) => rank(a.ref.kind) - rank(b.ref.kind) || a.id.localeCompare(b.id));
-  const plan = { fieldManager: FIELD_MANAGER, fixes, changes };
-  refuseIncomplete(plan);
-  return plan;
-}
-
-/**
- * A fix is applied whole or not at all: when one of its objects cannot be changed, the fix is refused, and an
- * object changed only for refused fixes stays out of the plan (marked with why).
- */
-export function refuseIncomplete(plan: FixPlan): void {
-  for (;;) {
-    let changed = false;
-    for (const c of plan.changes) {
-      if (!c.error) continue;
-      for (const i of c.fixes) {
-        const e = plan.fixes[i]!;
-        if (e.status === 'refused') continue;
-        e.status = 'refused';
-        e.reason ??= c.error;
-        changed = true;
-      }
-    }
-    for (const c of plan.changes) {
-      if (c.error || c.fixes.some((i) => plan.fixes[i]!.status === 'planned')) continue;
-      c.error = `not applied: ${c.fixes.map((i) => plan.fixes[i]!.finding.code).join(', ')} ${c.fixes.length > 1 ? 'are' : 'is'} refused (${plan.fixes[c.fixes[0]!]!.reason ?? 'refused'})`;
-      changed = true;
-    }
-    if (!changed) return;
-  }
+  return { fieldManager: FIELD_MANAGER, fixes, changes };
 }
 
 function refOfTarget(t: Target, apiVersion: string): ObjectRef {

@@ -41,6 +41,8 @@ export interface BackendTLSDecision {
   ignoredPolicies: Array<{ policy: BackendTLSPolicyObject; why: string }>;
   envoyBackend?: EnvoyBackendObject;
   targetGroup?: TargetGroupChoice;
+  /** Set when the implementation opens TLS without any policy (Traefik: port 443, a port named https*, appProtocol https): why. */
+  implicitTls?: string;
   /** false: traffic on this hop certainly fails for a reason visible in the objects. */
   ok: boolean | null;
   why: string;
@@ -103,7 +105,7 @@ function caRef(r: { group: string; kind: string; name: string }, ns: string, sec
   return out;
 }
 
-export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date): BackendTLSDecision {
+export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date, routeKind?: string): BackendTLSDecision {
   if (passthrough) {
     return { tls: { mode: 'tls', verified: null, by: 'passthrough: the client TLS session reaches the backend unchanged' }, ignoredPolicies: [], ok: null, why: 'TLS passes through to the backend, which must serve a certificate the client trusts' };
   }
@@ -135,11 +137,22 @@ export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, 
   const ignoredPolicies = all
     .filter((p) => !applicable.includes(p))
     .map((p) => ({ policy: p, why: `targets Service ${svc.meta.name} sectionName ${p.targetRefs.find((t) => t.name === svc.meta.name)?.sectionName}, but the route uses port ${backend.servicePort?.name ? `named ${backend.servicePort.name}` : `${backend.ref.port} (unnamed)`}` }));
+  const readsPolicies = !routeKind || !impl.backendTLSPolicyRouteKinds || (impl.backendTLSPolicyRouteKinds as readonly string[]).includes(routeKind);
+  if (!readsPolicies) {
+    const only = `${impl.name} reads BackendTLSPolicy only for ${impl.backendTLSPolicyRouteKinds!.join(' and ')} backends, not ${routeKind}`;
+    ignoredPolicies.push(...applicable.map((p) => ({ policy: p, why: only })));
+    return { tls: { mode: 'none', verified: null, by: applicable.length ? `BackendTLSPolicy ${applicable[0]!.meta.namespace}/${applicable[0]!.meta.name} is ignored: ${only}` : `${routeKind} backends get plaintext on ${impl.name}` }, ignoredPolicies, ok: null, why: `${impl.name} sends the ${routeKind} stream to the backend as it is` };
+  }
   const [winner, ...rest] = applicable;
   // Only policies for the same target and sectionName conflict (BackendTLSPolicySpec.targetRefs, apis/v1@v1.6.1):
   // a whole-Service policy is not Conflicted by a port-specific one; it stays Accepted and covers the other ports.
   const portSpecific = (p: BackendTLSPolicyObject) => p.targetRefs.some((t) => t.group === '' && t.kind === 'Service' && t.name === svc.meta.name && t.sectionName !== undefined);
   const losers = winner ? rest.filter((p) => portSpecific(p) === portSpecific(winner)) : [];
+  const implicit = !winner ? impl.upstreamTlsWithoutPolicy?.(backend.servicePort) : null;
+  if (implicit) {
+    const by = `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}, but ${impl.name} speaks HTTPS to it (${implicit})`;
+    return { tls: { mode: 'tls', verified: true, by, trust: ['System'] }, ignoredPolicies, implicitTls: implicit, ok: null, why: `${impl.name} opens TLS to the backend because of its ${implicit} and verifies it against the system roots and the endpoint's IP address (its default ServersTransport sets no server name): a private or self-signed backend certificate fails` };
+  }
   if (!winner) {
     return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };
   }

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/cluster/manifests.ts';
-import { decode, displayPath, fieldsOf } from '../../src/fixes/fields.ts';
+import { decode, displayPath, fieldsOf, valueAt } from '../../src/fixes/fields.ts';
 import { buildModel } from '../../src/graph/model.ts';
 import { runRules } from '../../src/rules/engine.ts';
 import { ALL_RULES } from '../../src/rules/index.ts';
+import { issue, tlsSecret } from '../helpers/certs.ts';
 import { listScenarios, REPO_ROOT, scenarioText } from '../helpers/scenarios.ts';
 import { ControlPlane } from './harness/controlplane.ts';
 import { deleteNamespace, e2eEnv, pluginPath, runPlugin, setStatus, skipE2e, type KubeObject, type RestClient } from './harness/kube.ts';
@@ -143,12 +144,13 @@ describe.skipIf(skip)('fix plans on a real API server', () => {
 
   /** Removes everything a scenario (and its fixes) left: its namespaces whole, and its objects elsewhere. */
   async function reset(docs: KubeObject[], created: Applied['changes'] = []): Promise<void> {
-    const namespaces = new Set(docs.map((d) => d.metadata.namespace).filter((n): n is string => !!n && n !== 'default'));
-    for (const d of docs) if (d.kind === 'Namespace' && d.metadata.name !== 'default') namespaces.add(d.metadata.name);
+    const system = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+    const namespaces = new Set(docs.map((d) => d.metadata.namespace).filter((n): n is string => !!n && !system.has(n)));
+    for (const d of docs) if (d.kind === 'Namespace' && !system.has(d.metadata.name)) namespaces.add(d.metadata.name);
     // No kubelet finishes a graceful Pod deletion here: Pods go at once, then the namespaces whole.
     for (const ns of [...namespaces, 'default']) await client.request('DELETE', `/api/v1/namespaces/${ns}/pods?gracePeriodSeconds=0`);
     for (const ns of namespaces) await deleteNamespace(ns, { kubeconfig: cp.kubeconfig });
-    const leftovers = [...docs.filter((d) => !d.metadata.namespace || d.metadata.namespace === 'default'), ...created.filter((c) => !c.object.namespace || c.object.namespace === 'default').map((c) => ({ apiVersion: KIND_API[c.object.kind] ?? '', kind: c.object.kind, metadata: { name: c.object.name, ...(c.object.namespace ? { namespace: c.object.namespace } : {}) } }))];
+    const leftovers = [...docs.filter((d) => !d.metadata.namespace || system.has(d.metadata.namespace)), ...created.filter((c) => !c.object.namespace || c.object.namespace === 'default').map((c) => ({ apiVersion: KIND_API[c.object.kind] ?? '', kind: c.object.kind, metadata: { name: c.object.name, ...(c.object.namespace ? { namespace: c.object.namespace } : {}) } }))];
     for (const d of leftovers) if (d.kind !== 'Namespace' && d.apiVersion) await client.request('DELETE', await objectPath(d));
   }
 
@@ -209,7 +211,7 @@ describe.skipIf(skip)('fix plans on a real API server', () => {
       const named = changes.filter((c) => key(c.object) === id).flatMap((c) => c.fields);
       const lost = [...fieldsOf(comparable(obj), kind)]
         .map(decode)
-        .filter((f) => !fieldsOf(comparable(now!), kind).has(JSON.stringify(f)))
+        .filter((f) => valueAt(comparable(now!), kind, f) === undefined)
         .map(displayPath)
         .filter((p) => !named.some((n) => p.startsWith(n) || n.startsWith(p)) && !p.startsWith('annotations.kubectl.kubernetes.io'));
       expect(lost, `${where}: ${id} lost fields no fix named`).toEqual([]);
@@ -247,6 +249,47 @@ describe.skipIf(skip)('fix plans on a real API server', () => {
     console.log(`[fix-plan] client-side apply: ${all.length} inputs, ${planned} objects changed`);
     expect(planned).toBeGreaterThan(0);
   }, 3_600_000);
+
+  it('a tenant asking for access it does not have gets suggestions, and --apply --yes widens nothing', async () => {
+    const wildcard = issue({ dns: ['*.example.com'] });
+    const text = [readFileSync(join(REPO_ROOT, 'test/fixtures/hostile/tenant.yaml'), 'utf8'), yaml.dump(tlsSecret('wildcard-tls', 'infra', wildcard.certPem, wildcard.keyPem))].join('---\n');
+    const docs = documents(text);
+    try {
+      await load(docs, 'client-side apply');
+      const gwBefore = await client.get<Raw>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'shared-gw', namespace: 'infra' });
+      const r = await inspect(['--apply', '--yes', '-o', 'json', '--fail-on', 'none'], '2026-11-22T00:00:00Z');
+      expect(r.code, r.stderr).not.toBe(2);
+      const applied = (JSON.parse(r.stdout) as Report & { applied: Applied & { suggestions: Array<{ code: string; widensAccess: boolean }> } }).applied;
+      expect(applied.suggestions.filter((x) => x.widensAccess).map((x) => x.code).sort()).toEqual(['GWTLS-BE-003', 'GWTLS-LSN-006', 'GWTLS-RT-006']);
+      const grants = await client.call<{ items: unknown[] }>('GET', '/apis/gateway.networking.k8s.io/v1beta1/referencegrants');
+      expect(grants.items).toEqual([]);
+      const gwAfter = await client.get<Raw>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'shared-gw', namespace: 'infra' });
+      expect(gwAfter.spec).toEqual(gwBefore.spec);
+      expect((gwAfter.metadata as Raw).resourceVersion).toBe((gwBefore.metadata as Raw).resourceVersion);
+    } finally {
+      await reset(docs);
+    }
+  });
+
+  it('a backendRef name carrying a YAML document cannot add one to the --fix stream', async () => {
+    // backendRefs[].name has no pattern, only a length limit (253 bytes): room for a whole document.
+    const payload = 'x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: pwn}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: Group, name: "system:authenticated"}]\n---\n#';
+    const text = readFileSync(join(REPO_ROOT, SEEDS, 'c-calico-tls-termination/as-written.yaml'), 'utf8');
+    const docs = documents(text).map((d) => (d.kind === 'HTTPRoute' ? { ...d, spec: { ...(d as Raw).spec as Raw, rules: [{ backendRefs: [{ name: payload, port: 3000 }] }] } } : d)) as KubeObject[];
+    try {
+      await load(docs, 'server-side apply by another manager');
+      const stream = await inspect(['--fix'], '2026-11-22T00:00:00Z');
+      expect(stream.code, stream.stderr).not.toBe(2);
+      const parsed = (yaml.loadAll(stream.stdout) as Raw[]).filter(Boolean);
+      expect(parsed.map((d) => d.kind)).not.toContain('ClusterRoleBinding');
+      const dry = await run('kubectl', ['apply', '--server-side', '--field-manager=kubectl-gwtls', '--force-conflicts', '--dry-run=server', '-f', '-'], cp.kubeconfig, stream.stdout);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).not.toMatch(/clusterrolebinding/i);
+      expect(dry.stdout.trim().split('\n')).toHaveLength(parsed.length);
+    } finally {
+      await reset(docs);
+    }
+  });
 
   // One input per fix code (the seeds first) for the other two ways of loading.
   const representative = (() => {
