@@ -106,7 +106,8 @@ const lazyBuiltins = {
 const staging = `${outdir}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { 'kubectl-gwtls': 'gwtls:entry' },
+  // The manifest parse worker is its own entry (worker_threads load a file), beside the chunks that load it.
+  entryPoints: { 'kubectl-gwtls': 'gwtls:entry', ...(args['single-file'] ? {} : { 'chunks/parse-worker': 'src/cluster/parse-worker.ts' }) },
   outdir: staging,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -115,7 +116,7 @@ const result = await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  define: { __GWTLS_VERSION__: JSON.stringify(pkg.version) },
+  define: { __GWTLS_VERSION__: JSON.stringify(pkg.version), ...(args['single-file'] ? {} : { __GWTLS_PARSE_WORKER__: JSON.stringify('./parse-worker.mjs') }) },
   // Some dependencies are CommonJS and call require() for Node built-ins; give every ESM file one. Inside a
   // single executable the files are loaded from `gwtls-sea:` URLs, which createRequire does not accept; there
   // the executable's own path serves (require() of a built-in does not depend on it).

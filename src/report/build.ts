@@ -2,6 +2,7 @@
 import { ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
+import { issuanceReport } from './issuance.ts';
 import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
@@ -135,6 +136,7 @@ function listenerReport(l: ListenerModel, st: ListenerState, probes: ProbeFold |
           certificates,
           certificateRefs: l.certRefs.map((r) => ({ kind: r.ref.kind, group: r.ref.group, namespace: r.ref.namespace, name: r.ref.name, state: r.state, ...(r.state === 'ok' ? {} : { why: r.why }) })),
           servedFrom: servedFrom(l),
+          ...(l.issuance.length ? { issuance: l.issuance.map(issuanceReport) } : {}),
         }
       : null,
     conditions: l.status?.conditions ?? [],

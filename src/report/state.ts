@@ -51,7 +51,7 @@ function judged(model: State, findings: State): State {
 // Codes about the hop from the client to the listener (its certificate, its TLS settings, what a probe of it saw),
 // and codes about the hop from the gateway to a backend. A finding on the Gateway object with one of these codes
 // and a listener belongs to that hop; others stay with the listener (routes, kinds, DNS) or the Gateway.
-const FRONT = /^GWTLS-(CERT-\d+|LSN-00[1245678]|LSN-009|LBC-00[1234]|LBC-01[025]|EG-005|PRB-\d+)$/;
+const FRONT = /^GWTLS-(CERT-\d+|CM-\d+|LSN-00[1245678]|LSN-009|LBC-00[1234]|LBC-01[025]|EG-005|PRB-\d+)$/;
 const BACK = /^GWTLS-(BE-\d+|BTLS-\d+|BPRB-\d+|EG-00[1234]|LBC-00[578]|LBC-014)$/;
 /** PostgreSQL behind a terminating NLB: both the client side and the TLS the NLB opens to the pods. */
 const BOTH = /^GWTLS-LBC-013$/;
@@ -88,6 +88,10 @@ function hopObjects(lm: ListenerModel): { front: Set<Key>; back: Map<number, Set
   for (const r of lm.certRefs) front.add(refKey(r.ref.kind || 'Secret', r.ref.namespace, r.ref.name));
   const cfg = lm.gateway.lbc?.listenerConfigs.get(lbcListenerKey(lm.spec));
   if (cfg) front.add(metaKey(cfg.from));
+  // cert-manager's objects behind the listener's Secrets: the Certificate, its issuer, requests, orders, challenges.
+  for (const chain of lm.issuance ?? []) {
+    for (const o of [chain.certificate, ...chain.claimants, chain.issuer?.obj, ...chain.requests, chain.order, ...chain.challenges]) if (o) front.add(metaKey(o));
+  }
   const back = new Map<number, Set<Key>>();
   const backHops = new Map<number, BackendHop[]>();
   lm.path.forEach((h, i) => {

@@ -189,6 +189,8 @@ function renderListener(lines: string[], g: GatewayReport, l: ListenerReport, c:
       const expired = cert.daysLeft !== undefined && cert.daysLeft < 0 ? ` (EXPIRED ${-cert.daysLeft} day${cert.daysLeft === -1 ? '' : 's'} ago)` : '';
       lines.push(...wrap(`${cert.subject || '(empty subject)'}; SAN ${cert.sans.dns.concat(cert.sans.ip).join(', ') || 'none'}; issuer ${cert.selfSigned ? 'self-signed' : cert.issuer}; ${cert.keyType}${cert.keyBits ? ` ${cert.keyBits}` : ''}; valid ${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)}${expired}${cert.keyMatches === false ? '; KEY DOES NOT MATCH' : ''}`, width, '  │   ', '  │     '));
     }
+    // cert-manager: who issues (or should issue) it, its state and next renewal (report/issuance.ts).
+    for (const i of l.tls.issuance ?? []) lines.push(...wrap(i.summary, width, '  │   ', '  │     '));
   }
   for (const p of l.probe ?? []) renderProbe(lines, p, width, '  │ ', s);
   lines.push('  │ routes');

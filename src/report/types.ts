@@ -174,6 +174,49 @@ export interface ListenerTLSReport {
   certificateRefs?: Array<{ kind: string; group: string; namespace: string; name: string; state: string; why?: string }>;
   /** Where the certificate a client sees really comes from (differs from certificateRefs on AWS NLB). */
   servedFrom?: string;
+  /** cert-manager's issuance chain behind each certificateRef it has (or should have) a hand in. */
+  issuance?: IssuanceReport[];
+}
+
+/** One certificateRef's cert-manager chain: Gateway annotations -> Certificate -> issuer -> request -> order -> challenges. */
+export interface IssuanceReport {
+  /** The line under the listener's certificate: `issued by cert-manager Certificate ns/name via ClusterIssuer X: Ready=False, reason: ...`. */
+  summary: string;
+  secret: { namespace: string; name: string; exists: boolean | null; certificateNameAnnotation?: string; issuerAnnotation?: string };
+  /** What the gateway-shim does with this listener (only for Gateways carrying cert-manager.io/issuer or cluster-issuer). */
+  shim?: { issuer: string | null; outcome: 'certificate' | 'skipped' | 'passed-over' | 'refused'; why?: string; dnsNames?: string[] };
+  certificate: {
+    namespace: string;
+    name: string;
+    /** `Gateway ns/name` when a Gateway's shim controls it. */
+    controller?: string;
+    dnsNames: string[];
+    ready: Condition | null;
+    issuing: Condition | null;
+    notBefore?: string;
+    notAfter?: string;
+    /** When cert-manager renews it next (status.renewalTime); `renewalDue` once that time has passed. */
+    renewalTime?: string;
+    renewalDue: boolean;
+    revision?: number;
+    failedIssuanceAttempts?: number;
+    lastFailureTime?: string;
+    /** Other Certificates naming the same Secret. */
+    alsoClaimedBy?: string[];
+  } | null;
+  issuer: { kind: string; name: string; group: string; namespace?: string; state: 'found' | 'missing' | 'unknown' | 'external'; type?: string; ready: Condition | null } | null;
+  /** The newest CertificateRequest. */
+  request: { name: string; revision?: number; conditions: Condition[] } | null;
+  order: { name: string; state: string; reason?: string } | null;
+  challenges: Array<{ name: string; type: string; dnsName: string; state: string; reason?: string; presented: boolean | null; solver: string }>;
+  /**
+   * ACME HTTP-01 through Gateway API, per name: the HTTPRoute cert-manager creates (or created: `route`), its
+   * parentRefs, the listeners it attaches to that the ACME server reaches (HTTP, port 80), and why not.
+   */
+  solverRoutes?: Array<{ dnsName: string; challenge?: string; route?: string; parentRefs: string[]; reachable: string[]; otherPorts: string[]; problem?: string }>;
+  /** The deepest failure along the chain, in words, and the object it was read from. */
+  cause: string | null;
+  causeFrom: string | null;
 }
 
 export interface ListenerReport {

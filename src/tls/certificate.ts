@@ -125,8 +125,10 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
   const keyBits = details.modulusLength ?? curveBits(details.namedCurve) ?? edBits(pub.asymmetricKeyType);
   const notBefore = x509.validFromDate;
   const notAfter = x509.validToDate;
-  const subject = formatName(x509.subject);
-  const issuer = formatName(x509.issuer);
+  // Node's X509Certificate leaves subject undefined when it is empty (cert-manager's shim-made certificates have
+  // no commonName, only SANs: RFC 5280 §4.1.2.6 allows an empty subject with a critical SAN extension).
+  const subject = formatName(x509.subject ?? '');
+  const issuer = formatName(x509.issuer ?? '');
   // Not checkIssued: OpenSSL also demands keyCertSign there, which self-signed leaf certificates lack.
   const selfSigned = x509.subject === x509.issuer && safe(() => x509.verify(pub), false);
   const cert: Cert = {
@@ -143,7 +145,7 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
     isCA: x509.ca,
     selfSigned,
     source,
-    commonName: commonNameOf(x509.subject),
+    commonName: commonNameOf(x509.subject ?? ''),
     fingerprintSha1: x509.fingerprint,
     pathLength: ext.pathLength,
     keyUsage: ext.keyUsage,

@@ -3,6 +3,7 @@
 import type { Cert, Condition, Finding, Hop } from '../report/types.ts';
 import { clipAll, seg, wrapAfter, wrapLine, wrapText, type Line, type Tone } from './lines.ts';
 import type { TreeModel, TreeNode } from './tree.ts';
+import { issuanceFor, issuanceLines } from './issuance.ts';
 import * as w from './words.ts';
 
 const LABEL = 12;
@@ -185,6 +186,8 @@ function nodeBody(node: TreeNode, width: number): Line[] {
       out.push(...kv('reference', `${r.kind}${r.group ? `.${r.group}` : ''} ${r.namespace}/${r.name}`, width));
       out.push(...kv('state', node.status.word, width, node.status.tone));
       if (r.why) out.push(...kv('why', r.why, width));
+      const issuance = issuanceFor(d.l, r.namespace, r.name);
+      if (issuance) out.push(...issuanceLines(issuance, width));
       if (d.certs.length) out.push(heading(`Decoded certificates (${d.certs.length})`));
       for (const c of d.certs) out.push(...certLines(c, width));
       break;

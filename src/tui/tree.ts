@@ -83,6 +83,16 @@ function hopChain(path: Hop[]): string {
   return s;
 }
 
+function issuanceObjects(l: ListenerReport, ref: CertRef): ObjId[] {
+  const i = l.tls?.issuance?.find((x) => x.secret.namespace === ref.namespace && x.secret.name === ref.name);
+  if (!i) return [];
+  const out: ObjId[] = [];
+  if (i.certificate) out.push({ kind: 'Certificate', namespace: i.certificate.namespace, name: i.certificate.name });
+  if (i.issuer) out.push({ kind: i.issuer.kind, ...(i.issuer.namespace ? { namespace: i.issuer.namespace } : {}), name: i.issuer.name });
+  if (i.certificate) for (const c of i.challenges) out.push({ kind: 'Challenge', namespace: i.certificate.namespace, name: c.name });
+  return out;
+}
+
 function certSummary(certs: Cert[]): string {
   const leaf = certs.find((c) => c.index === 0) ?? certs[0];
   if (!leaf) return '';
@@ -156,7 +166,8 @@ function childrenOfListener(parent: TreeNode, gw: GatewayReport, l: ListenerRepo
       label: `certificate ${ref.kind} ${ref.namespace}/${ref.name}${summary ? `  ${summary}` : ''}`,
       status: w.certRefStatus(ref.state, leaf),
       expandable: false,
-      objects: [{ kind: ref.kind, namespace: ref.namespace, name: ref.name }],
+      // cert-manager objects behind the Secret: their findings belong to this row too.
+      objects: [{ kind: ref.kind, namespace: ref.namespace, name: ref.name }, ...issuanceObjects(l, ref)],
       ...ctx,
     });
   }
