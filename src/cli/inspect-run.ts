@@ -64,19 +64,21 @@ async function probeAll(model: Model, loaded: LoadResult, opts: InspectOptions, 
   return probeModel(model, { kc: await kubeConfigFor(loaded, opts), now });
 }
 
-function outputFormat(opts: InspectOptions): 'tui' | 'text' | 'json' | 'yaml' {
+function outputFormat(opts: InspectOptions): NonNullable<InspectOptions['output']> {
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const format = opts.output ?? (interactive && !opts.fix && !opts.apply ? 'tui' : 'text');
   if (format === 'tui' && !interactive) throw new UserError('-o tui needs a terminal on stdin and stdout; use -o text, json or yaml');
   return format;
 }
 
-export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
+export async function runInspect(gateway: string | undefined, given: InspectOptions): Promise<number> {
+  const opts = given.ignore?.length ? { ...given, ignore: await ignoredCodes(given.ignore) } : given;
   const format = outputFormat(opts);
   if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
   if (opts.overlay && !opts.filename) throw new UserError('--overlay lays -f files over the cluster: give them with -f');
   if (opts.apply && format !== 'text' && !(format === 'json' && opts.yes)) throw new UserError('--apply talks to you: use it with text output, or with -o json and --yes for automation (the report after applying, with an applied section)');
   if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
+  if (opts.apply && (format === 'wide' || format === 'name')) throw new UserError(`--apply talks to you: use it with text output, not -o ${format}`);
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
   const { loaded, report, model } = await analyse(gateway, opts, now());
@@ -101,7 +103,8 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   } else {
     const style = makeStyle(colorEnabled());
     const width = Math.max(60, Math.min(process.stdout.columns || 80, 120));
-    process.stdout.write(gateway ? renderReport(report, { style, width }) : renderGatewayList(report, { style, width }));
+    if (format === 'wide' || format === 'name') process.stdout.write(renderGatewayList(report, { style, width, format }));
+    else process.stdout.write(gateway ? renderReport(report, { style, width, details: opts.details ?? false }) : renderGatewayList(report, { style, width }));
   }
   // Input that could not be read is a failure even when what was read looks fine (DESIGN.md §3).
   return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, opts.failOn);
@@ -177,6 +180,14 @@ export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: s
     };
   }
   return ctx;
+}
+
+/** --ignore takes codes as `explain` does (`CERT-001` is GWTLS-CERT-001); an unknown one is a usage error. */
+async function ignoredCodes(codes: string[]): Promise<string[]> {
+  const { resolveCode } = await import('./rules-run.ts');
+  const out: string[] = [];
+  for (const c of codes) out.push((await resolveCode(c, '--ignore')).code);
+  return out;
 }
 
 export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {

@@ -1,4 +1,7 @@
 // The JSON/YAML report contract (DESIGN.md section 4). Fields may be added; none may be renamed or dropped.
+import type { State } from './state.ts';
+
+export type { State } from './state.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -145,6 +148,8 @@ export interface RouteReport {
   /** Hostnames this listener actually serves for the route (listener ∩ route). */
   effectiveHostnames?: string[];
   conditions: Condition[];
+  /** The worst of: not attached anywhere, the findings about the route, the hops to its backends (src/report/state.ts). */
+  state?: State;
   backends: BackendReport[];
 }
 
@@ -159,6 +164,8 @@ export interface Hop {
   why: string;
   from?: string;
   to?: string;
+  /** The worst of what the model says about the hop and the findings about it (src/report/state.ts). */
+  state?: State;
 }
 
 export interface ListenerTLSReport {
@@ -223,8 +230,11 @@ export interface ListenerReport {
   attachedRoutes?: number | null;
   routes: RouteReport[];
   path: Hop[];
+  /** The sentence; `state` is the word. */
   verdict?: string;
+  /** No error is about the listener (its hops, its routes, or naming it). */
   ok?: boolean;
+  state?: State;
   /** inspect --probe: one probe per Gateway address and SNI name (or why the listener was not probed). */
   probe?: EndpointProbe[];
 }
@@ -242,8 +252,13 @@ export interface GatewayReport {
   listeners: ListenerReport[];
   /** Routes that name this Gateway's name in a namespace where no such Gateway exists (likely meant for it). */
   misdirectedRoutes?: Array<{ kind: string; name: string; namespace: string; parentRef: string; why: string }>;
+  /** The sentence; `state` is the word. */
   verdict?: string;
+  /** No error is about the Gateway or anything in its tree. */
   ok?: boolean;
+  state?: State;
+  /** The findings about this Gateway and its tree, counted (the report's `summary` counts them all). */
+  summary?: { errors: number; warnings: number; info: number };
 }
 
 export interface Fix {

@@ -18,6 +18,19 @@ export interface DecodedChain {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Whole days until notAfter, negative once it has passed (-1 during the first day after): the report's `daysLeft`.
+ * Every output that says "N days ago" says -daysLeft, so text, JSON and the UI give one number.
+ */
+export function daysLeft(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** How many days ago notAfter was, in the words of every output: -daysLeft. */
+export function daysAgo(notAfter: Date, now: Date): number {
+  return -daysLeft(notAfter, now);
+}
+
 const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
   '1.3.6.1.5.5.7.3.2': 'clientAuth',
@@ -139,7 +152,7 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
     extendedKeyUsage: (safe(() => x509.keyUsage, undefined) ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
     aiaIssuers: ext.aiaIssuers,
     ocsp: ext.ocsp,
-    daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+    daysLeft: daysLeft(notAfter, now),
   };
   if (details.namedCurve) cert.keyCurve = details.namedCurve;
   return { cert, x509 };

@@ -1,11 +1,11 @@
 // The built CLI, run as a user runs it: output, JSON contract, exit codes, and bad input.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 const NOW = { GWTLS_NOW: '2026-11-22T00:00:00Z' };
@@ -17,8 +17,14 @@ function noStackTrace(stderr: string): void {
   expect(stderr).not.toMatch(/^\s+at /m);
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tmp(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gwtls-cli-'));
+  dirs.push(dir);
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 }
@@ -129,6 +135,7 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
 
   it('shows hostile file names with their control characters visible, on one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gwtls-cli-'));
+    dirs.push(dir);
     const name = join(dir, 'evil\x1b]52;c;cm0gLXJmIH4=\x07\nname.yaml');
     writeFileSync(name, 'kind: [broken\n');
     const r = await runCli(['inspect', '-f', dir, '-o', 'json'], { env: NOW });

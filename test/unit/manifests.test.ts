@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
 import { InputPathError, loadManifests } from '../../src/cluster/manifests.ts';
 import { DocumentSplitter } from '../../src/cluster/read-input.ts';
@@ -15,8 +15,14 @@ spec:
   listeners: [{name: http, protocol: HTTP, port: 80}]
 `;
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
 function dir(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'gwtls-manifests-'));
+  roots.push(root);
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     writeFileSync(join(root, rel), text);

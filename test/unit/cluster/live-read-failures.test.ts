@@ -2,7 +2,7 @@
 // answers discovery like an API server, then answers the Gateway LIST with each kind of failure a proxy, a
 // throttled or broken API server can produce. The real CLI is run against it.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ const MALFORMED_LISTS: Record<string, Answer> = {
 let server: Server;
 let answer: Answer = FAILURES['500 Internal Server Error']!;
 let kubeconfig = '';
+let dir: string | undefined;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -54,11 +55,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  kubeconfig = join(mkdtempSync(join(tmpdir(), 'gwtls-live-')), 'config');
+  dir = mkdtempSync(join(tmpdir(), 'gwtls-live-'));
+  kubeconfig = join(dir, 'config');
   writeFileSync(kubeconfig, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: url, 'insecure-skip-tls-verify': true } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'hostile', context: { cluster: 'c', user: 'u', namespace: 'team-a' } }], 'current-context': 'hostile' }));
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 async function inspectWith(a: Answer) {
   answer = a;
