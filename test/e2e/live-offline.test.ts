@@ -18,7 +18,7 @@ import { kindFor, type KindName } from '../../src/cluster/kinds.ts';
 import type { Snapshot } from '../../src/cluster/snapshot.ts';
 import type { Finding } from '../../src/report/types.ts';
 import { ControlPlane } from './harness/controlplane.ts';
-import { deleteNamespace, deleteObject, e2eEnv, type KubeObject } from './harness/kube.ts';
+import { deleteNamespace, deleteObject, e2eEnv, getObject, type KubeObject } from './harness/kube.ts';
 import { applyScenario } from './scenario.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +84,27 @@ const EXPLAINED: Explanation[] = [
   { code: 'GWTLS-BTLS-003', side: 'offline', absentOffline: 'ConfigMap', why: 'not-in-input: see the live error' },
   { code: 'GWTLS-DNS-003', side: 'offline', why: 'served versions: the cluster serves TCPRoute v1alpha2 (the Experimental CRDs), which external-dns reads; files cannot tell what a cluster serves, so offline warns' },
   { code: 'GWTLS-EG-001', side: 'live', why: 'source: whether the Envoy Gateway Backend API is enabled is in the cluster (ConfigMap envoy-gateway-config); offline does not judge it' },
+  { code: 'GWTLS-CM-001', side: 'live', absentOffline: 'Certificate', why: `${NOT_IN_INPUT} (no cert-manager Certificate in the files: offline cannot tell whether the gateway-shim made one; the cluster serves the kind and has none)` },
+  { code: 'GWTLS-CM-003', side: 'live', absentOffline: ['Issuer', 'ClusterIssuer'], why: `${NOT_IN_INPUT} (the issuer the Gateway names)` },
 ];
+
+/** `Kind ns/name` -> the uid the API server gave the object. */
+const liveUids = new Map<string, string>();
+const uidKey = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`;
+
+/** The object with its ownerReferences' uids as the cluster holds them (and, with `uid`, its own). */
+function withLiveUids(o: KubeObject, uid?: string): KubeObject {
+  const meta = o.metadata as { uid?: string; ownerReferences?: Array<{ kind?: string; name?: string; uid?: string }> };
+  if (!uid && !meta.ownerReferences?.length) return o;
+  const out = structuredClone(o);
+  const m = out.metadata as typeof meta;
+  if (uid) m.uid = uid;
+  for (const r of m.ownerReferences ?? []) {
+    const live = liveUids.get(uidKey(String(r.kind), o.metadata.namespace, String(r.name)));
+    if (live) r.uid = live;
+  }
+  return out;
+}
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -187,16 +207,22 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
         await deleteNamespace(o.metadata.name, target);
         previous.delete(id);
       }
-      // Load object by object: one the API server refuses is left out of both sides (and said).
+      // Load object by object: one the API server refuses is left out of both sides (and said). The server
+      // gives every object a uid of its own; ownerReferences are pointed at it as a controller's would be, and
+      // both sides see the live uids.
       const loaded: KubeObject[] = [];
       for (const [id, w] of wanted) {
+        const obj = withLiveUids(w.obj);
         if (previous.has(id)) {
-          loaded.push(w.obj);
+          loaded.push(withLiveUids(w.obj, liveUids.get(uidKey(obj.kind, obj.metadata.namespace, obj.metadata.name))));
           continue;
         }
         try {
-          await applyScenario([w.obj], {}, target);
-          loaded.push(w.obj);
+          await applyScenario([obj], {}, target);
+          const stored = await getObject({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace }, target);
+          const liveUid = (stored?.metadata as { uid?: string } | undefined)?.uid;
+          if (liveUid) liveUids.set(uidKey(obj.kind, obj.metadata.namespace, obj.metadata.name), liveUid);
+          loaded.push(withLiveUids(w.obj, liveUid));
         } catch (e) {
           const o = w.obj;
           rejected.push(`${set.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`);
