@@ -2,7 +2,10 @@
 import { ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
+import { expectationsFor, type GatewayExpectations } from '../graph/expected.ts';
+import { backendTlsFacts, servedCertificates } from '../graph/tls-facts.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
+import { expectationSections, listenerDifferences } from './expected-sections.ts';
 
 export interface BuildReportInput {
   model: Model;
@@ -26,7 +29,7 @@ export function buildReport({ model, findings, skipped, inputErrors, probes }: B
     if (list.length === 0) byGateway.set(f.gateway, list);
     list.push(f);
   }
-  const gateways = model.gateways.map((g) => gatewayReport(g, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? [], probes));
+  const gateways = model.gateways.map((g) => gatewayReport(g, model, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? [], probes));
   const report: InspectReport = {
     apiVersion: 'gwtls.dev/v1alpha1',
     kind: 'InspectReport',
@@ -58,8 +61,9 @@ function unresolvedKinds(model: Model): Skipped[] {
 }
 
 /** `findings` are this Gateway's. */
-function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold | undefined): GatewayReport {
-  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => f.listener === l.spec.name), probes));
+function gatewayReport(g: GatewayModel, model: Model, gwFindings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+  const expected = expectationsFor(g, model);
+  const listeners = g.listeners.map((l) => listenerReport(l, model, expected, gwFindings.filter((f) => f.listener === l.spec.name), probes));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {
@@ -79,6 +83,10 @@ function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold
     report.gatewayClass!.parameters = { apiVersion: p.group ? `${p.group}/*` : 'v1', kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}) };
     report.gatewayClass!.parametersFound = g.lbc?.classConfig?.lookup ? (g.lbc.classConfig.lookup.found ? true : g.lbc.classConfig.lookup.known ? false : null) : null;
   }
+  Object.assign(report, expectationSections(g, model, expected));
+  const differences = [...(report.statusDifferences ?? []), ...g.listeners.flatMap((l) => listenerDifferences(l, expected))];
+  if (differences.length) report.statusDifferences = differences;
+  else delete report.statusDifferences;
   if (g.misdirected.length) {
     report.misdirectedRoutes = g.misdirected.map(({ route, parent }) => ({
       kind: route.obj.kind,
@@ -108,8 +116,9 @@ function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold
   return report;
 }
 
-function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold | undefined): ListenerReport {
+function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpectations, findings: Finding[], probes: ProbeFold | undefined): ListenerReport {
   const spec = l.spec;
+  const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
   const report: ListenerReport = {
     name: spec.name,
@@ -127,6 +136,8 @@ function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold
     conditions: l.status?.conditions ?? [],
     allowedKinds: l.kinds.allowed,
     attachedRoutes: l.status?.attachedRoutes ?? null,
+    expectedConditions: expected.listeners.get(l)?.conditions ?? [],
+    expectedAttachedRoutes: expected.listeners.get(l)?.attachedRoutes ?? 0,
     routes: l.attachments.map((a) => {
       const route = a.route.obj;
       const r: RouteReport = {
@@ -138,7 +149,11 @@ function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold
         reason: a.result.reason,
         why: a.result.accepted ? a.result.why : a.parent.reason === 'Accepted' ? a.result.why : a.parent.why,
         conditions: route.parents.filter((p) => sameParent(p.parentRef, a.parent.ref)).flatMap((p) => p.conditions),
-        backends: a.result.accepted ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, probes)) : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } })),
+        backends: a.result.accepted
+          ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, model, passthrough, probes))
+          : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } }, model, passthrough)),
+        parentRef: { index: a.parent.index, ...(a.parent.ref.sectionName !== undefined ? { sectionName: a.parent.ref.sectionName } : {}), ...(a.parent.ref.port !== undefined ? { port: a.parent.ref.port } : {}) },
+        expectedConditions: expected.parents.get(a.parent) ?? [],
       };
       if (ROUTE_KINDS.includes(route.kind) && route.hostnames.length) r.hostnames = route.hostnames;
       if (a.result.accepted && a.result.hostnames.length) r.effectiveHostnames = a.result.hostnames;
@@ -146,6 +161,8 @@ function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold
     }),
     path: l.path,
   };
+  const served = report.tls ? servedCertificates(l, model.now) : undefined;
+  if (report.tls && served) report.tls.served = served;
   const probed = probes?.listeners.get(l);
   if (probed) report.probe = probed;
   const errors = findings.filter((f) => f.severity === 'error');
@@ -175,7 +192,7 @@ function sameParent(a: ParentReference, b: ParentReference): boolean {
   return a.name === b.name && a.namespace === b.namespace && a.kind === b.kind && a.group === b.group && (a.sectionName ?? '') === (b.sectionName ?? '') && (a.port ?? 0) === (b.port ?? 0);
 }
 
-function backendReport(h: BackendHop, probes?: ProbeFold): BackendReport {
+function backendReport(h: BackendHop, model: Model, passthrough: boolean, probes?: ProbeFold): BackendReport {
   const b = h.backend;
   const svc = b.service?.found ? b.service.obj : undefined;
   const r: BackendReport = {
@@ -186,13 +203,15 @@ function backendReport(h: BackendHop, probes?: ProbeFold): BackendReport {
     resolved: b.resolved,
     endpoints: b.endpoints,
     pods: b.pods,
-    tls: h.tls.tls,
+    tls: { ...h.tls.tls, ...backendTlsFacts(h, passthrough && h.tls.tls.mode === 'tls', model) },
   };
   if (b.ref.group) r.group = b.ref.group;
   if (b.why) r.why = b.why;
   if (b.servicePort) r.targetPort = b.servicePort.targetPort;
   if (svc) r.serviceType = svc.type;
   if (b.ref.weight !== undefined) r.weight = b.ref.weight;
+  r.rule = b.rule;
+  r.index = b.index;
   const probed = probes?.backends.get(h);
   if (probed) r.probe = probed;
   return r;

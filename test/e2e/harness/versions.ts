@@ -34,6 +34,13 @@ export const ENVOY_GATEWAY_VERSION = 'v1.9.0';
 export const ENVOY_GATEWAY_CRD_DIR = 'charts/gateway-helm/charts/crds/crds/generated';
 export const ENVOY_GATEWAY_CRD_FILES = ['gateway.envoyproxy.io_backends.yaml', 'gateway.envoyproxy.io_envoyproxies.yaml'];
 
+/**
+ * The differential oracle (test/oracle): Envoy Gateway's own translator, `egctl x translate`, built with
+ * `go install EGCTL_PACKAGE@EGCTL_VERSION` (CGO_ENABLED=0) into the harness cache beside kube-apiserver.
+ */
+export const EGCTL_PACKAGE = 'github.com/envoyproxy/gateway/cmd/egctl';
+export const EGCTL_VERSION = 'v1.9.1';
+
 /** kubeconfig context names written by the harness. */
 export const ADMIN_CONTEXT = 'gwtls-admin';
 export const RESTRICTED_CONTEXT = 'gwtls-restricted';
