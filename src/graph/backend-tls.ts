@@ -99,6 +99,8 @@ function caRef(r: { group: string; kind: string; name: string }, ns: string, sec
 
 export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date): BackendTLSDecision {
   if (passthrough) {
+    const wrapped = impl.id === 'envoy-gateway' || impl.id === 'calico' ? passthroughOrigination(backend, impl, snapshot, now) : undefined;
+    if (wrapped) return wrapped;
     return { tls: { mode: 'tls', verified: null, by: 'passthrough: the client TLS session reaches the backend unchanged' }, ignoredPolicies: [], ok: null, why: 'TLS passes through to the backend, which must serve a certificate the client trusts' };
   }
   if (backend.type === 'envoy-backend') {
@@ -184,3 +186,22 @@ export function loadBalancerBackendTLS(backend: ResolvedBackend, choice: TargetG
   }
   return { tls: { mode: 'none', verified: null, by: choice.source }, ignoredPolicies, targetGroup: choice, ok: null, why: `${choice.source}: the load balancer sends plaintext to the targets` };
 }
+
+/**
+ * Envoy Gateway applies a BackendTLSPolicy (or a Backend's tls) to the backend of a passthrough TLSRoute too:
+ * the route's cluster gets an UpstreamTlsContext (internal/gatewayapi/route.go processDestination applies it
+ * for every route kind; internal/xds/translator builds the cluster from it), so Envoy opens its own TLS session
+ * to the backend and carries the client's TLS session inside it. The backend, which expects the client's
+ * ClientHello, receives Envoy's: the path fails. Found by the differential test against egctl (test/oracle).
+ */
+function passthroughOrigination(backend: ResolvedBackend, impl: Implementation, snapshot: Snapshot, now: Date): BackendTLSDecision | undefined {
+  const inner = proxyBackendTLS(backend, impl, false, snapshot, now);
+  if (inner.tls.mode !== 'tls') return undefined;
+  const source = inner.policy ? `BackendTLSPolicy ${inner.policy.policy.meta.namespace}/${inner.policy.policy.meta.name}` : inner.envoyBackend ? `Backend ${inner.envoyBackend.meta.namespace}/${inner.envoyBackend.meta.name} (tls)` : inner.tls.by;
+  return {
+    ...inner,
+    ok: false,
+    why: `the listener passes the client's TLS through, but ${impl.name} applies ${source} to this backend as well: Envoy opens its own TLS session to the backend and sends the client's TLS inside it, so the backend receives Envoy's ClientHello instead of the client's. Remove the policy (or the Backend's tls) for a passthrough backend, or terminate TLS at the listener`,
+  };
+}
+

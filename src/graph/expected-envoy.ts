@@ -452,7 +452,7 @@ function routeParentConditions(
   // Hostnames (HTTPRoute, GRPCRoute, TLSRoute); attachedRoutes counts every allowed listener that intersects.
   const attachedTo: ListenerSpec[] = [];
   for (const l of allowed) {
-    if (!l4 && intersectHostnames(l.listener.hostname, r.hostnames).length === 0) continue;
+    if (!l4 && l.hostnames.length === 0) continue;
     attachedTo.push(l.listener);
   }
   if (!l4 && allowed.length > 0 && attachedTo.length === 0) conds.set('Accepted', 'False', 'NoMatchingListenerHostname');
@@ -476,7 +476,7 @@ function markRouteOverlaps(
     const byKey = buckets.get(listener) ?? new Map<string, Set<string>>();
     buckets.set(listener, byKey);
     const id = `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
-    for (const host of intersectHostnames(listener.hostname, r.hostnames)) {
+    for (const host of rp.parent.listeners.find((x) => x.listener === listener)?.hostnames ?? []) {
       for (const m of matchKeys(r)) {
         const k = `${host}\u0001${m}`;
         const set = byKey.get(k) ?? new Set<string>();

@@ -203,7 +203,7 @@ function backendReport(h: BackendHop, model: Model, passthrough: boolean, probes
     resolved: b.resolved,
     endpoints: b.endpoints,
     pods: b.pods,
-    tls: { ...h.tls.tls, ...backendTlsFacts(h, passthrough && h.tls.tls.mode === 'tls', model) },
+    tls: { ...h.tls.tls, ...backendTlsFacts(h, passthrough && h.tls.tls.by.startsWith('passthrough'), model) },
   };
   if (b.ref.group) r.group = b.ref.group;
   if (b.why) r.why = b.why;

@@ -221,6 +221,7 @@ export function oracleTlsFacts(out: EgctlOutput, facts: Facts): void {
   const ix = indexXds(out.xds);
   const caBySetting = new Map<string, string>();
   const passthroughSettings = new Set<string>();
+  const otherSettings = new Set<string>();
   const listenerHostnames = new Map<string, string>();
   for (const g of arr(out.resources.gateways)) {
     const meta = rec(g.metadata);
@@ -245,7 +246,7 @@ export function oracleTlsFacts(out: EgctlOutput, facts: Facts): void {
         // A TLS route on a listener that does not terminate: the client's TLS passes through to the backend.
         const passthrough = Object.keys(rec(r.tls)).length > 0 && !rec(r.tls).terminate;
         for (const s of arr(rec(r.destination).settings)) {
-          if (passthrough) passthroughSettings.add(str(s.name));
+          (passthrough ? passthroughSettings : otherSettings).add(str(s.name));
           const tls = rec(s.tls);
           const ca = rec(tls.caCertificate);
           if (tls.useSystemTrustStore === true) caBySetting.set(str(s.name), 'system');
@@ -259,7 +260,10 @@ export function oracleTlsFacts(out: EgctlOutput, facts: Facts): void {
     if (ctx === null) continue;
     const key = `Upstream ${setting}`;
     if (!ctx['@type']) {
-      facts.set(key, upstreamFact(passthroughSettings.has(setting) ? 'passthrough' : 'plaintext', undefined, [], []));
+      // One cluster serves every listener the route is on: plaintext behind a terminating one, the client's
+      // TLS behind a passthrough one.
+      const states = [...(passthroughSettings.has(setting) ? ['passthrough'] : []), ...(otherSettings.has(setting) || !passthroughSettings.has(setting) ? ['plaintext'] : [])];
+      facts.set(key, states.sort().join(' | '));
       continue;
     }
     const common = rec(ctx.commonTlsContext);
@@ -279,13 +283,16 @@ export function oracleTlsFacts(out: EgctlOutput, facts: Facts): void {
 const L4 = new Set(['TCPRoute', 'TLSRoute', 'UDPRoute']);
 
 export function toolTlsFacts(report: InspectReport, className: string, facts: Facts): void {
+  const upstream = new Map<string, Set<string>>();
   for (const g of report.gateways) {
     if (g.className !== className) continue;
     for (const l of g.listeners) {
       const served = l.tls?.served ?? [];
       if (served.length > 0) facts.set(`Served ${g.namespace}/${g.name}/${l.name}`, servedFact(served));
+      // Envoy Gateway programs routes on ready listeners only.
+      const programmed = (l.expectedConditions ?? []).some((c) => c.type === 'Programmed' && c.status === 'True');
       for (const rt of l.routes) {
-        if (!rt.attached) continue;
+        if (!programmed || !rt.attached || rt.expectedConditions?.some((c) => c.type === 'Accepted' && c.status === 'False')) continue;
         for (const b of rt.backends) {
           if (b.rule === undefined || b.index === undefined) continue;
           const rule = L4.has(rt.kind) ? -1 : b.rule;
@@ -293,9 +300,12 @@ export function toolTlsFacts(report: InspectReport, className: string, facts: Fa
           const t = b.tls;
           const state = t.state ?? 'unknown';
           const ca = t.system ? ['system'] : (t.caCertificates ?? []).slice(0, 1).map((c) => c.fingerprintSha256.replace(/:/g, '').toLowerCase().slice(0, FP));
-          facts.set(key, upstreamFact(state, t.hostname, t.verifyNames ?? [], ca));
+          const set = upstream.get(key) ?? new Set<string>();
+          upstream.set(key, set);
+          set.add(upstreamFact(state, t.hostname, t.verifyNames ?? [], ca));
         }
       }
     }
   }
+  for (const [key, states] of upstream) facts.set(key, [...states].sort().join(' | '));
 }

@@ -28,16 +28,40 @@ export interface KnownDifference {
 
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-/** Predicates on the input documents an entry may require. */
-export const PREDICATES: Record<string, (docs: Doc[]) => boolean> = {
-  /** A listener admits routes by namespace label selector. */
-  'namespace-selector': (docs) =>
-    docs.some((d) => d.kind === 'Gateway' && (rec(d.spec).listeners as unknown[] | undefined)?.some((l) => rec(rec(rec(l).allowedRoutes).namespaces).from === 'Selector')),
-  /** The Envoy Gateway startup config turns the Backend API off. */
+function gatewayListeners(docs: Doc[], ns: string, name: string): Array<Record<string, unknown>> {
+  const gw = docs.find((d) => d.kind === 'Gateway' && rec(d.metadata).name === name && (rec(d.metadata).namespace ?? 'default') === ns);
+  return Array.isArray(rec(gw?.spec).listeners) ? (rec(gw?.spec).listeners as unknown[]).map(rec) : [];
+}
+
+const selects = (l: Record<string, unknown>) => rec(rec(l.allowedRoutes).namespaces).from === 'Selector';
+
+/** Predicates on the input documents (and the difference) an entry may require. */
+export const PREDICATES: Record<string, (docs: Doc[], d: Difference) => boolean> = {
+  /**
+   * The difference is about a route from another namespace and a listener that admits routes by namespace
+   * label selector (or that listener's attachedRoutes, lower in egctl's count).
+   */
+  'namespace-selector': (docs, d) => {
+    const route = /^Route \S+ ([^/\s]+)\/\S+ -> ([^/\s]+)\/([^#:\s]+)(?:#([^:\s]+))?(?::(\d+))?$/.exec(d.key);
+    if (route) {
+      const [, routeNs, gwNs, gw, section, port] = route;
+      if (routeNs === gwNs || !/NotAllowedByListeners/.test(d.oracle ?? '')) return false;
+      return gatewayListeners(docs, gwNs!, gw!).some((l) => selects(l) && (!section || l.name === section) && (!port || String(l.port) === port));
+    }
+    const listener = /^Listener ([^/\s]+)\/([^/\s]+)\/(\S+) attachedRoutes$/.exec(d.key);
+    if (listener) {
+      const [, gwNs, gw, name] = listener;
+      return Number(d.oracle) < Number(d.tool) && gatewayListeners(docs, gwNs!, gw!).some((l) => l.name === name && selects(l));
+    }
+    return false;
+  },
+  /** The Envoy Gateway startup config in the input turns the Backend API off. */
   'backend-api-off': (docs) => docs.some((d) => d.kind === 'ConfigMap' && rec(d.metadata).name === 'envoy-gateway-config' && /enableBackend:\s*false/.test(String(rec(d.data)['envoy-gateway.yaml'] ?? ''))),
+  /** The input holds no Envoy Gateway startup config: whether the Backend API is on is not in the input. */
+  'no-envoy-gateway-config': (docs) => !docs.some((d) => d.kind === 'ConfigMap' && rec(d.metadata).name === 'envoy-gateway-config'),
   /** No Secret objects at all: the tool does not assume a referenced Secret is missing. */
   'no-secrets': (docs) => !docs.some((d) => d.kind === 'Secret'),
-  /** No ConfigMap objects at all. */
+  /** No ConfigMap objects at all: the tool does not assume a referenced ConfigMap is missing. */
   'no-configmaps': (docs) => !docs.some((d) => d.kind === 'ConfigMap'),
 };
 
@@ -69,6 +93,6 @@ export function explain(d: Difference, docs: Doc[], known: KnownDifference[]): K
       test(k.key, d.key) &&
       test(k.tool, d.tool) &&
       test(k.oracle, d.oracle) &&
-      (!k.when || PREDICATES[k.when]!(docs)),
+      (!k.when || PREDICATES[k.when]!(docs, d)),
   );
 }
