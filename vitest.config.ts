@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.{ts,tsx}', 'test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tui/**/*.test.ts'],
+          include: ['test/unit/**/*.test.{ts,tsx}', 'test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tui/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -110,7 +110,7 @@ interface Result {
 async function session(report: InspectReport, gatewayName: string | undefined, columns: number, rows: number, scenarios: Array<[string, string[]]>): Promise<Result> {
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
-  const ctx: TuiContext = { report, reload: async () => report, writeFile: async (p) => p, watchIntervalSeconds: 3, ...(gatewayName ? { gatewayName } : {}) };
+  const ctx: TuiContext = { report, reload: async () => report, writeFile: async (p) => p, fixStream: async () => "", watchIntervalSeconds: 3, ...(gatewayName ? { gatewayName } : {}) };
   const first = stdout.nextWrite();
   const t0 = performance.now();
   const inst = render(<App ctx={ctx} color={true} />, { stdout: stdout as never, stdin: stdin as never, stderr: stdout as never, interactive: true, exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: true });

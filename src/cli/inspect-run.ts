@@ -13,9 +13,8 @@ import type { InspectReport } from '../report/types.ts';
 import { writeJson } from '../report/write.ts';
 import { runRules, sortFindings } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
-import { fixesDocument } from '../fixes/render.ts';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
-import { confirm } from './confirm.ts';
+import { applyFixes, printFixes } from './fix-run.ts';
 import type { LoadRequest, LoadResult } from '../cluster/source.ts';
 import type { InspectOptions } from './inspect.ts';
 
@@ -70,7 +69,7 @@ function outputFormat(opts: InspectOptions): 'tui' | 'text' | 'json' | 'yaml' {
 export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
   const format = outputFormat(opts);
   if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
-  if (opts.apply && format !== 'text') throw new UserError('--apply talks to you: use it with text output');
+  if (opts.apply && format !== 'text' && !(format === 'json' && opts.yes)) throw new UserError('--apply talks to you: use it with text output, or with -o json and --yes for automation (the report after applying, with an applied section)');
   if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
@@ -83,9 +82,12 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
     const { runTui } = await import('../tui/run.tsx');
     return runTui(tuiContext(report, loaded, gateway, opts, now, model));
   }
-  if (opts.apply) return applyFixes(report, loaded, opts, gateway, now());
+  if (opts.apply) {
+    const at = now();
+    return applyFixes({ analysis: { loaded, report, model }, opts, now: at, reanalyse: () => analyse(gateway, opts, at), exitCode: (r) => exitCode(r, opts.failOn) });
+  }
   if (opts.fix) {
-    process.stdout.write(fixesDocument(report.findings));
+    await printFixes({ loaded, report, model }, opts, now());
   } else if (format === 'json') {
     await writeJson(process.stdout, report as unknown as Record<string, unknown>);
   } else if (format === 'yaml') {
@@ -100,15 +102,18 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
 
 /** What the terminal UI gets: the report, reload, apply (cluster sources), and probes of listeners and backends (exported for tests). */
 export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: string | undefined, opts: InspectOptions, now: () => Date, model: Model): TuiContext {
-  // The model of the report on screen: probes find their listener or backend in it.
+  // The analysis on screen: probes find their listener or backend in its model; saved fixes are planned on it.
+  let latest: Analysis = { loaded, report, model };
   let current = model;
   const ctx: TuiContext = {
     report,
     reload: async () => {
       const a = await analyse(gateway, opts, now());
+      latest = a;
       current = a.model;
       return a.report;
     },
+    fixStream: async (findings) => (await import('./fix-run.ts')).fixStreamFor(latest, findings, opts, now()),
     writeFile: async (path, text) => {
       await writeFile(path, text, { mode: 0o644 });
       return resolve(path);
@@ -144,42 +149,16 @@ export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: s
     ctx.apply = {
       context: cluster.context,
       server: cluster.server,
-      plan: async (findings) => (await import('../fixes/apply.ts')).planFixes(findings, cluster.client),
-      execute: async (plans) => (await import('../fixes/apply.ts')).executePlan(plans, cluster.client),
+      plan: async (picked) => {
+        // Planned on a fresh read of the cluster, with the picked fixes found again in it.
+        latest = await analyse(gateway, opts, now());
+        current = latest.model;
+        return (await import('./fix-run.ts')).planPicked(latest, picked, opts, now());
+      },
+      execute: async (ready) => (await import('../fixes/apply.ts')).executePlan(ready.plan, cluster.client),
     };
   }
   return ctx;
-}
-
-async function applyFixes(report: InspectReport, loaded: LoadResult, opts: InspectOptions, gateway: string | undefined, now: Date): Promise<number> {
-  const cluster = loaded.cluster!;
-  const safe = report.findings.filter((f) => f.fixes.some((x) => x.type === 'fix'));
-  const suggestions = report.findings.reduce((n, f) => n + f.fixes.filter((x) => x.type === 'suggestion').length, 0);
-  if (safe.length === 0) {
-    process.stdout.write(`Nothing to apply: no finding has a safe fix${suggestions ? ` (${suggestions} suggestion${suggestions > 1 ? 's' : ''} are never applied automatically; see --fix)` : ''}.\n`);
-    return exitCode(report, opts.failOn);
-  }
-  // Loaded here: it pulls in the HTTP client, which reading files does not need.
-  const { executePlan, FIELD_MANAGER, planFixes, renderPlan } = await import('../fixes/apply.ts');
-  const plans = await planFixes(safe, cluster.client);
-  process.stdout.write(`Server-side dry run against ${cluster.server} (context ${cluster.context}):\n\n${renderPlan(plans)}\n`);
-  const ready = plans.filter((p) => p.ok);
-  if (ready.length === 0) {
-    process.stdout.write('No fix passed the dry run; nothing was changed.\n');
-    return EXIT_FINDINGS;
-  }
-  const objects = ready.reduce((n, p) => n + p.objects.length, 0);
-  const question = `Apply ${ready.length} fix${ready.length > 1 ? 'es' : ''} (${objects} object${objects > 1 ? 's' : ''}) to context ${cluster.context}, as field manager ${FIELD_MANAGER}?`;
-  if (!(await confirm(question, opts.yes ?? false))) {
-    process.stdout.write('Nothing was changed.\n');
-    return EXIT_OK;
-  }
-  const results = await executePlan(ready, cluster.client);
-  for (const r of results) process.stdout.write(`${r.ok ? 'applied' : 'FAILED'} ${r.id}${r.error ? `: ${r.error}` : ''}\n`);
-  // Re-read and re-evaluate: what the cluster looks like now.
-  const { report: after } = await analyse(gateway, opts, now);
-  process.stdout.write(`\nAfter applying: ${after.summary.errors} error(s), ${after.summary.warnings} warning(s) (before: ${report.summary.errors}, ${report.summary.warnings}).\n`);
-  return results.some((r) => !r.ok) ? EXIT_FINDINGS : exitCode(after, opts.failOn);
 }
 
 export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {

@@ -99,6 +99,12 @@ export class ApiClient {
     return this.limited(() => this.once(`${path}?${query}`, 'application/json', { method: 'PATCH', body: JSON.stringify(body), contentType: 'application/apply-patch+yaml' }));
   }
 
+  /** POST (create) of one object: fails with 409 AlreadyExists rather than touching an object that exists. */
+  async create(collectionPath: string, body: Record<string, unknown>, opts: { fieldManager: string; dryRun: boolean }): Promise<Record<string, unknown>> {
+    const query = new URLSearchParams({ fieldManager: opts.fieldManager, ...(opts.dryRun ? { dryRun: 'All' } : {}) });
+    return this.limited(() => this.once(`${collectionPath}?${query}`, 'application/json', { method: 'POST', body: JSON.stringify(body), contentType: 'application/json' }));
+  }
+
   /** GET that answers undefined for 404 instead of throwing. */
   async getOptional(path: string): Promise<Record<string, unknown> | undefined> {
     try {

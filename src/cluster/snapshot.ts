@@ -45,6 +45,21 @@ export class Snapshot {
     this.indexes.clear();
   }
 
+  /** The same knowledge with some objects replaced or added: what a fix plan would leave behind. */
+  derive(objects: readonly AnyObject[]): Snapshot {
+    const out = new Snapshot(this.source);
+    for (const [kind, byNs] of this.byKind) {
+      const copy = new Map<string, Map<string, AnyObject>>();
+      for (const [ns, byName] of byNs) copy.set(ns, new Map(byName));
+      out.byKind.set(kind, copy);
+    }
+    for (const [k, v] of this.states) out.states.set(k, v);
+    for (const [k, v] of this.scopes) out.scopes.set(k, new Set(v));
+    out.skipped.push(...this.skipped);
+    for (const obj of objects) out.add(obj);
+    return out;
+  }
+
   setState(kind: KindName, state: KindState): void {
     this.states.set(kind, state);
   }

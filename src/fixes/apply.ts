@@ -1,37 +1,19 @@
-// `inspect --apply`: the safe fixes, applied the way a careful operator would. Every document goes through a
-// server-side apply dry run first; the user sees what would change (a diff of each object as stored and as it
-// would be stored), confirms (or passes --yes), and only then are the same documents applied for real, with
-// field manager kubectl-gwtls. Only apply (PATCH) requests are made: nothing is ever deleted. Suggestions
-// (fixes that trade away safety) are never applied.
-import { createPatch } from 'diff';
-import * as yaml from 'js-yaml';
+// `inspect --apply` against a cluster: the plan's outcome comes from the API server's own dry run, and only
+// then are the same configurations applied for real, with field manager kubectl-gwtls. Only apply (PATCH)
+// requests are made: nothing is ever deleted. Objects the plan creates are created only if a GET says they do
+// not exist; a change carries the resourceVersion it was planned on, so an object changed in between is not
+// overwritten (the server answers 409 Conflict).
 import type { ApiClient } from '../cluster/api-client.ts';
 import { ApiError } from '../cluster/api-client.ts';
 import { KINDS, kindFor, versionOf } from '../cluster/kinds.ts';
-import type { Finding, Fix } from '../report/types.ts';
+import type { Snapshot } from '../cluster/snapshot.ts';
+import { displayFields, fieldsOf, isMap } from './fields.ts';
+import { FIELD_MANAGER, type ChosenFix, type FixPlan } from './plan.ts';
+import { parseDocuments } from './yaml.ts';
 
-export const FIELD_MANAGER = 'kubectl-gwtls';
+export { FIELD_MANAGER };
 
 type Raw = Record<string, unknown>;
-
-export interface PlannedObject {
-  id: string;
-  path: string;
-  body: Raw;
-  /** Absent when the object does not exist yet. */
-  before?: Raw;
-  after?: Raw;
-  diff: string;
-  error?: string;
-}
-
-export interface PlannedFix {
-  finding: Finding;
-  fix: Fix;
-  objects: PlannedObject[];
-  /** Whether every object of the fix passed the dry run (a fix is applied whole or not at all). */
-  ok: boolean;
-}
 
 /** Where an object lives in the API, for the kinds fixes produce. */
 export function objectPath(obj: Raw): string {
@@ -46,91 +28,84 @@ export function objectPath(obj: Raw): string {
   return `${prefix}${ns}/${KINDS[info.kind].plural}/${encodeURIComponent(name)}`;
 }
 
-function label(obj: Raw): string {
-  const meta = (obj.metadata ?? {}) as Raw;
-  return `${String(obj.kind)} ${meta.namespace ? `${String(meta.namespace)}/` : ''}${String(meta.name)}`;
+/** The collection an object is created in (its path without the name). */
+function collectionPath(obj: Raw): string {
+  const path = objectPath(obj);
+  return path.slice(0, path.lastIndexOf('/'));
 }
 
-/** What a human compares: the object without server bookkeeping. */
-function comparable(obj: Raw | undefined): string {
-  if (!obj) return '';
-  const { status: _status, ...rest } = obj;
-  const bookkeeping = new Set(['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']);
-  const meta = Object.fromEntries(Object.entries((rest.metadata ?? {}) as Raw).filter(([k]) => !bookkeeping.has(k)));
-  const annotations = meta.annotations as Raw | undefined;
-  if (annotations) {
-    const a = { ...annotations };
-    delete a['kubectl.kubernetes.io/last-applied-configuration'];
-    meta.annotations = Object.keys(a).length ? a : undefined;
-  }
-  return yaml.dump({ ...rest, metadata: meta }, { noRefs: true, lineWidth: -1, sortKeys: true, skipInvalid: true });
+/** Creates go through POST, which refuses an object that exists; changes through server-side apply. */
+function send(client: ApiClient, change: { action: 'create' | 'update' }, body: Raw, dryRun: boolean): Promise<Raw> {
+  return change.action === 'create' ? client.create(collectionPath(body), body, { fieldManager: FIELD_MANAGER, dryRun }) : client.apply(objectPath(body), body, { fieldManager: FIELD_MANAGER, dryRun, force: true });
 }
 
-export async function planFixes(findings: Finding[], client: ApiClient): Promise<PlannedFix[]> {
-  const plans: PlannedFix[] = [];
-  for (const finding of findings) {
-    for (const fix of finding.fixes.filter((f) => f.type === 'fix')) {
-      const docs = yaml.loadAll(fix.yaml).filter((d): d is Raw => d !== null && typeof d === 'object');
-      const objects: PlannedObject[] = [];
-      for (const body of docs) {
-        const id = label(body);
-        let path: string;
-        try {
-          path = objectPath(body);
-        } catch (e) {
-          objects.push({ id, path: '', body, diff: '', error: (e as Error).message });
-          continue;
-        }
-        try {
-          const before = await client.getOptional(path);
-          const after = await client.apply(path, body, { fieldManager: FIELD_MANAGER, dryRun: true, force: true });
-          const o: PlannedObject = { id, path, body, after, diff: createPatch(id, comparable(before), comparable(after), before ? 'stored' : 'does not exist', 'after apply') };
-          if (before) o.before = before;
-          objects.push(o);
-        } catch (e) {
-          objects.push({ id, path, body, diff: '', error: e instanceof ApiError ? `${e.status} ${e.reason}: ${e.message}` : (e as Error).message });
-        }
-      }
-      plans.push({ finding, fix, objects, ok: objects.every((o) => !o.error) });
+const describe = (e: unknown) => (e instanceof ApiError ? `${e.status} ${e.reason}: ${e.message}` : (e as Error).message);
+
+/**
+ * Objects the chosen fixes would create that the snapshot cannot vouch for: GET each. Those that exist are
+ * returned (keyed like the plan's targets), so the plan refuses to overwrite them.
+ */
+export async function existingObjects(chosen: ChosenFix[], snapshot: Snapshot, client: ApiClient, defaultNamespace: string): Promise<Map<string, Raw>> {
+  const out = new Map<string, Raw>();
+  const seen = new Set<string>();
+  for (const { fix } of chosen) {
+    for (const doc of parseDocuments(fix.yaml)) {
+      const info = kindFor(String(doc.apiVersion ?? ''), String(doc.kind ?? ''));
+      if (!info) continue;
+      const meta = isMap(doc.metadata) ? doc.metadata : {};
+      const ns = info.namespaced ? String(meta.namespace ?? defaultNamespace) : '';
+      const name = String(meta.name ?? '');
+      const key = `${info.group}|${info.kind}|${ns}|${name}`;
+      if (seen.has(key) || snapshot.get(info.kind, ns, name)) continue;
+      seen.add(key);
+      const found = await client.getOptional(objectPath({ ...doc, metadata: { ...meta, namespace: ns || undefined } }));
+      if (found) out.set(key, found);
     }
   }
-  return plans;
+  return out;
 }
 
-export function renderPlan(plans: PlannedFix[]): string {
-  const lines: string[] = [];
-  for (const p of plans) {
-    lines.push(`${p.ok ? 'fix' : 'CANNOT APPLY'}: ${p.finding.code} ${p.fix.title}`);
-    for (const o of p.objects) {
-      if (o.error) {
-        lines.push(`  ${o.id}: the server's dry run refused it: ${o.error}`);
-        continue;
+/** Replaces each change's emulated outcome with the server's dry run of the same configuration. */
+export async function dryRunPlan(plan: FixPlan, client: ApiClient): Promise<void> {
+  for (const c of plan.changes) {
+    if (c.error) continue;
+    try {
+      const after = await send(client, c, c.config, true);
+      c.after = after;
+      if (c.before) {
+        const kind = c.ref.kind;
+        const now = fieldsOf(after, kind);
+        const named = new Set(c.fields);
+        const gone = displayFields([...fieldsOf(c.before, kind)].filter((f) => !now.has(f))).filter((f) => ![...named].some((n) => f.startsWith(n) || n.startsWith(f)));
+        c.removed = gone;
       }
-      const body = o.diff.split('\n').slice(4).filter((l) => l !== '\\ No newline at end of file');
-      lines.push(`  ${o.before ? 'change' : 'create'} ${o.id}`);
-      if (body.every((l) => !l.startsWith('+') && !l.startsWith('-'))) lines.push('    (no change: already as the fix wants)');
-      else lines.push(...body.filter(Boolean).map((l) => `    ${l}`));
+    } catch (e) {
+      c.error = `the server's dry run refused it: ${describe(e)}`;
     }
   }
-  return lines.join('\n') + '\n';
 }
 
-export interface AppliedObject {
+export interface AppliedChange {
   id: string;
   ok: boolean;
   error?: string;
 }
 
-export async function executePlan(plans: PlannedFix[], client: ApiClient): Promise<AppliedObject[]> {
-  const out: AppliedObject[] = [];
-  for (const p of plans.filter((x) => x.ok)) {
-    for (const o of p.objects) {
-      try {
-        await client.apply(o.path, o.body, { fieldManager: FIELD_MANAGER, dryRun: false, force: true });
-        out.push({ id: o.id, ok: true });
-      } catch (e) {
-        out.push({ id: o.id, ok: false, error: e instanceof ApiError ? `${e.status} ${e.reason}: ${e.message}` : (e as Error).message });
-      }
+/** Applies each change for real, in the plan's order; a change is guarded by the resourceVersion it was planned on. */
+export async function executePlan(plan: FixPlan, client: ApiClient): Promise<AppliedChange[]> {
+  const out: AppliedChange[] = [];
+  for (const c of plan.changes) {
+    if (c.error) continue;
+    const body: Raw = structuredClone(c.config);
+    const rv = isMap(c.before?.metadata) ? c.before.metadata.resourceVersion : undefined;
+    if (typeof rv === 'string' && rv) (body.metadata as Raw).resourceVersion = rv;
+    try {
+      await send(client, c, body, false);
+      out.push({ id: c.id, ok: true });
+    } catch (e) {
+      const conflict = e instanceof ApiError && e.status === 409;
+      const why = c.action === 'create' ? `${c.id} exists now (created since it was read): not overwritten` : `${c.id} changed since it was read (409 Conflict): not overwritten; run inspect again`;
+      out.push({ id: c.id, ok: false, error: conflict ? why : describe(e) });
     }
   }
   return out;

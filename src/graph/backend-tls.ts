@@ -9,6 +9,7 @@ import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { BackendTLS } from '../report/types.ts';
 import { decodePemChain, type DecodedChain } from '../tls/certificate.ts';
 import type { ResolvedBackend } from './backends.ts';
+import { reportCitation, sanValidationClaim } from './providers/conformance.ts';
 import type { Implementation } from './providers/index.ts';
 import type { TargetGroupChoice } from './providers/aws-lbc-config.ts';
 
@@ -29,6 +30,8 @@ export interface PolicyCheck {
   losers: BackendTLSPolicyObject[];
   caRefs: CaRef[];
   problems: string[];
+  /** The implementation's conformance report lists BackendTLSPolicySANValidation as unsupported: subjectAltNames are not checked. */
+  sanNotChecked?: string;
 }
 
 export interface BackendTLSDecision {
@@ -72,7 +75,10 @@ export function checkPolicy(policy: BackendTLSPolicyObject, losers: BackendTLSPo
   const secretsAccepted = impl.id === 'envoy-gateway' || impl.id === 'calico';
   const caRefs: CaRef[] = policy.caCertificateRefs.map((r) => caRef(r, ns, secretsAccepted, snapshot, now));
   for (const c of caRefs) if (c.problem) problems.push(c.problem);
-  return { policy, losers, caRefs, problems };
+  const out: PolicyCheck = { policy, losers, caRefs, problems };
+  const claim = policy.subjectAltNames.length > 0 ? sanValidationClaim(impl.id) : undefined;
+  if (claim && !claim.supported) out.sanNotChecked = `${impl.name} does not check validation.subjectAltNames: the conformance report of ${claim.release} lists BackendTLSPolicySANValidation as unsupported (${reportCitation(claim)}); see GWTLS-BTLS-012`;
+  return out;
 }
 
 function caRef(r: { group: string; kind: string; name: string }, ns: string, secretsAccepted: boolean, snapshot: Snapshot, now: Date): CaRef {
@@ -131,7 +137,11 @@ export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, 
   const ignoredPolicies = all
     .filter((p) => !applicable.includes(p))
     .map((p) => ({ policy: p, why: `targets Service ${svc.meta.name} sectionName ${p.targetRefs.find((t) => t.name === svc.meta.name)?.sectionName}, but the route uses port ${backend.servicePort?.name ? `named ${backend.servicePort.name}` : `${backend.ref.port} (unnamed)`}` }));
-  const [winner, ...losers] = applicable;
+  const [winner, ...rest] = applicable;
+  // Only policies for the same target and sectionName conflict (BackendTLSPolicySpec.targetRefs, apis/v1@v1.6.1):
+  // a whole-Service policy is not Conflicted by a port-specific one; it stays Accepted and covers the other ports.
+  const portSpecific = (p: BackendTLSPolicyObject) => p.targetRefs.some((t) => t.group === '' && t.kind === 'Service' && t.name === svc.meta.name && t.sectionName !== undefined);
+  const losers = winner ? rest.filter((p) => portSpecific(p) === portSpecific(winner)) : [];
   if (!winner) {
     return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };
   }

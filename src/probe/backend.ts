@@ -81,6 +81,7 @@ export function gatewayView(decision: BackendTLSDecision | null, report: ProbeRe
       view.anchor = path.anchor ? formatName(path.anchor.subject) : null;
     }
   }
+  if (check.sanNotChecked) sanNotes.set(view, check.sanNotChecked);
   const failures: string[] = [];
   if (check.problems.length) failures.push(`${id} is invalid (${check.problems.join('; ')}), so the gateway fails every connection`);
   if (c.notTls) failures.push(`the backend answers in ${c.notTls.name}, not TLS, while ${id} makes the gateway open TLS`);
@@ -98,8 +99,12 @@ export function gatewayView(decision: BackendTLSDecision | null, report: ProbeRe
     const unknown = check.caRefs.filter((r) => !r.chain).map((r) => r.unresolved?.why ?? `${r.kind} ${r.namespace}/${r.name} could not be read`);
     view.why = `not decided: ${unknown.length ? unknown.join('; ') : 'nothing to verify against'}`;
   }
+  if (check.sanNotChecked) view.why += ` (names per the spec; ${check.sanNotChecked})`;
   return view;
 }
+
+/** Views whose gateway does not check subjectAltNames (GWTLS-BTLS-012): said in the backend findings too. */
+const sanNotes = new WeakMap<ProbeGatewayView, string>();
 
 const KEEP_FOR_BACKENDS = new Set(['GWTLS-PRB-001', 'GWTLS-PRB-002', 'GWTLS-PRB-011', 'GWTLS-PRB-012']);
 
@@ -140,7 +145,7 @@ export function backendFindings(report: ProbeReport, chain: DecodedCert[], endpo
   if (c.phase === 'done' || leaf) {
     const tls = `${capital(where)} speaks TLS (${c.protocol ?? 'handshake incomplete'})${leaf ? ` and serves ${leafWords(leaf)}` : ''}.`;
     const evidence = leaf ? [`leaf ${leaf.cert.subject}`, `issuer ${leaf.cert.issuer}`] : [];
-    if (policy) add('GWTLS-BPRB-001', `${tls} ${policy} makes the gateway open TLS with SNI ${v?.sni ?? '(none)'}.`, { severity: 'info', evidence });
+    if (policy) add('GWTLS-BPRB-001', `${tls} ${policy} makes the gateway open TLS with SNI ${v?.sni ?? '(none)'}.${v && sanNotes.get(v) ? ` Note: ${sanNotes.get(v)}.` : ''}`, { severity: 'info', evidence });
     else if (v && !v.policy && v.verdict === 'fail') add('GWTLS-BPRB-001', `${tls} ${capital(v.why)} (see GWTLS-BTLS-001).`, { severity: 'warning', evidence, hint: 'add a BackendTLSPolicy for the Service port that trusts the CA that issued this certificate' });
     else add('GWTLS-BPRB-001', `${tls}${v ? ` ${capital(v.why)}.` : ''}`, { severity: 'info', evidence });
   }
@@ -154,7 +159,8 @@ export function backendFindings(report: ProbeReport, chain: DecodedCert[], endpo
   }
   if (leaf && v?.policy) {
     if (v.nameMatches === false) {
-      add('GWTLS-BPRB-002', `The certificate ${where} serves carries ${sanWords(leaf)}, but ${policy} makes the gateway verify ${v.namesChecked.join(', ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.`, {
+      const sanNote = sanNotes.get(v);
+      add('GWTLS-BPRB-002', `The certificate ${where} serves carries ${sanWords(leaf)}, but ${policy} makes the gateway verify ${v.namesChecked.join(', ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.${sanNote ? ` Note: ${sanNote}.` : ''}`, {
         evidence: [`verified names: ${v.namesChecked.join(', ')}`, `served leaf: ${leaf.cert.subject}; SANs ${sanWords(leaf)}`],
         hint: 'set validation.hostname (or subjectAltNames) to a name the certificate carries, or reissue the certificate',
       });

@@ -32,7 +32,7 @@ export const PROBE_CODES: ProbeCode[] = [
     code: 'GWTLS-PRB-004',
     severity: 'error',
     title: 'Served certificate differs from the configured one',
-    description: 'The leaf served for this name is not the certificate the Gateway listener is configured with (needs the cluster cross-check).',
+    description: 'The leaf served for this name is not the certificate the Gateway listener is configured with (needs the cluster cross-check). For ACM-backed listeners of the AWS Load Balancer Controller only a certificate that can be no ACM or IAM certificate (a controller\'s default certificate) is this finding; any other issuer means "cannot tell", since ACM also holds imported and private-CA certificates.',
   },
   {
     code: 'GWTLS-PRB-005',
@@ -80,7 +80,7 @@ export const PROBE_CODES: ProbeCode[] = [
     code: 'GWTLS-PRB-012',
     severity: 'error',
     title: 'PostgreSQL: TLS negotiated in-band vs. raw TLS on the listener',
-    description: 'PostgreSQL clients send SSLRequest before TLS by default; only PostgreSQL 17+ clients with sslnegotiation=direct start with a ClientHello (ALPN "postgresql"). The port and the clients must agree on one of the two.',
+    description: 'PostgreSQL clients send SSLRequest before TLS by default; only PostgreSQL 17+ clients with sslnegotiation=direct start with a ClientHello, and libpq then requires the server to select ALPN "postgresql". A listener that terminates raw TLS and cannot select that ALPN (an AWS NLB TLS listener) serves no libpq client in either mode: PostgreSQL belongs behind a TCP (passthrough) listener.',
   },
   // Backend probes (reference §4.11): a ready endpoint of the backend Service port, reached through the API
   // server's port-forward, as the gateway would reach it.

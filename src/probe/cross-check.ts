@@ -202,20 +202,29 @@ export function compareWithListener(lm: ListenerModel, model: Model, r: ProbeRep
     case 'acm-arn':
     case 'acm-discovery': {
       check.configuredFrom = s.type === 'acm-arn' ? `acm ${s.arns.join(', ')}` : `acm discovery for ${s.hostnames.join(', ') || '(no hostname)'}`;
-      const acm = recognize(leaf).some((k) => k.id === 'aws-acm');
+      const known = recognize(leaf);
+      const acm = known.some((k) => k.id === 'aws-acm');
       const covers = name ? leaf.sans.dns.some((d) => sanCovers(d, name)) : null;
-      if (acm) {
-        check.why = `the served certificate is issued by Amazon (ACM)${covers === true ? ` and covers ${name}` : covers === false ? ` but does NOT cover ${name}` : ''}; ${s.type === 'acm-arn' ? `whether it is ${s.arns.join(' or ')}` : 'which ACM certificate discovery chose'} cannot be checked from here (ACM is not readable through the cluster): compare serial ${leaf.serial} in the ACM console`;
+      const which = s.type === 'acm-arn' ? `whether it is ${s.arns.join(' or ')}` : 'which ACM certificate discovery chose';
+      const coverWords = covers === true ? ` and covers ${name}` : covers === false ? ` but does NOT cover ${name}` : '';
+      const dflt = known.filter((k) => k.kind === 'default');
+      if (dflt.length === 0) {
+        // ACM also holds imported certificates (any CA) and AWS Private CA certificates, and a
+        // LoadBalancerConfiguration may name an IAM server certificate: an issuer other than Amazon proves nothing
+        // (LBC pkg/certs/cert_discovery.go@v3.5.0 discovers imported and private ACM certificates too).
+        check.why = acm
+          ? `the served certificate is issued by Amazon (ACM)${coverWords}; ${which} cannot be checked from here (ACM is not readable through the cluster): compare serial ${leaf.serial} in the ACM console`
+          : `the served certificate is issued by ${shortName(leaf.issuer)}, not by Amazon${coverWords}: it can still be an imported ACM certificate, an AWS Private CA certificate or an IAM server certificate, so ${which} cannot be told from here (ACM is not readable through the cluster): compare serial ${leaf.serial} in the ACM console (or IAM)`;
         return { check, finding: null };
       }
       check.servedMatchesConfigured = false;
       check.outcome = 'different';
       check.code = 'GWTLS-PRB-004';
-      check.why = `the listener takes its certificate from ACM, but the served certificate is not issued by Amazon`;
+      check.why = `the listener takes its certificate from ACM, but the served certificate is the ${dflt[0]!.name}, which no ACM or IAM certificate is`;
       finding = probeFinding(
         'GWTLS-PRB-004',
         endpoint,
-        `${listenerId} takes its certificate from ${check.configuredFrom} (${s.type === 'acm-arn' ? s.from : 'the AWS Load Balancer Controller finds it by hostname'}), but ${endpoint} serves ${served}, which is not an ACM certificate: the address is not this load balancer's, the NLB listener is TCP (passthrough) rather than TLS, or the load balancer was not reconciled.`,
+        `${listenerId} takes its certificate from ${check.configuredFrom} (${s.type === 'acm-arn' ? s.from : 'the AWS Load Balancer Controller finds it by hostname'}), but ${endpoint} serves ${served}, the ${dflt[0]!.name}: something other than this load balancer answers on the address (${dflt[0]!.note}), or the NLB listener is TCP (passthrough) rather than TLS.`,
         { evidence: [`served leaf: ${leaf.subject}; issuer ${leaf.issuer}`, `configured: ${check.configuredFrom}`], hint: 'check the Gateway Programmed condition and Events (GWTLS-GW-003), and that the address is the load balancer\'s' },
       );
       return { check, finding };

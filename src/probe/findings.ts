@@ -22,14 +22,14 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   if (c.phase === 'preamble' && e) {
     if (r.target.starttls === 'postgres') {
       const pg = r.postgres;
-      const direct = pg?.directTls === true ? 'Direct TLS with ALPN postgresql does work here: only PostgreSQL 17+ clients with sslnegotiation=direct can connect.' : pg?.directTls === false ? 'Direct TLS with ALPN postgresql does not work either.' : '';
+      const direct = pg?.directTls === true ? (pg.directAlpn === 'postgresql' ? 'Direct TLS with ALPN postgresql does work here: only PostgreSQL 17+ clients with sslnegotiation=direct can connect.' : NO_ALPN) : pg?.directTls === false ? 'Direct TLS with ALPN postgresql does not work either.' : '';
       const rawTls = e.code === 'STARTTLS_TLS' || e.code === 'STARTTLS_EOF' || e.code === 'STARTTLS_RESET' || e.code === 'STARTTLS_NO_ANSWER';
       add(
         'GWTLS-PRB-012',
         rawTls
           ? `The port does not answer PostgreSQL's SSLRequest with S (${e.message}): it expects a raw TLS handshake, like a TLS-terminating load balancer or Gateway listener. Default PostgreSQL clients (sslnegotiation=postgres) cannot connect. ${direct}`.trim()
           : `${capital(e.message)}. ${direct}`.trim(),
-        { severity: 'error', evidence: c.preamble ?? [], hint: 'use a Passthrough/TCP listener and let PostgreSQL do TLS, or require sslnegotiation=direct (PostgreSQL 17+ clients) and a backend that accepts generic TLS' },
+        { severity: 'error', evidence: [...(c.preamble ?? []), ...(pg?.directTls === true ? [`direct TLS: ALPN selected ${pg.directAlpn ?? 'none'}`] : [])], hint: PG_HINT },
       );
     } else if (c.notTls) {
       add('GWTLS-PRB-003', `The server does not speak ${r.target.starttls}: it sent ${c.notTls.name} ("${c.notTls.banner.slice(0, 60)}"). ${adviceFor(c.notTls, r.target.port)}`, { evidence: c.preamble ?? [] });
@@ -144,9 +144,16 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
     if (r.target.starttls === 'postgres' && pg.directTls === false) {
       add('GWTLS-PRB-012', 'PostgreSQL negotiation (SSLRequest, then TLS) works. Direct TLS with ALPN postgresql does not: fine for default clients, but PostgreSQL 17+ clients set to sslnegotiation=direct cannot connect, and neither can a load balancer or Gateway listener that terminates raw TLS in front of this port.', { severity: 'info', evidence: ['SSLRequest answered S', 'direct TLS with ALPN postgresql failed'] });
     } else if (!r.target.starttls && pg.sslRequest !== 'S') {
-      add('GWTLS-PRB-012', `The port terminates raw TLS${c.alpn === 'postgresql' ? ' (ALPN postgresql selected)' : ''} but does not answer PostgreSQL's SSLRequest with S (answer: ${pg.sslRequest}). Only PostgreSQL 17+ clients with sslnegotiation=direct can connect; default clients send SSLRequest first and fail.`, {
-        evidence: [`raw TLS handshake ok (${c.protocol})`, `SSLRequest answer: ${pg.sslRequest}`],
-        hint: 'use a Passthrough/TCP listener and let PostgreSQL do TLS, or document sslmode=verify-full sslnegotiation=direct for clients',
+      const offered = (r.target.alpnOffered ?? []).includes('postgresql');
+      const direct =
+        c.alpn === 'postgresql'
+          ? 'Only PostgreSQL 17+ clients with sslnegotiation=direct can connect (the port selects ALPN postgresql, which they require).'
+          : offered
+            ? NO_ALPN
+            : 'PostgreSQL 17+ clients with sslnegotiation=direct can connect only if the port selects ALPN postgresql, which libpq requires (probe with --alpn postgresql to see); a TLS-terminating AWS NLB never does (its ALPN policies are HTTP only).';
+      add('GWTLS-PRB-012', `The port terminates raw TLS${c.alpn === 'postgresql' ? ' (ALPN postgresql selected)' : ''} but does not answer PostgreSQL's SSLRequest with S (answer: ${pg.sslRequest}): default clients (sslnegotiation=postgres) send SSLRequest first and fail. ${direct}`, {
+        evidence: [`raw TLS handshake ok (${c.protocol})`, `ALPN offered: ${(r.target.alpnOffered ?? []).join(', ') || 'none'}; selected: ${c.alpn ?? 'none'}`, `SSLRequest answer: ${pg.sslRequest}`],
+        hint: PG_HINT,
       });
     }
   }
@@ -154,6 +161,11 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   // The server wants a client certificate (TLS 1.3: seen after our Finished).
   return out;
 }
+
+// libpq: "ALPN is mandatory with direct SSL connections" (src/interfaces/libpq/fe-secure-openssl.c, open_client_SSL,
+// PostgreSQL 17+): a direct handshake that does not select ALPN postgresql is closed by the client.
+const NO_ALPN = 'A direct TLS handshake completes, but the port does not select ALPN postgresql, which libpq requires with sslnegotiation=direct ("direct SSL connection was established without ALPN protocol negotiation extension"): no libpq client can connect, in either mode.';
+const PG_HINT = 'put PostgreSQL behind a TCP listener (TLS Passthrough, or plain TCP) and let it terminate TLS itself; a TLS-terminating listener that cannot select ALPN postgresql (an AWS NLB TLS listener) serves no libpq client';
 
 function hintFor(code: string, sni: string | null): string {
   switch (code) {

@@ -84,7 +84,7 @@ export function adviceFor(n: NotTls, port: number): string {
     case 'ssh':
       return 'This port speaks SSH, not TLS: the target is an SSH server (check the port number, or which Service/pod the route sends this port to).';
     case 'postgresql':
-      return `This port speaks PostgreSQL; PostgreSQL negotiates TLS inside its protocol: use --starttls postgres, and note that a load balancer terminating raw TLS here needs clients with direct TLS negotiation (sslnegotiation=direct, PostgreSQL 17+, ALPN postgresql).`;
+      return `This port speaks PostgreSQL; PostgreSQL negotiates TLS inside its protocol: use --starttls postgres, and note that a load balancer terminating raw TLS in front of it serves only direct-TLS clients (sslnegotiation=direct, PostgreSQL 17+), and only if it selects ALPN postgresql, which libpq requires (an AWS NLB cannot).`;
     case 'mysql':
       return 'This port speaks MySQL, which negotiates TLS inside its protocol after the server greeting: use --starttls mysql. A load balancer terminating raw TLS in front of MySQL does not work with MySQL clients.';
     case 'smtp':

@@ -307,6 +307,11 @@ export interface Fix {
   yaml: string;
   /** Why the fix is a suggestion (it trades away safety), or what to check before applying. */
   note?: string;
+  /** The fix grants access across a namespace boundary: never applied by --apply; `grants` says what, in words. */
+  widensAccess?: boolean;
+  grants?: string[];
+  /** Values the fix leaves for the user to fill in (a suggestion that names the gap). */
+  gaps?: string[];
 }
 
 export interface Finding {
@@ -354,4 +359,33 @@ export interface InspectReport {
   summary: { errors: number; warnings: number; info: number };
   /** Objects in the input that could not be read, with why (files mode). */
   inputErrors?: Array<{ file: string; line?: number; message: string }>;
+  /** `inspect --apply -o json`: the plan, its dry run, and what was applied; the rest of the report is after applying. */
+  applied?: AppliedReport;
+}
+
+export interface AppliedReport {
+  fieldManager: string;
+  /** Where the plan's outcome came from: the API server's dry run, or the in-memory server-side apply. */
+  dryRun: 'server' | 'emulated';
+  /** Whether the plan was confirmed (or --yes) and sent. */
+  confirmed: boolean;
+  /** Why nothing was applied although changes were planned. */
+  blocked?: string;
+  changes: Array<{
+    object: ObjectRef;
+    action: 'create' | 'update';
+    migration?: { from: string; to: string };
+    /** Fields the fixes change. */
+    fields: string[];
+    /** Fields the field manager already owned, carried in the configuration so that they stay. */
+    carried: string[];
+    takesFrom: Array<{ manager: string; fields: string[] }>;
+    result: 'applied' | 'failed' | 'refused' | 'not-applied';
+    error?: string;
+  }>;
+  fixes: Array<{ code: string; object: ObjectRef; title: string; status: 'applied' | 'failed' | 'refused' | 'not-applied'; reason?: string; sideEffects: string[] }>;
+  /** Findings before -> after, as the dry run predicted them. */
+  findings: Array<{ code: string; severity: Severity; object: ObjectRef; field?: string; state: 'fixed' | 'remains' | 'added' }>;
+  /** Offered but never applied by --apply. */
+  suggestions: Array<{ code: string; object: ObjectRef; title: string; widensAccess: boolean }>;
 }

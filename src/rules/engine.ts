@@ -3,6 +3,8 @@
 import { KINDS } from '../cluster/kinds.ts';
 import { refOf } from '../cluster/objects.ts';
 import type { Model } from '../graph/model.ts';
+import { classifyFix } from '../fixes/access.ts';
+import type { Snapshot } from '../cluster/snapshot.ts';
 import type { Finding, Skipped } from '../report/types.ts';
 import type { FindingInput, Rule } from './types.ts';
 
@@ -40,7 +42,7 @@ export function runRules(model: Model, rules: readonly Rule[], opts: EngineOptio
       snapshot: model.snapshot,
       now: model.now,
       report(input: FindingInput) {
-        const finding = toFinding(rule, input);
+        const finding = toFinding(rule, input, model.snapshot);
         const key = `${finding.code}|${finding.object.kind}|${finding.object.namespace ?? ''}|${finding.object.name}|${finding.field ?? ''}|${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -56,16 +58,18 @@ export function runRules(model: Model, rules: readonly Rule[], opts: EngineOptio
   return { findings: sortFindings(findings), skipped, suppressed };
 }
 
-function toFinding(rule: Rule, input: FindingInput): Finding {
+function toFinding(rule: Rule, input: FindingInput, snapshot: Snapshot): Finding {
+  const object = refOf(input.object);
   const f: Finding = {
     code: rule.meta.code,
     severity: input.severity ?? rule.meta.severity,
     title: rule.meta.title,
     message: input.message,
-    object: refOf(input.object),
+    object,
     evidence: input.evidence ?? [],
     docs: `docs/rules/${rule.meta.code}.md`,
-    fixes: input.fixes ?? [],
+    // Whether a fix is safe to apply is decided here, for every rule alike (src/fixes/access.ts).
+    fixes: (input.fixes ?? []).map((fix) => classifyFix(fix, object, snapshot)),
   };
   if (input.field) f.field = input.field;
   const gw = input.gateway ?? input.listener?.gateway;

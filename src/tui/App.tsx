@@ -3,7 +3,6 @@
 // context's actions return.
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { fixesDocument } from '../fixes/render.ts';
 import type { Finding, InspectReport } from '../report/types.ts';
 import { DetailPane, maxScroll } from './components/DetailPane.tsx';
 import { FindingsPane } from './components/FindingsPane.tsx';
@@ -180,11 +179,15 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
   }, [ctx, safeDispatch]);
 
   const startApply = useCallback(
-    (findingsIn: Finding[]) => {
-      const safe = findingsIn.filter((f) => f.fixes.some((x) => x.type === 'fix'));
-      if (safe.length === 0) {
+    (findingsIn: Finding[], withSuggestions = false) => {
+      // Picked suggestions must be complete (no value left to fill in) to be applied from here.
+      const picked = findingsIn.flatMap((finding) => finding.fixes.filter((fix) => fix.type === 'fix' || (withSuggestions && !fix.gaps?.length)).map((fix) => ({ finding, fix })));
+      const safe = findingsIn.filter((f) => picked.some((p) => p.finding === f));
+      if (picked.length === 0) {
         const text = findingsIn.some((f) => f.fixes.length)
-          ? 'only suggestions here: they trade away safety and are never applied (f shows the YAML, s saves it)'
+          ? withSuggestions
+            ? 'nothing to apply: these suggestions leave a value for you to fill in (f shows the YAML, s saves it)'
+            : 'only suggestions here: never applied without you; f shows them, then A applies them after you confirm in words'
           : findingsIn.length
             ? 'nothing to apply: no fix is offered here'
             : 'nothing to apply: select a finding (tab to the findings list) or a node with findings';
@@ -197,11 +200,11 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
         return;
       }
       const seq = ++applySeq.current;
-      const base = { kind: 'apply' as const, findings: safe, scroll: 0 };
+      const base = { kind: 'apply' as const, findings: safe, scroll: 0, withSuggestions: picked.some((p) => p.fix.type === 'suggestion') };
       dispatch({ type: 'overlay', overlay: { ...base, phase: 'planning' } });
-      apply.plan(safe).then(
-        (plans) => {
-          if (applySeq.current === seq && stateRef.current.overlay?.kind === 'apply') safeDispatch({ type: 'overlay', overlay: { ...base, phase: 'confirm', plans } });
+      apply.plan(picked).then(
+        (ready) => {
+          if (applySeq.current === seq && stateRef.current.overlay?.kind === 'apply') safeDispatch({ type: 'overlay', overlay: { ...base, phase: 'confirm', ready } });
         },
         (e: unknown) => {
           if (applySeq.current === seq && stateRef.current.overlay?.kind === 'apply') safeDispatch({ type: 'overlay', overlay: { ...base, phase: 'failed', error: `dry run failed: ${describeError(e)}` } });
@@ -214,10 +217,10 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
   const confirmApply = useCallback(async () => {
     const o = stateRef.current.overlay;
     const apply = ctx.apply;
-    if (o?.kind !== 'apply' || o.phase !== 'confirm' || !o.plans || !apply) return;
-    const ready = o.plans.filter((p) => p.ok);
-    if (ready.length === 0) {
-      dispatch({ type: 'overlay', overlay: { ...o, phase: 'failed', error: 'no fix passed the dry run; nothing was changed' } });
+    if (o?.kind !== 'apply' || o.phase !== 'confirm' || !o.ready || !apply) return;
+    const ready = o.ready;
+    if (ready.blocked || ready.plan.changes.every((c) => c.error)) {
+      dispatch({ type: 'overlay', overlay: { ...o, phase: 'failed', error: ready.blocked ?? 'no change passed the dry run; nothing was changed' } });
       return;
     }
     const seq = ++applySeq.current;
@@ -243,14 +246,23 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
       dispatch({ type: 'search', query, matches: s.model.search(query) });
       return;
     }
+    if (p.kind === 'confirm') {
+      dispatch({ type: 'prompt', prompt: null });
+      if (p.text.trim().toLowerCase() === p.word) void confirmApply();
+      else dispatch({ type: 'message', text: `not applied: type ${p.word} to confirm`, tone: 'warn' });
+      return;
+    }
     const path = p.text.trim();
     dispatch({ type: 'prompt', prompt: null });
     if (!path) return;
-    ctx.writeFile(path, fixesDocument(p.findings)).then(
+    ctx
+      .fixStream(p.findings)
+      .then((text) => ctx.writeFile(path, text))
+      .then(
       (written) => safeDispatch({ type: 'message', text: `wrote ${written}: review it, then kubectl apply --server-side -f ${written}`, tone: 'ok' }),
       (e: unknown) => safeDispatch({ type: 'message', text: `could not write ${path}: ${describeError(e)}`, tone: 'bad' }),
     );
-  }, [ctx, safeDispatch]);
+  }, [ctx, safeDispatch, confirmApply]);
 
   // ---- what is on screen --------------------------------------------------------------------------------------------
 
@@ -273,30 +285,38 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
     const where = ctx.apply ? `context ${ctx.apply.context} (${ctx.apply.server})` : 'the cluster';
     const lines: Line[] = [];
     if (o.phase === 'planning') lines.push(...wrapLine(`Server-side dry run against ${where}…`, width, { tone: 'info' }));
-    if (o.plans) lines.push(...wrapLine(`Server-side dry run against ${where}:`, width, { tone: 'dim' }), [], ...planLines(o.plans, width), []);
+    if (o.ready) lines.push(...wrapLine(`Fix plan, with the server-side dry run against ${where}:`, width, { tone: 'dim' }), [], ...planLines(o.ready, width), []);
     let footer: Line | undefined;
     if (o.phase === 'confirm') {
-      const ready = o.plans?.filter((p) => p.ok) ?? [];
-      const objects = ready.reduce((n, p) => n + p.objects.length, 0);
-      if (ready.length) lines.push(...wrapLine(`Apply ${ready.length} fix${ready.length === 1 ? '' : 'es'} (${objects} object${objects === 1 ? '' : 's'}) to context ${ctx.apply?.context ?? '?'} as field manager kubectl-gwtls?`, width, { tone: 'warn', bold: true }));
-      footer = ready.length
-        ? [seg('Apply for real? ', 'warn', true), seg('y', 'accent', true), seg(' apply  '), seg('n', 'accent', true), seg(' cancel (nothing changes)')]
-        : [seg('No fix passed the dry run; nothing can be applied. ', 'bad'), seg('esc', 'accent', true), seg(' close')];
+      const changes = o.ready && !o.ready.blocked ? o.ready.plan.changes.filter((c) => !c.error) : [];
+      const widening = o.ready?.plan.fixes.filter((f) => f.status === 'planned' && f.fix.widensAccess) ?? [];
+      if (o.ready?.blocked) lines.push(...wrapLine(o.ready.blocked, width, { tone: 'bad' }));
+      if (widening.length) lines.push(...wrapLine(`This plan WIDENS ACCESS across a namespace boundary: ${widening.flatMap((f) => f.fix.grants ?? []).join('; ')}.`, width, { tone: 'bad', bold: true }));
+      if (changes.length) lines.push(...wrapLine(`Apply the plan (${changes.length} object${changes.length === 1 ? '' : 's'}) to context ${ctx.apply?.context ?? '?'} as field manager kubectl-gwtls?`, width, { tone: 'warn', bold: true }));
+      const word = o.withSuggestions ? (widening.length ? 'grant' : 'apply') : null;
+      footer = changes.length
+        ? word
+          ? [seg('Includes suggestions you picked. ', 'warn', true), seg('y', 'accent', true), seg(` then type ${word} to apply  `), seg('n', 'accent', true), seg(' cancel (nothing changes)')]
+          : [seg('Apply for real? ', 'warn', true), seg('y', 'accent', true), seg(' apply  '), seg('n', 'accent', true), seg(' cancel (nothing changes)')]
+        : [seg('Nothing in the plan can be applied. ', 'bad'), seg('esc', 'accent', true), seg(' close')];
     }
-    if (o.phase === 'applying') lines.push([seg('Applying…', 'info', true)]);
-    if (o.results) lines.push([seg('Result', 'accent', true)], ...resultLines(o.results, width));
+    // The outcome goes first, where the eye is; the plan it came from follows.
+    const head: Line[] = [];
+    if (o.phase === 'applying') head.push([seg('Applying…', 'info', true)]);
     if (o.phase === 'done') {
       const b = o.before;
       const a = o.after;
-      if (a && b) lines.push([], ...wrapLine(`Re-evaluated: ${a.errors} error(s), ${a.warnings} warning(s) now (before: ${b.errors}, ${b.warnings}). The tree shows the new state.`, width, { tone: a.errors < b.errors ? 'ok' : 'warn' }));
-      else lines.push([], ...wrapLine('Applied, but reloading failed; press r to refresh.', width, { tone: 'warn' }));
+      if (a && b) head.push(...wrapLine(`Re-evaluated: ${a.errors} error(s), ${a.warnings} warning(s) now (before: ${b.errors}, ${b.warnings}). The tree shows the new state.`, width, { tone: a.errors < b.errors ? 'ok' : 'warn' }));
+      else head.push(...wrapLine('Applied, but reloading failed; press r to refresh.', width, { tone: 'warn' }));
       footer = [seg('esc', 'accent', true), seg(' close and see the path')];
     }
+    if (o.results) head.push([seg('Result', 'accent', true)], ...resultLines(o.results, width));
     if (o.phase === 'failed') {
-      lines.push(...wrapLine(o.error ?? 'failed', width, { tone: 'bad' }));
+      head.push(...wrapLine(o.error ?? 'failed', width, { tone: 'bad' }));
       footer = [seg('Nothing was changed. ', 'bad'), seg('esc', 'accent', true), seg(' close')];
     }
-    return { title: `Apply safe fixes (${o.phase})`, lines, ...(footer ? { footer } : {}) };
+    if (head.length) lines.unshift(...head, []);
+    return { title: `${o.withSuggestions ? 'Apply picked fixes and suggestions' : 'Apply safe fixes'} (${o.phase})`, lines, ...(footer ? { footer } : {}) };
   }, [state.overlay, lay.width, ctx]);
 
   // ---- keys -------------------------------------------------------------------------------------------------------
@@ -341,6 +361,11 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
         case 'apply': {
           const o = s.overlay;
           startApply(o?.kind === 'fixes' ? o.findings : currentFindings(s));
+          return;
+        }
+        case 'applySuggestions': {
+          const o = s.overlay;
+          if (o?.kind === 'fixes') startApply(o.findings, true);
           return;
         }
         case 'confirmApply':

@@ -1,6 +1,8 @@
 // What the interactive UI gets from `inspect`: the report, and the actions it may offer. The UI adds no analysis
 // of its own; everything it shows comes from these.
-import type { AppliedObject, PlannedFix } from '../fixes/apply.ts';
+import type { AppliedChange } from '../fixes/apply.ts';
+import type { ReadyPlan } from '../fixes/flow.ts';
+import type { ChosenFix } from '../fixes/plan.ts';
 import type { ProbeReport } from '../probe/types.ts';
 import type { Finding, InspectReport } from '../report/types.ts';
 
@@ -10,13 +12,18 @@ export interface TuiContext {
   gatewayName?: string;
   /** Re-reads the source (cluster or files) and rebuilds the report: refresh, watch, and after apply. */
   reload(): Promise<InspectReport>;
-  /** Present for cluster sources: the server-side dry run and apply of safe fixes (never suggestions). */
+  /**
+   * Present for cluster sources: the fix plan of the picked fixes with the server's dry run, and its
+   * execution. Suggestions are picked only by the user, and confirmed in words.
+   */
   apply?: {
     context: string;
     server: string;
-    plan(findings: Finding[]): Promise<PlannedFix[]>;
-    execute(plans: PlannedFix[]): Promise<AppliedObject[]>;
+    plan(picked: ChosenFix[]): Promise<ReadyPlan>;
+    execute(ready: ReadyPlan): Promise<AppliedChange[]>;
   };
+  /** The fix plan of these findings as the YAML stream `inspect --fix` prints (for saving to a file). */
+  fixStream(findings: Finding[]): Promise<string>;
   /** Probes what a listener serves (its Gateway addresses, with the listener or route hostnames as SNI). */
   probeListener?(gateway: { namespace: string; name: string }, listener: string): Promise<ProbeReport[]>;
   /** Probes a backend (Service port) through the API server's port-forward. */

@@ -33,11 +33,17 @@ export type Intent =
   | { kind: 'fixes' }
   | { kind: 'apply' }
   | { kind: 'confirmApply' }
+  | { kind: 'applySuggestions' }
   | { kind: 'savePrompt' }
   | { kind: 'submitPrompt' }
   | { kind: 'none' };
 
 const act = (action: Action): Intent => ({ kind: 'action', action });
+
+/** The word a person types to apply picked suggestions: `grant` when one widens access, else `apply`. */
+export function confirmWord(o: Extract<NonNullable<UiState['overlay']>, { kind: 'apply' }>): string {
+  return o.ready?.plan.fixes.some((f) => f.status === 'planned' && f.fix.widensAccess) ? 'grant' : 'apply';
+}
 const NONE: Intent = { kind: 'none' };
 
 function promptIntent(s: UiState, input: string, key: KeyLike): Intent {
@@ -66,12 +72,14 @@ function overlayIntent(s: UiState, input: string, key: KeyLike, page: number): I
   const o = s.overlay!;
   if (input === 'q') return { kind: 'quit' };
   if (o.kind === 'apply' && o.phase === 'confirm') {
+    if (o.withSuggestions && (input === 'y' || input === 'Y')) return act({ type: 'prompt', prompt: { kind: 'confirm', text: '', word: confirmWord(o) } });
     if (input === 'y' || input === 'Y') return { kind: 'confirmApply' };
     if (input === 'n' || input === 'N' || key.escape) return act({ type: 'overlay', overlay: null });
   }
   if (key.escape || (o.kind === 'help' && input === '?') || (o.kind === 'fixes' && input === 'f')) return act({ type: 'overlay', overlay: null });
   if (o.kind === 'fixes' && input === 's') return { kind: 'savePrompt' };
   if (o.kind === 'fixes' && input === 'a') return { kind: 'apply' };
+  if (o.kind === 'fixes' && input === 'A') return { kind: 'applySuggestions' };
   if (input === '?') return act({ type: 'overlay', overlay: { kind: 'help', scroll: 0 } });
   return scrollKeys(input, key, page) ?? NONE;
 }

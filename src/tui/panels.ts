@@ -1,5 +1,7 @@
 // Lines for the panels that come and go: fix preview, the apply plan, probe results, help.
-import type { AppliedObject, PlannedFix } from '../fixes/apply.ts';
+import type { AppliedChange } from '../fixes/apply.ts';
+import type { ReadyPlan } from '../fixes/flow.ts';
+import { planLines as renderPlanLines } from '../fixes/render.ts';
 import { renderProbeText } from '../probe/render.ts';
 import type { ProbeReport } from '../probe/types.ts';
 import type { Finding } from '../report/types.ts';
@@ -22,7 +24,7 @@ export function fixPreviewLines(findings: Finding[], width: number, canApply: bo
     out.push(...wrapLine(f.title, width, { first: '  ' }));
     if (f.fixes.length === 0) out.push([seg('  no fix offered for this finding', 'dim')]);
     for (const fix of f.fixes) {
-      const word = fix.type === 'fix' ? 'fix' : 'SUGGESTION (never applied; trades away safety)';
+      const word = fix.type === 'fix' ? 'fix' : fix.widensAccess ? 'SUGGESTION (widens access; A applies it after you confirm)' : fix.gaps?.length ? 'SUGGESTION (needs a value only you know)' : 'SUGGESTION (not applied without you; A after confirming)';
       out.push([]);
       out.push(...wrapText(`${word}: ${fix.title}`, width, '  ', '    ').map((t, i) => (i === 0 ? [seg('  '), seg(word, fix.type === 'fix' ? 'ok' : 'warn', true), seg(t.slice(2 + word.length))] : [seg(t)])));
       if (fix.note) out.push(...wrapLine(fix.note, width, { first: '  note: ', rest: '        ', tone: 'dim' }));
@@ -32,30 +34,19 @@ export function fixPreviewLines(findings: Finding[], width: number, canApply: bo
   }
   const keys: Line = [seg('s', 'accent', true), seg(' save to a file  ')];
   if (canApply && findings.some((f) => f.fixes.some((x) => x.type === 'fix'))) keys.push(seg('a', 'accent', true), seg(' apply (dry run first)  '));
+  if (canApply && findings.some((f) => f.fixes.some((x) => x.type === 'suggestion' && !x.gaps?.length))) keys.push(seg('A', 'accent', true), seg(' with suggestions  '));
   keys.push(seg('esc', 'accent', true), seg(' close'));
   out.push(keys);
   return clipAll(out, width);
 }
 
-export function planLines(plans: PlannedFix[], width: number): Line[] {
-  const out: Line[] = [];
-  for (const p of plans) {
-    out.push(...wrapAfter([seg(p.ok ? 'fix' : 'CANNOT APPLY', p.ok ? 'ok' : 'bad', true)], `: ${p.finding.code} ${p.fix.title}`, width, '  '));
-    for (const o of p.objects) {
-      if (o.error) {
-        out.push(...wrapLine(`${o.id}: the server's dry run refused it: ${o.error}`, width, { first: '  ', rest: '    ', tone: 'bad' }));
-        continue;
-      }
-      out.push(...wrapLine(`${o.before ? 'change' : 'create'} ${o.id}`, width, { first: '  ', rest: '    ', bold: true }));
-      const body = o.diff.split('\n').slice(4).filter((l) => l !== '\\ No newline at end of file' && l !== '');
-      if (body.every((l) => !l.startsWith('+') && !l.startsWith('-'))) out.push([seg('    (no change: already as the fix wants)', 'dim')]);
-      else out.push(...fitPreformatted(body.map((l) => `    ${l}`).join('\n'), width, diffTone));
-    }
-  }
-  return out;
+/** The fix plan as `--apply` prints it (src/fixes/render.ts), toned for the screen. */
+export function planLines(ready: ReadyPlan, width: number): Line[] {
+  const text = renderPlanLines(ready.plan, ready.outcome, ready.suggestions).join('\n');
+  return fitPreformatted(text, width, (l) => (/^(create|change) /.test(l) ? 'accent' : /CANNOT APPLY|REMOVES|^\s+(added)\b/.test(l) ? 'bad' : /^\s+fixed\b/.test(l) ? 'ok' : diffTone(l)));
 }
 
-export function resultLines(results: AppliedObject[], width: number): Line[] {
+export function resultLines(results: AppliedChange[], width: number): Line[] {
   return results.flatMap((r) => wrapLine(`${r.ok ? 'applied' : 'FAILED'} ${r.id}${r.error ? `: ${r.error}` : ''}`, width, { first: '  ', rest: '    ', tone: r.ok ? 'ok' : 'bad' }));
 }
 
@@ -85,7 +76,8 @@ export const HELP: Array<[string, string]> = [
   ['/', 'search the tree (n / N: next / previous match)'],
   ['e', 'findings: errors only / all'],
   ['f', 'fix preview of the selected finding (s: save to a file)'],
-  ['a', 'apply the safe fix: server dry run, diff, then confirm'],
+  ['a', 'apply the safe fixes: one plan, server dry run, diff, then confirm'],
+  ['A', 'fix preview: apply with its suggestions (confirm by typing a word)'],
   ['p', 'probe the selected listener or backend'],
   ['w', 'watch: reload every few seconds (toggle)'],
   ['r', 'refresh now'],
@@ -99,7 +91,7 @@ export function helpLines(width: number, watchSeconds: number): Line[] {
   for (const [k, v] of HELP) out.push(...wrapText(v.replace('every few seconds', `every ${watchSeconds} s`), width, `  ${k.padEnd(12)}`, ' '.repeat(14)).map((t, i) => (i === 0 ? [seg(t.slice(0, 14), 'accent', true), seg(t.slice(14))] : [seg(t)])));
   out.push([]);
   out.push(...wrapLine('Every state is written in words (OK, BROKEN, NOT ATTACHED, UNVERIFIED); colour only repeats it, and NO_COLOR turns it off.', width, { tone: 'dim' }));
-  out.push(...wrapLine('Fixes are YAML for kubectl apply --server-side. Suggestions trade away safety and are never applied from here.', width, { tone: 'dim' }));
+  out.push(...wrapLine('Fixes are YAML for kubectl apply --server-side. Suggestions (they widen access, trade away safety or change another namespace) are applied only when you pick them with A and type the word asked.', width, { tone: 'dim' }));
   out.push([], [seg('esc', 'accent', true), seg(' or '), seg('?', 'accent', true), seg(' close')]);
   return out;
 }

@@ -1,6 +1,7 @@
 // The UI's state and every change to it, as a pure reducer. Side effects (reload, probe, apply, write) live in the
 // App; they report back through actions. The selection is a node key, so it survives reloads.
-import type { AppliedObject, PlannedFix } from '../fixes/apply.ts';
+import type { AppliedChange } from '../fixes/apply.ts';
+import type { ReadyPlan } from '../fixes/flow.ts';
 import type { Finding, InspectReport } from '../report/types.ts';
 import { layout, type Focus, type Size } from './layout.ts';
 import type { Tone } from './lines.ts';
@@ -19,14 +20,16 @@ export type Overlay =
       findings: Finding[];
       phase: ApplyPhase;
       scroll: number;
-      plans?: PlannedFix[];
-      results?: AppliedObject[];
+      /** Suggestions the user picked are in the plan: confirmation is a typed word, not a key. */
+      withSuggestions: boolean;
+      ready?: ReadyPlan;
+      results?: AppliedChange[];
       error?: string;
       before?: InspectReport['summary'];
       after?: InspectReport['summary'];
     };
 
-export type Prompt = { kind: 'search'; text: string } | { kind: 'save'; text: string; findings: Finding[] };
+export type Prompt = { kind: 'search'; text: string } | { kind: 'save'; text: string; findings: Finding[] } | { kind: 'confirm'; text: string; word: string };
 
 export interface UiState {
   model: TreeModel;

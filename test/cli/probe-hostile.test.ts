@@ -154,7 +154,7 @@ describe.skipIf(pgMissing !== null)('probe CLI: a real PostgreSQL 15 with ssl=on
     expect(j.postgres).toMatchObject({ sslRequest: 'S', directTls: false });
     expect(j.findings[0].code).toBe('GWTLS-PRB-003');
     expect(j.findings[0].message).toBe(
-      'This port speaks PostgreSQL; PostgreSQL negotiates TLS inside its protocol: use --starttls postgres, and note that a load balancer terminating raw TLS here needs clients with direct TLS negotiation (sslnegotiation=direct, PostgreSQL 17+, ALPN postgresql).',
+      'This port speaks PostgreSQL; PostgreSQL negotiates TLS inside its protocol: use --starttls postgres, and note that a load balancer terminating raw TLS in front of it serves only direct-TLS clients (sslnegotiation=direct, PostgreSQL 17+), and only if it selects ALPN postgresql, which libpq requires (an AWS NLB cannot).',
     );
   });
 

@@ -82,7 +82,8 @@ describe.skipIf(!hasTmux)('kubectl gwtls inspect in a terminal (tmux, 80x24)', (
     keys('Enter');
     await waitFor('wrote ');
     const yaml = readFileSync(join(dir, 'gwtls-fix-rt-003-backend-ssl-offload.yaml'), 'utf8');
-    expect(yaml).toContain('# GWTLS-RT-003 TCPRoute default/backend-ssl-offload');
+    expect(yaml).toContain('#   GWTLS-RT-003 TCPRoute default/backend-ssl-offload: make listener https a TLS');
+    expect(yaml).toContain('#   fixed    ERROR   GWTLS-RT-003 TCPRoute default/backend-ssl-offload');
     expect(yaml).toMatch(/protocol: TLS\n\s+port: 443/);
 
     // 4. esc, enter: jump to the TCPRoute in the tree; q: leave with the exit code of the findings.

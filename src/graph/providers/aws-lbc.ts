@@ -6,7 +6,8 @@
 import type { RouteKind } from '../../cluster/kinds.ts';
 import type { Implementation } from './implementation.ts';
 
-// pkg/gateway/routeutils/constants.go@v3.5.0: TLS listeners accept TLSRoute and TCPRoute whatever the mode (v3.1.0+).
+// The kinds a listener takes when allowedRoutes.kinds is empty: pkg/gateway/routeutils/constants.go@v3.5.0
+// (DefaultProtocolToRouteKindMap; TLS listeners take TLSRoute and TCPRoute whatever the mode since v3.1.0).
 const NLB_KINDS: Record<string, RouteKind[]> = {
   TLS: ['TLSRoute', 'TCPRoute'],
   TCP: ['TCPRoute'],
@@ -18,6 +19,13 @@ const ALB_KINDS: Record<string, RouteKind[]> = {
   HTTPS: ['HTTPRoute', 'GRPCRoute'],
 };
 
+// The kinds allowedRoutes.kinds may list without InvalidRouteKinds, whatever the listener protocol:
+// pkg/gateway/routeutils/listener_utils.go@v3.5.0 (getSupportedKinds) accepts TCPRoute, TLSRoute and UDPRoute on
+// every NLB listener and HTTPRoute and GRPCRoute on every ALB listener, and listener_attachment_helper.go
+// (kindCheck) attaches any kind listed. What the NLB then builds is GWTLS-LBC-016's subject.
+export const NLB_LISTABLE_KINDS: readonly RouteKind[] = ['TCPRoute', 'TLSRoute', 'UDPRoute'];
+const ALB_LISTABLE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute'];
+
 export const awsLbcNlb: Implementation = {
   id: 'aws-lbc-nlb',
   name: 'AWS Load Balancer Controller (NLB)',
@@ -25,7 +33,7 @@ export const awsLbcNlb: Implementation = {
   routeKinds(protocol) {
     const kinds = NLB_KINDS[protocol];
     if (!kinds) return { valid: [], defaults: [], unsupportedProtocol: `an NLB gateway accepts only TCP, UDP and TLS listeners, not ${protocol}` };
-    return { valid: [...kinds], defaults: [...kinds] };
+    return { valid: [...NLB_LISTABLE_KINDS], defaults: [...kinds] };
   },
   readsCertificateRefs: false,
   supportsBackendTLSPolicy: false,
@@ -40,7 +48,7 @@ export const awsLbcAlb: Implementation = {
   routeKinds(protocol) {
     const kinds = ALB_KINDS[protocol];
     if (!kinds) return { valid: [], defaults: [], unsupportedProtocol: `an ALB gateway accepts only HTTP and HTTPS listeners, not ${protocol}` };
-    return { valid: [...kinds], defaults: [...kinds] };
+    return { valid: [...ALB_LISTABLE_KINDS], defaults: [...kinds] };
   },
   readsCertificateRefs: false,
   supportsBackendTLSPolicy: false,

@@ -57,6 +57,16 @@ export const lbc003: Rule = {
           const key = effective(only);
           why = `listener ${only.name} on port ${port} is ${key}`;
           fixes.push(rekey(lbc, entry.index, key));
+        } else if (samePort.length === 0) {
+          // The entry was written for another port: when exactly one terminating listener has no entry, it is the one meant.
+          const entryKeys = new Set(lbc.listenerConfigurations.map((e) => e.protocolPort.toLowerCase()));
+          const orphans = listeners.filter(({ l }) => (l.protocol === 'HTTPS' || (l.protocol === 'TLS' && l.tls?.mode !== 'Passthrough')) && !entryKeys.has(lbcListenerKey(l)));
+          if (orphans.length === 1) {
+            const l = orphans[0]!.l;
+            const key = effective(l);
+            why += `; listener ${l.name} (${key}) is the only terminating listener without an entry, so the entry was most likely meant for it`;
+            fixes.push(rekey(lbc, entry.index, key));
+          }
         }
         ctx.report({
           object: lbc,

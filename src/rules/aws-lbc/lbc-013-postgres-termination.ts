@@ -25,7 +25,7 @@ export const lbc013: Rule = {
     title: 'PostgreSQL behind a TLS-terminating NLB listener',
     inputs: ['Gateway', 'GatewayClass', 'LoadBalancerConfiguration', 'TCPRoute', 'TLSRoute'],
     description:
-      'PostgreSQL clients normally ask for TLS in-band: they send an SSLRequest in plaintext and start the handshake only after the server answers. A load balancer that terminates TLS expects a ClientHello first, so default clients fail; only clients set to direct TLS (sslnegotiation=direct, PostgreSQL 17+) can connect, the NLB cannot negotiate the ALPN "postgresql" that direct TLS uses (its ALPN policies are HTTP-only), and a TLS leg from the NLB to the pods is a generic TLS client that a stock PostgreSQL server does not accept.',
+      'PostgreSQL clients normally ask for TLS in-band: they send an SSLRequest in plaintext and start the handshake only after the server answers, so default clients fail against a load balancer that terminates TLS. Clients set to direct TLS (sslnegotiation=direct, libpq 17+) start with a ClientHello, but libpq then requires the server to select ALPN "postgresql" ("ALPN is mandatory with direct SSL connections", fe-secure-openssl.c), and an NLB TLS listener never can (its ALPN policies are HTTP only). A TLS-terminating NLB in front of PostgreSQL therefore serves no libpq client in either mode: use a TCP listener (TLS Passthrough) and let PostgreSQL do its own TLS.',
   },
   check(ctx) {
     for (const g of ctx.model.gateways) {
@@ -36,18 +36,19 @@ export const lbc013: Rule = {
         if (signals.length === 0) continue;
         const protocols = [...new Set(lm.backends.map((b) => b.tls.targetGroup?.protocol).filter(Boolean))];
         const leg = protocols.includes('TLS')
-          ? ' The NLB then opens generic TLS to the pods: a stock PostgreSQL server expects an SSLRequest (or, for direct TLS, ALPN "postgresql") and rejects it, so the pods need a generic TLS endpoint in front of the database (a TLS-terminating sidecar or proxy).'
+          ? ' The NLB also opens generic TLS to the pods, which a stock PostgreSQL server rejects (it expects an SSLRequest, or ALPN "postgresql" for direct TLS).'
           : protocols.includes('TCP')
-            ? ' The pods then receive the PostgreSQL protocol in plaintext, so the server must accept non-SSL connections from the NLB (pg_hba.conf host, not hostssl).'
+            ? ' Behind it the pods would receive the PostgreSQL protocol in plaintext.'
             : '';
         ctx.report({
           object: g.obj,
           field: listenerField(lm),
-          message: `${listenerLabel(lm)} terminates TLS at the NLB in front of PostgreSQL: default clients (sslmode=require or stronger with the default sslnegotiation=postgres) send an SSLRequest before any TLS and fail against it; only clients set to sslnegotiation=direct (libpq 17+) can start a handshake, and the NLB cannot select the ALPN "postgresql" they offer.${leg} To serve every client, pass TLS through (tls.mode Passthrough, an NLB TCP listener since LBC v3.1) and let PostgreSQL terminate it.`,
+          message: `${listenerLabel(lm)} terminates TLS at the NLB in front of PostgreSQL, which serves no libpq client: default clients (sslnegotiation=postgres) send an SSLRequest before any TLS and fail against it, and direct clients (sslnegotiation=direct, libpq 17+) require the server to select ALPN "postgresql", which an NLB TLS listener cannot.${leg} Pass TLS through instead (tls.mode Passthrough, an NLB TCP listener since LBC v3.1, or a TCP listener) and let PostgreSQL terminate TLS with its own certificate.`,
           evidence: [
             ...signals,
             ...protocols.map((p) => `target-group protocol: ${p}`),
             'LoadBalancerConfiguration alpnPolicy accepts only HTTP1Only, HTTP2Only, HTTP2Optional, HTTP2Preferred or None',
+            'libpq: "ALPN is mandatory with direct SSL connections" (src/interfaces/libpq/fe-secure-openssl.c, PostgreSQL 17+)',
             'openssl s_client -starttls postgres speaks the SSLRequest negotiation; kubectl gwtls probe HOST:PORT --starttls postgres tests the listener the way default clients do',
           ],
           gateway: g,

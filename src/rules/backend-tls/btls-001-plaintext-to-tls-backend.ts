@@ -2,7 +2,7 @@ import { fix, FORCE_NOTE } from '../../fixes/builders.ts';
 import { rawBackendRef, routeBackendRefPatch } from '../backends/uses.ts';
 import type { Fix } from '../../report/types.ts';
 import type { Rule } from '../types.ts';
-import { POLICY_V1_NOTE, routeToServiceRef, tlsTargetGroupFix, verifyingPolicy } from './fixes.ts';
+import { caSkeleton, POLICY_V1_NOTE, routeToServiceRef, tlsTargetGroupFix, trustOnFirstUse, verifyingPolicy } from './fixes.ts';
 import { misTargeted } from './btls-004-policy-wrong-target.ts';
 import { at, evidenceOf, hopUses, portLabel, sender } from './hops.ts';
 import { describeCertificate, servingCertificates } from './trust.ts';
@@ -34,14 +34,18 @@ export const btls001: Rule = {
       if (gm.impl.dataPlane === 'load-balancer') {
         const f = hop.tls.targetGroup ? tlsTargetGroupFix(ctx.snapshot, svc, hop.tls.targetGroup, gm.impl, route) : null;
         if (f) fixes.push(f);
-      } else if (gm.impl.supportsBackendTLSPolicy !== false && proven) {
-        const vp = verifyingPolicy(ctx.snapshot, svc, port, served);
-        if (vp && b.type === 'service') fixes.push(fix(vp.title, vp.docs, { note: POLICY_V1_NOTE }));
+      } else if (gm.impl.supportsBackendTLSPolicy !== false) {
+        const vp = proven ? verifyingPolicy(ctx.snapshot, svc, port, served) : null;
+        const tofu = vp ? trustOnFirstUse(vp.anchors) : { suggestion: false };
+        const notes = (...n: Array<string | undefined>) => n.filter(Boolean).join(' ');
+        if (vp && b.type === 'service') fixes.push(fix(vp.title, vp.docs, { note: notes(POLICY_V1_NOTE, tofu.note), suggestion: tofu.suggestion }));
         if (vp && b.type === 'envoy-backend') {
           const ref = routeToServiceRef(rawBackendRef(route, b.rule, b.index), svc, port, route.meta.namespace);
           const patch = routeBackendRefPatch(route, b.rule, b.index, ref);
-          fixes.push(fix(`send rule ${b.rule} of ${route.kind} ${route.meta.name} to ${svc.meta.name} itself and ${vp.title}`, [...vp.docs, patch], { note: `${POLICY_V1_NOTE} ${FORCE_NOTE}` }));
+          fixes.push(fix(`send rule ${b.rule} of ${route.kind} ${route.meta.name} to ${svc.meta.name} itself and ${vp.title}`, [...vp.docs, patch], { note: notes(POLICY_V1_NOTE, FORCE_NOTE, tofu.note), suggestion: tofu.suggestion }));
         }
+        // The CA is not known: the policy and its CA bundle as a skeleton that names what is missing.
+        if (!vp && b.type === 'service') fixes.push(caSkeleton(ctx.snapshot, svc, port, served));
       }
       const cert = served[0];
       const how =

@@ -4,7 +4,7 @@ import type { BackendTLSEvidence } from '../../graph/backends.ts';
 import type { PolicyCheck } from '../../graph/backend-tls.ts';
 import type { Fix } from '../../report/types.ts';
 import type { Rule } from '../types.ts';
-import { anchorsFor, caConfigMap, freeName } from './fixes.ts';
+import { anchorsFor, caConfigMap, freeName, trustOnFirstUse } from './fixes.ts';
 import { at, evidenceOf, hopUses, portLabel, sender } from './hops.ts';
 import { policyLabel, policyPatch, rawCaRefs } from './policy.ts';
 import { commonValidationName, servingCertificates } from './trust.ts';
@@ -68,7 +68,9 @@ function repair(check: PolicyCheck, e: BackendTLSEvidence, snapshot: Snapshot): 
     patchesExisting = true;
   }
   if (docs.length === 0) return null;
-  return fix(steps.join('; '), docs, patchesExisting ? { note: FORCE_NOTE } : {});
+  const tofu = trustOnFirstUse(trust.anchors);
+  const note = [patchesExisting ? FORCE_NOTE : undefined, tofu.note].filter(Boolean).join(' ');
+  return fix(steps.join('; '), docs, { ...(note ? { note } : {}), suggestion: tofu.suggestion });
 }
 
 export const btls003: Rule = {

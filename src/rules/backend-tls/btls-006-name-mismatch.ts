@@ -43,7 +43,7 @@ export const btls006: Rule = {
       ctx.report({
         object: p,
         field: p.subjectAltNames.length ? 'spec.validation.subjectAltNames' : 'spec.validation.hostname',
-        message: `${policyLabel(p)} makes ${sender(u.gateway)} verify ${what} in the certificate of ${portLabel(e.service, e.port)}, but the certificate ${certs.some((c) => c.observed) ? 'it really serves (probed)' : 'its pods serve'} carries ${bad.map((c) => [...c.leaf.cert.sans.dns, ...(c.leaf.cert.sans.uri ?? [])].join(', ') || 'no SAN at all').join(' / ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.`,
+        message: `${policyLabel(p)} makes ${sender(u.gateway)} verify ${what} in the certificate of ${portLabel(e.service, e.port)}, but the certificate ${certs.some((c) => c.observed) ? 'it really serves (probed)' : 'its pods serve'} carries ${bad.map((c) => [...c.leaf.cert.sans.dns, ...(c.leaf.cert.sans.uri ?? [])].join(', ') || 'no SAN at all').join(' / ')}: the handshake fails (CERTIFICATE_VERIFY_FAILED) and requests get HTTP 5xx.${check.sanNotChecked ? ` Note: ${check.sanNotChecked}.` : ''}`,
         evidence: [`validation.hostname: ${p.hostname}`, ...(p.subjectAltNames.length ? [`validation.subjectAltNames: ${names.map((n) => `${n.type} ${n.value}`).join(', ')}`] : []), ...bad.map((c) => `backend certificate: ${describeCertificate(c)}`)],
         fixes,
         ...at(u),

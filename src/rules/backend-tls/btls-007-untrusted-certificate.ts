@@ -5,7 +5,7 @@ import type { Fix } from '../../report/types.ts';
 import { formatName } from '../../tls/certificate.ts';
 import { rawBackendRef, routeBackendRefPatch } from '../backends/uses.ts';
 import type { Rule } from '../types.ts';
-import { anchorsFor } from './fixes.ts';
+import { anchorsFor, trustOnFirstUse } from './fixes.ts';
 import { at, evidenceOf, hopUses, portLabel, sender, type HopUse } from './hops.ts';
 import { policyLabel } from './policy.ts';
 import { describeCertificate, servingCertificates, verifiedBy } from './trust.ts';
@@ -62,7 +62,8 @@ export const btls007: Rule = {
       const cmRef = check.caRefs.find((c) => c.kind === 'ConfigMap' && c.lookup?.found);
       const cm = cmRef?.lookup?.found ? cmRef.lookup.obj : undefined;
       if (trust && cm) {
-        fixes.push(fix(`add ${trust.anchors.map((a) => a.what).join(' and ')} to ca.crt of ConfigMap ${cm.meta.namespace}/${cm.meta.name}`, [{ ...identity(cm), data: { 'ca.crt': `${(cm.caCrt ?? '').trimEnd()}\n${trust.pem}` } }], { note: FORCE_NOTE }));
+        const tofu = trustOnFirstUse(trust.anchors);
+        fixes.push(fix(`add ${trust.anchors.map((a) => a.what).join(' and ')} to ca.crt of ConfigMap ${cm.meta.namespace}/${cm.meta.name}`, [{ ...identity(cm), data: { 'ca.crt': `${(cm.caCrt ?? '').trimEnd()}\n${trust.pem}` } }], { note: [FORCE_NOTE, tofu.note].filter(Boolean).join(' '), suggestion: tofu.suggestion }));
       }
       if (u.gateway.impl.id === 'envoy-gateway' || u.gateway.impl.id === 'calico') {
         const s = skipVerifySuggestion(u);

@@ -8,10 +8,10 @@ import { freeName } from './fixes.ts';
 import { at, hopUses, portLabel } from './hops.ts';
 import { policyLabel, policyPatch, rawTargetRefs } from './policy.ts';
 import type { Snapshot } from '../../cluster/snapshot.ts';
+import type { ServiceObject } from '../../cluster/objects.ts';
+import type { RuleContext } from '../types.ts';
 
-function why(winner: BackendTLSPolicyObject, loser: BackendTLSPolicyObject, service: string): string {
-  const specific = (p: BackendTLSPolicyObject) => p.targetRefs.some((t) => t.name === service && t.sectionName !== undefined);
-  if (specific(winner) && !specific(loser)) return 'it names the port (sectionName), the other the whole Service';
+function why(winner: BackendTLSPolicyObject, loser: BackendTLSPolicyObject): string {
   if ((winner.meta.creationTimestamp ?? '') !== (loser.meta.creationTimestamp ?? '') && winner.meta.creationTimestamp && loser.meta.creationTimestamp) return 'it is older';
   return 'its name comes first alphabetically';
 }
@@ -38,7 +38,7 @@ export const btls008: Rule = {
     title: 'Conflicting BackendTLSPolicies, or a policy with several targets',
     inputs: ['BackendTLSPolicy', 'Service'],
     description:
-      'Two BackendTLSPolicies for the same Service port conflict: the one naming the port wins over one naming the whole Service, then the oldest, then the first by name; the other is ignored (Accepted=False, Conflicted). A policy with more than one targetRef is allowed by the CRD, but implementations SHOULD NOT support it (Gateway API v1.4.1 guidance).',
+      'Two BackendTLSPolicies for the same target and sectionName conflict: the oldest wins, then the first by name; the other is ignored (Accepted=False, Conflicted). A policy for the whole Service and one naming a port (sectionName) do not conflict: both are Accepted, the port-specific one applies on its port and the whole-Service one on the other ports. A policy with more than one targetRef is allowed by the CRD, but implementations SHOULD NOT support it (Gateway API v1.4.1 guidance).',
   },
   check(ctx) {
     const seen = new Set<string>();
@@ -52,16 +52,21 @@ export const btls008: Rule = {
         seen.add(id);
         ctx.report({
           object: loser,
-          message: `${policyLabel(loser)} and ${policyLabel(check.policy)} both apply to ${portLabel(svc, u.hop.backend.servicePort)}; ${check.policy.meta.name} wins (${why(check.policy, loser, svc.meta.name)}), so ${loser.meta.name} is ignored (Accepted=False, Conflicted) and its hostname and CAs have no effect. Keep one policy per Service port.`,
+          message: `${policyLabel(loser)} and ${policyLabel(check.policy)} both apply to ${portLabel(svc, u.hop.backend.servicePort)}; ${check.policy.meta.name} wins (${why(check.policy, loser)}), so ${loser.meta.name} is ignored (Accepted=False, Conflicted) and its hostname and CAs have no effect. Keep one policy per Service port.`,
           evidence: [check.policy, loser].map((p) => `${policyLabel(p)}: targets ${p.targetRefs.map((t) => `${t.name}${t.sectionName ? `/${t.sectionName}` : ''}`).join(', ')}; hostname ${p.hostname ?? '-'}; created ${p.meta.creationTimestamp ?? 'unknown'}`),
           ...at(u),
         });
       }
     }
     const policies = new Set<BackendTLSPolicyObject>();
+    const services = new Map<string, ServiceObject>();
     for (const use of backendUses(ctx.model)) {
-      if (use.backend.type === 'service') for (const p of policiesForService(ctx.snapshot, use.backend.ref.namespace, use.backend.ref.name)) policies.add(p);
+      if (use.backend.type !== 'service') continue;
+      for (const p of policiesForService(ctx.snapshot, use.backend.ref.namespace, use.backend.ref.name)) policies.add(p);
+      const svc = use.backend.service?.found ? use.backend.service.obj : undefined;
+      if (svc) services.set(`${svc.meta.namespace}/${svc.meta.name}`, svc);
     }
+    for (const svc of services.values()) reportUnusedWholeServicePolicies(ctx, svc);
     for (const p of policies) {
       if (p.targetRefs.length < 2) continue;
       ctx.report({
@@ -74,3 +79,25 @@ export const btls008: Rule = {
     }
   },
 };
+
+/**
+ * A whole-Service policy is Accepted next to port-specific ones and covers the ports they do not name. Only when
+ * every port of the Service has its own policy does it apply nowhere: said as information, never as a conflict.
+ */
+function reportUnusedWholeServicePolicies(ctx: RuleContext, svc: ServiceObject): void {
+  const all = policiesForService(ctx.snapshot, svc.meta.namespace, svc.meta.name);
+  const names = (p: BackendTLSPolicyObject) => p.targetRefs.filter((t) => t.group === '' && t.kind === 'Service' && t.name === svc.meta.name);
+  const whole = all.filter((p) => names(p).some((t) => t.sectionName === undefined));
+  if (whole.length === 0 || svc.ports.length === 0) return;
+  const specificFor = (port: string | undefined) => all.filter((p) => port !== undefined && names(p).some((t) => t.sectionName === port));
+  if (!svc.ports.every((port) => specificFor(port.name).length > 0)) return;
+  for (const p of whole) {
+    ctx.report({
+      object: p,
+      field: 'spec.targetRefs',
+      severity: 'info',
+      message: `${policyLabel(p)} targets the whole Service ${svc.meta.namespace}/${svc.meta.name}, but every port of it has its own port-specific policy (${svc.ports.map((port) => `${port.name}: ${specificFor(port.name).map((x) => x.meta.name).join(', ')}`).join('; ')}), which applies there instead: this policy is still Accepted (not Conflicted) and takes effect on any port that loses its own policy or is added.`,
+      evidence: svc.ports.map((port) => `Service port ${port.name ?? port.port}: ${specificFor(port.name).map((x) => policyLabel(x)).join(', ')}`),
+    });
+  }
+}

@@ -4,7 +4,7 @@ import { serviceForBackend } from '../../graph/backends.ts';
 import type { Fix } from '../../report/types.ts';
 import { rawBackendRef, routeBackendRefsPatch } from '../backends/uses.ts';
 import type { Rule } from '../types.ts';
-import { POLICY_V1_NOTE, routeToServiceRef, verifyingPolicy } from './fixes.ts';
+import { POLICY_V1_NOTE, routeToServiceRef, trustOnFirstUse, verifyingPolicy } from './fixes.ts';
 import { at, evidenceOf, hopUses, portLabel, sender, type HopUse } from './hops.ts';
 import { describeCertificate, servingCertificates } from './trust.ts';
 
@@ -44,9 +44,11 @@ export const btls011: Rule = {
         const crossNs = [...byRoute.keys()].some((r) => r.meta.namespace !== target.service.meta.namespace);
         if (!crossNs) {
           const patches = [...byRoute].map(([route, repl]) => routeBackendRefsPatch(route, repl));
+          const tofu = trustOnFirstUse(vp.anchors);
           fixes.push(
             fix(`verify instead of skipping: ${vp.title}, and send ${[...byRoute.keys()].map((r) => `${r.kind} ${r.meta.name}`).join(', ')} to Service ${target.service.meta.name}`, [...vp.docs, ...patches], {
-              note: `${POLICY_V1_NOTE} Backend ${b.meta.namespace}/${b.meta.name} is then unused; delete it yourself (fixes never delete). ${FORCE_NOTE}`,
+              note: [`${POLICY_V1_NOTE} Backend ${b.meta.namespace}/${b.meta.name} is then unused; delete it yourself (fixes never delete). ${FORCE_NOTE}`, tofu.note].filter(Boolean).join(' '),
+              suggestion: tofu.suggestion,
             }),
           );
         }

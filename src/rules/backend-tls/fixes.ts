@@ -28,6 +28,19 @@ export function caConfigMap(namespace: string, name: string, pem: string): objec
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'ca.crt': pem.endsWith('\n') ? pem : `${pem}\n` } };
 }
 
+/**
+ * Trust taken from what a probe was served is trust on first use: anyone between the probe and the backend
+ * could have served it. Such a fix is only ever a suggestion, with the fingerprint to check.
+ */
+export function trustOnFirstUse(anchors: Anchor[]): { suggestion: boolean; note?: string } {
+  const seen = anchors.filter((a) => a.observed);
+  if (seen.length === 0) return { suggestion: false };
+  return {
+    suggestion: true,
+    note: `Trust on first use: ${seen.map((a) => `${a.what} is only known from what ${a.observed} served to the probe (SHA-256 ${a.fingerprint ?? '?'})`).join('; ')}. Anyone between the probe and the backend could have served it: compare the fingerprint with the backend's owner before you apply this.`,
+  };
+}
+
 /** Anchors that verify every certificate, concatenated (one per distinct anchor), or null when one is unknown. */
 export function anchorsFor(certs: ServingCertificate[]): { pem: string; anchors: Anchor[] } | null {
   const anchors: Anchor[] = [];
@@ -75,6 +88,26 @@ export function verifyingPolicy(snapshot: Snapshot, svc: ServiceObject, port: Se
     hostname: name.hostname,
     anchors: trust.anchors,
   };
+}
+
+/**
+ * A BackendTLSPolicy and CA ConfigMap for a backend whose CA this analysis does not know: the policy is
+ * complete but for what only the backend's owner knows, and each gap is a placeholder the suggestion names.
+ */
+export function caSkeleton(snapshot: Snapshot, svc: ServiceObject, port: ServicePort | undefined, certs: ServingCertificate[]): Fix {
+  const ns = svc.meta.namespace;
+  const cm = freeName(snapshot, 'ConfigMap', ns, svc.meta.name, 'backend-ca');
+  const policyName = freeName(snapshot, 'BackendTLSPolicy', ns, svc.meta.name, 'backend-tls');
+  const name = certs.length ? commonValidationName(certs.map((c) => c.leaf.cert), svc) : null;
+  const hostname = name?.hostname ?? '<hostname in the backend certificate>';
+  const issuer = certs[0]?.leaf.cert.issuer;
+  const pem = `<PEM of the CA that issued the backend certificate${issuer ? ` (${issuer})` : ''}>`;
+  const policy = { apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'BackendTLSPolicy', metadata: { name: policyName, namespace: ns }, spec: { targetRefs: [policyTargetRef(svc, port)], validation: { hostname, caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: cm }] } } };
+  return fix(
+    `verify Service ${ns}/${svc.meta.name}${port?.name ? ` port ${port.name}` : ''} with BackendTLSPolicy ${policyName}, once you fill in ${name ? 'the CA' : 'the CA and the hostname'}`,
+    [policy, caConfigMap(ns, cm, pem)],
+    { note: `${POLICY_V1_NOTE} The CA is not known here: ask the backend's owner for the CA certificate, or run inspect --probe to see what the backend serves.`, suggestion: true },
+  );
 }
 
 /** Send a route's backendRef to the Service itself (so a BackendTLSPolicy on the Service applies). */

@@ -9,5 +9,6 @@ import { btls007 } from './btls-007-untrusted-certificate.ts';
 import { btls008 } from './btls-008-conflicting-policies.ts';
 import { btls010 } from './btls-010-system-ca-private-certificate.ts';
 import { btls011 } from './btls-011-skip-verify.ts';
+import { btls012 } from './btls-012-san-validation-unsupported.ts';
 
-export const BACKEND_TLS_RULES: Rule[] = [btls001, btls002, btls003, btls004, btls005, btls006, btls007, btls008, btls010, btls011];
+export const BACKEND_TLS_RULES: Rule[] = [btls001, btls002, btls003, btls004, btls005, btls006, btls007, btls008, btls010, btls011, btls012];

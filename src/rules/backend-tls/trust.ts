@@ -39,6 +39,10 @@ export interface Anchor {
   subject: string;
   /** How it relates to the backend certificate, in words. */
   what: string;
+  /** Set when the anchor is only known from what a probe was served (where): trusting it is trust on first use. */
+  observed?: string;
+  /** SHA-256 fingerprint of the anchor, for a person to compare with the backend's owner. */
+  fingerprint?: string;
 }
 
 function certsOf(text: string | undefined): X509Certificate[] {
@@ -55,7 +59,8 @@ function certsOf(text: string | undefined): X509Certificate[] {
 /** The certificate a ca.crt must hold to verify this backend certificate: the self-signed leaf, or the root of its chain. */
 export function trustAnchor(m: ServingCertificate): Anchor | null {
   const leaf = m.leaf;
-  if (leaf.cert.selfSigned) return { pem: leaf.x509.toString(), subject: leaf.cert.subject, what: 'the self-signed backend certificate itself' };
+  const seen = m.observed ? { observed: m.observed } : {};
+  if (leaf.cert.selfSigned) return { pem: leaf.x509.toString(), subject: leaf.cert.subject, what: 'the self-signed backend certificate itself', fingerprint: leaf.x509.fingerprint256, ...seen };
   // A root in the chain or in the Secret's ca.crt (cert-manager writes the issuing CA there).
   const roots = [...m.chain.certs.slice(1).map((c) => c.x509), ...certsOf(m.secret?.caCrt)].filter((c) => c.subject === c.issuer && c.checkIssued(c));
   const path = buildPath(
@@ -64,7 +69,7 @@ export function trustAnchor(m: ServingCertificate): Anchor | null {
   );
   if (!path.anchor) return null;
   const subject = formatName(path.anchor.subject);
-  return { pem: path.anchor.toString(), subject, what: `the CA that issued it (${subject}, ${m.secret ? `from Secret ${m.secret.meta.namespace}/${m.secret.meta.name}` : `served by ${m.observed ?? 'the backend'}`})` };
+  return { pem: path.anchor.toString(), subject, what: `the CA that issued it (${subject}, ${m.secret ? `from Secret ${m.secret.meta.namespace}/${m.secret.meta.name}` : `served by ${m.observed ?? 'the backend'}`})`, fingerprint: path.anchor.fingerprint256, ...(m.secret ? {} : seen) };
 }
 
 /** The configured anchor that verifies the backend chain, or null. */

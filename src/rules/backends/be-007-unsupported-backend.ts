@@ -3,7 +3,7 @@ import { fix, FORCE_NOTE, objectName } from '../../fixes/builders.ts';
 import type { ResolvedBackend } from '../../graph/backends.ts';
 import type { Implementation } from '../../graph/providers/index.ts';
 import type { Fix } from '../../report/types.ts';
-import type { Rule } from '../types.ts';
+import type { Rule, RuleContext } from '../types.ts';
 import { backendRefField, backendRefLabel, backendUses, failureConsequence, rawBackendRef, routeBackendRefPatch, routeLabel, type BackendUse } from './uses.ts';
 
 const ENVOY = new Set(['envoy-gateway', 'calico']);
@@ -48,7 +48,7 @@ export const be007: Rule = {
     title: 'Backend kind not supported by the implementation, or ExternalName Service',
     inputs: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'Service', 'GatewayClass'],
     description:
-      'A backendRef names a kind the Gateway implementation does not route to (ResolvedRefs=False, InvalidKind), or an ExternalName Service, which implementations should not follow (CVE-2021-25740): Envoy Gateway refuses it and advises a Backend with an FQDN endpoint.',
+      'A backendRef names a kind the Gateway implementation does not route to (ResolvedRefs=False, InvalidKind; HTTP 500 for the rule\'s requests), or an ExternalName Service, which implementations should not follow (CVE-2021-25740): Envoy Gateway refuses it and advises a Backend with an FQDN endpoint. Only core Service is portable: for implementations whose backend kinds the tool does not list, a kind of a group no CustomResourceDefinition serves is an error, any other non-Service kind a warning.',
   },
   check(ctx) {
     for (const use of backendUses(ctx.model)) {
@@ -72,7 +72,11 @@ export const be007: Rule = {
       }
       if (!impl || (b.type !== 'other' && b.type !== 'envoy-backend')) continue;
       const kinds = accepted(impl);
-      if (!kinds || kinds.some((k) => k.group === b.ref.group && k.kind === b.ref.kind)) continue;
+      if (!kinds) {
+        reportForUnlistedImplementation(ctx, use, impl);
+        continue;
+      }
+      if (kinds.some((k) => k.group === b.ref.group && k.kind === b.ref.kind)) continue;
       ctx.report({
         object: route,
         field: backendRefField(b),
@@ -83,3 +87,35 @@ export const be007: Rule = {
     }
   },
 };
+
+/**
+ * Implementations whose accepted backend kinds are not listed here (the spec profile and those read from
+ * conformance reports): only core Service is Core support, everything else is implementation-specific, and a
+ * kind the implementation does not know gets ResolvedRefs=False, InvalidKind, and HTTP 500
+ * (conformance test HTTPRouteInvalidBackendRefUnknownKind, gateway-api v1.6.1). Certain when no
+ * CustomResourceDefinition of the cluster serves the group; otherwise the implementation decides.
+ */
+function reportForUnlistedImplementation(ctx: RuleContext, use: BackendUse, impl: Implementation): void {
+  const b = use.backend;
+  const route = use.route.obj;
+  // Only a cluster's list is complete: manifests may carry some CRDs and not others.
+  const crds = ctx.snapshot.source.type === 'cluster' && ctx.snapshot.state('CustomResourceDefinition').state === 'listed' && ctx.snapshot.count('CustomResourceDefinition') > 0;
+  const served = b.ref.group !== '' && ctx.snapshot.list('CustomResourceDefinition').some((c) => c.group === b.ref.group);
+  if (served) return;
+  const certain = b.ref.group === '' || crds;
+  const label = backendRefLabel(b);
+  const why =
+    b.ref.group === ''
+      ? `a core kind other than Service, which no implementation routes to`
+      : crds
+        ? `a kind of group ${b.ref.group}, which no CustomResourceDefinition in the cluster serves, so no implementation can route to it`
+        : `a kind only an implementation that defines it can route to (only core Service is portable), and the tool does not know whether ${impl.id === 'generic' ? 'this implementation' : impl.name} does`;
+  ctx.report({
+    object: route,
+    field: backendRefField(b),
+    severity: certain ? 'error' : 'warning',
+    message: `${routeLabel(route)} sends traffic to ${label}, ${why}: a conformant implementation that does not know the kind sets ResolvedRefs=False, reason InvalidKind, on the route, and ${failureConsequence(route)}. Point the rule at a Service${certain ? '' : ', or make sure the implementation documents this kind as a backend'}.`,
+    evidence: [`${backendRefField(b)}: group "${b.ref.group}", kind ${b.ref.kind}, name ${b.ref.name}`, crds ? `CustomResourceDefinitions read: none in group ${b.ref.group || '(core)'}` : 'CustomResourceDefinitions were not read (manifests): whether the kind exists is unknown', 'conformance: HTTPRouteInvalidBackendRefUnknownKind (gateway-api v1.6.1) expects ResolvedRefs=False, InvalidKind and HTTP 500'],
+    ...use.at,
+  });
+}

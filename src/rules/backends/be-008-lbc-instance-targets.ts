@@ -3,17 +3,20 @@ import { fix, FORCE_NOTE, identity } from '../../fixes/builders.ts';
 import { isAwsLbc } from '../../graph/providers/aws-lbc.ts';
 import type { Fix } from '../../report/types.ts';
 import { freeName, LBC_API_NOTE } from '../backend-tls/fixes.ts';
+import { describeEvent, lbcFailureEvents } from '../aws-lbc/detect.ts';
 import type { Rule } from '../types.ts';
 import { routeLabel } from './uses.ts';
+
+const INSTANCE_ERROR = /TargetGroup port is empty\. When using Instance targets/i;
 
 export const be008: Rule = {
   meta: {
     code: 'GWTLS-BE-008',
-    severity: 'error',
+    severity: 'warning',
     title: 'AWS Load Balancer Controller instance targets on a ClusterIP Service',
     inputs: ['Gateway', 'GatewayClass', 'Service', 'TargetGroupConfiguration', 'LoadBalancerConfiguration'],
     description:
-      'The AWS Load Balancer Controller registers instance targets (node ports) unless a TargetGroupConfiguration sets targetType: ip. A ClusterIP Service has no node port, so the target group cannot be built ("TargetGroup port is empty. When using Instance targets, your service must be of type \'NodePort\' or \'LoadBalancer\'") and the listener gets no targets.',
+      'The AWS Load Balancer Controller registers instance targets (node ports) unless a TargetGroupConfiguration sets targetType: ip or the controller runs with --default-target-type=ip (Helm value defaultTargetType). A ClusterIP Service has no node port, so with instance targets the target group cannot be built ("TargetGroup port is empty. When using Instance targets, your service must be of type \'NodePort\' or \'LoadBalancer\'") and the listener gets no targets. The controller flag is not visible in the objects: an error when a TargetGroupConfiguration sets targetType: instance or a Gateway event shows the failure, a warning otherwise.',
   },
   check(ctx) {
     const seen = new Set<string>();
@@ -45,11 +48,24 @@ export const be008: Rule = {
             );
           }
           const object = own ?? svc;
+          const explicit = choice.props.targetType !== undefined;
+          const proof = lbcFailureEvents(ctx.snapshot, gm).filter((e) => INSTANCE_ERROR.test(e.message));
+          const certain = explicit || proof.length > 0;
+          const why = explicit
+            ? `${gm.impl.name} registers instance targets for Service ${id} (targetType: instance in TargetGroupConfiguration ${choice.tgc?.meta.namespace}/${choice.tgc?.meta.name})`
+            : proof.length
+              ? `${gm.impl.name} registers instance targets for Service ${id} (no TargetGroupConfiguration sets targetType, and the Gateway's events show the controller failing on instance targets)`
+              : `${gm.impl.name} registers instance targets for Service ${id} unless the controller runs with --default-target-type=ip (Helm value defaultTargetType: ip; the default is instance), since no TargetGroupConfiguration sets targetType`;
           ctx.report({
             object,
             field: own ? 'spec.defaultConfiguration.targetType' : 'spec.type',
-            message: `${gm.impl.name} would register instance targets for Service ${id}, which is ClusterIP and has no node port: the target group for ${routeLabel(route)} cannot be built ("TargetGroup port is empty"), so ${lm.spec.protocol}:${lm.spec.port} gets no targets. Set targetType: ip in the Service's TargetGroupConfiguration.`,
-            evidence: [`Service ${id}: type ClusterIP`, choice.tgc ? `TargetGroupConfiguration ${choice.tgc.meta.namespace}/${choice.tgc.meta.name}: targetType ${choice.props.targetType ?? 'unset (instance)'}` : 'no TargetGroupConfiguration targets this Service: targetType defaults to instance'],
+            severity: certain ? 'error' : 'warning',
+            message: `${why}. ${id} is ClusterIP and has no node port, so with instance targets the target group for ${routeLabel(route)} cannot be built ("TargetGroup port is empty"), and ${lm.spec.protocol}:${lm.spec.port} gets no targets. Set targetType: ip in the Service's TargetGroupConfiguration${explicit ? '' : ', which holds whatever the controller default'}.`,
+            evidence: [
+              `Service ${id}: type ClusterIP`,
+              choice.tgc ? `TargetGroupConfiguration ${choice.tgc.meta.namespace}/${choice.tgc.meta.name}: targetType ${choice.props.targetType ?? 'unset (the controller default: --default-target-type, instance unless set)'}` : 'no TargetGroupConfiguration targets this Service: targetType is the controller default (--default-target-type, instance unless set)',
+              ...proof.slice(0, 2).map(describeEvent),
+            ],
             fixes,
             gateway: gm,
             listener: lm,

@@ -1,4 +1,5 @@
 import type { Rule } from '../types.ts';
+import { envoyExpiryEffect } from './envoy-expiry.ts';
 import { certEvidence, certManagerHint, certName, DAY_MS, envoyUsers, position, secretId, servedSecrets, usersText } from './served.ts';
 
 const WARN_DAYS = 30;
@@ -27,7 +28,8 @@ export const cert002: Rule = {
       if (s.certs.some((c) => new Date(c.cert.notAfter) < ctx.now || new Date(c.cert.notBefore) > ctx.now)) continue;
       const days = Math.floor(first.left / DAY_MS);
       const when = days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`;
-      const after = eg.length > 0 ? `${eg[0]!.gateway.impl.name} then refuses the Secret and the listener serves no certificate` : 'clients then reject the handshake';
+      const then = s.certs.map((c) => c.cert.notAfter <= first.c.cert.notAfter);
+      const after = eg.length > 0 ? `then ${envoyExpiryEffect(then, eg[0]!.gateway.impl.name, eg.map((l) => `listener ${l.spec.name}`).join(', ')).text}` : 'clients then reject the handshake';
       ctx.report({
         object: s.secret,
         field: 'data.tls.crt',

@@ -54,7 +54,8 @@ function nlbFix(lm: ListenerModel): Fix[] {
     // The NLB takes its certificate from LoadBalancerConfiguration or ACM; the API server still wants refs or options.
     raw.tls = hasSource || tls.options ? { ...tls, mode: 'Terminate' } : { ...tls, mode: 'Terminate', options: { 'gwtls.dev/certificate-source': 'aws-load-balancer-controller' } };
   }
-  const valid = gateway.impl.routeKinds(target, target === 'TLS' ? 'Terminate' : undefined, gateway.features).valid;
+  // The target protocol's own kinds (an AWS NLB also accepts other listed L4 kinds, which then fail: GWTLS-LBC-016).
+  const valid = gateway.impl.routeKinds(target, target === 'TLS' ? 'Terminate' : undefined, gateway.features).defaults;
   if (spec.allowedRoutes.kinds) {
     const kept = spec.allowedRoutes.kinds.filter((k) => k.group === GATEWAY_GROUP && (valid as string[]).includes(k.kind));
     if (kept.length === 0) return [];

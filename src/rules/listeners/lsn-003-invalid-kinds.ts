@@ -45,7 +45,8 @@ function fixes(lm: ListenerModel): Fix[] {
   if (wanted.length !== listed.length || wanted.length === 0) return [];
   const target = candidates(lm).find((c) => {
     const valid = gateway.impl.routeKinds(c.protocol, c.mode, gateway.features);
-    return !valid.unsupportedProtocol && wanted.every((k) => valid.valid.includes(k));
+    // The protocol's own kinds: an AWS NLB accepts other listed L4 kinds too, but they then fail (GWTLS-LBC-016).
+    return !valid.unsupportedProtocol && wanted.every((k) => valid.defaults.includes(k));
   });
   if (!target) return [];
   raw.protocol = target.protocol;

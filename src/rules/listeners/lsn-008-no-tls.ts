@@ -14,7 +14,7 @@ import { isEnvoyGateway } from './status.ts';
 const LBC_OPTION = { 'gwtls.dev/certificate-source': 'aws-load-balancer-controller' };
 
 /** The names a certificate on this listener must cover: its hostname, or else the hostnames of routes that target it. */
-function namesToCover(lm: ListenerModel): string[] {
+export function namesToCover(lm: ListenerModel): string[] {
   if (lm.spec.hostname) return [lm.spec.hostname];
   return [...new Set(lm.attachments.flatMap((a) => a.route.obj.hostnames))];
 }
@@ -25,7 +25,7 @@ function covers(sans: readonly string[], name: string): boolean {
 }
 
 /** A valid TLS Secret in the Gateway's namespace whose certificate covers the listener's names and whose key matches. */
-function fittingSecret(ctx: RuleContext, lm: ListenerModel): SecretObject | undefined {
+export function fittingSecret(ctx: RuleContext, lm: ListenerModel): SecretObject | undefined {
   const names = namesToCover(lm);
   if (names.length === 0) return undefined;
   const fits = ctx.snapshot
@@ -63,7 +63,7 @@ function protocolFix(lm: ListenerModel): Fix[] {
   if (target === 'HTTPS' && tls.mode !== 'Terminate') return [];
   if (tls.mode === 'Terminate' && tls.certificateRefs.length === 0 && Object.keys(tls.options).length === 0) return [];
   const rule = gm.impl.routeKinds(target, tls.mode, gm.features);
-  if (rule.unsupportedProtocol || lm.attachments.some((a) => a.result.accepted && !rule.valid.includes(a.route.obj.kind))) return [];
+  if (rule.unsupportedProtocol || lm.attachments.some((a) => a.result.accepted && !rule.defaults.includes(a.route.obj.kind))) return [];
   const raw = rawListener(gm.obj, spec);
   raw.protocol = target;
   raw.tls = { ...((raw.tls ?? {}) as Record<string, unknown>), mode: tls.mode };

@@ -23,7 +23,7 @@ const OUTDATED: Partial<Record<KindName, Record<string, OutdatedVersion>>> = {
   TLSRoute: { v1alpha2: { target: 'v1', ...TLS }, v1alpha3: { target: 'v1', ...TLS } },
   BackendTLSPolicy: {
     v1alpha3: { target: 'v1', why: 'deprecated since Gateway API v1.4 (its Standard channel serves only v1)', consequence: STANDARD_REJECTS },
-    v1alpha2: { target: 'v1', why: 'removed in Gateway API v1.2 (v1alpha3 replaced it, then v1 in v1.4)', consequence: NOWHERE },
+    v1alpha2: { target: 'v1', why: 'removed in Gateway API v1.1 (v1alpha3 replaced it there, then v1 in v1.4)', consequence: NOWHERE },
   },
   ReferenceGrant: { v1alpha2: { target: 'v1beta1', why: 'removed in Gateway API v1.2', consequence: NOWHERE } },
   GRPCRoute: { v1alpha2: { target: 'v1', why: 'removed in Gateway API v1.2', consequence: NOWHERE } },

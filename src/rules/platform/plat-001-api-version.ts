@@ -127,7 +127,7 @@ export const plat001: Rule = {
     title: 'Object written at an API version current releases no longer serve',
     inputs: KINDS_WITH_OUTDATED_VERSIONS,
     description:
-      'Gateway API moved TLSRoute (v1.5), TCPRoute and UDPRoute (v1.6) and BackendTLSPolicy (v1.4) to v1 and serves their alpha versions only in the Experimental channel; v1alpha2 of GRPCRoute, ReferenceGrant and BackendTLSPolicy is gone since v1.2; the AWS Load Balancer Controller deprecated gateway.k8s.aws/v1beta1 in v3.5. Manifests at those versions fail to apply ("no matches for kind") where the version is not served, and controllers built for the new version do not see them.',
+      'Gateway API moved TLSRoute (v1.5), TCPRoute and UDPRoute (v1.6) and BackendTLSPolicy (v1.4) to v1 and serves their alpha versions only in the Experimental channel; v1alpha2 of BackendTLSPolicy is gone since v1.1 (v1alpha3 only), that of GRPCRoute and ReferenceGrant since v1.2; the AWS Load Balancer Controller deprecated gateway.k8s.aws/v1beta1 in v3.5. Manifests at those versions fail to apply ("no matches for kind") where the version is not served, and controllers built for the new version do not see them.',
   },
   check(ctx) {
     for (const kind of KINDS_WITH_OUTDATED_VERSIONS) {

@@ -33,11 +33,41 @@ function onlyFittingLbc(snapshot: Snapshot, gateways: GatewayModel[]): LoadBalan
   return lbc.listenerConfigurations.every((e) => keys.has(e.protocolPort.toLowerCase())) ? lbc : undefined;
 }
 
-function pointAt(cls: GatewayClassObject, lbc: LoadBalancerConfigurationObject): Fix {
+/**
+ * With several LoadBalancerConfigurations, the one most likely meant: in a namespace of the class's Gateways,
+ * referenced by no GatewayClass or Gateway, and with entries that fit the listeners. Only a unique best is named.
+ */
+function bestCandidate(snapshot: Snapshot, gateways: GatewayModel[]): { lbc: LoadBalancerConfigurationObject; why: string[] } | undefined {
+  const all = snapshot.list('LoadBalancerConfiguration');
+  if (all.length < 2) return undefined;
+  const namespaces = new Set(gateways.map((g) => g.obj.meta.namespace));
+  const keys = new Set(gateways.flatMap((g) => g.obj.listeners.map(lbcListenerKey)));
+  const referenced = new Set<string>();
+  for (const c of snapshot.list('GatewayClass')) if (c.parametersRef?.kind === 'LoadBalancerConfiguration' && c.parametersRef.namespace) referenced.add(`${c.parametersRef.namespace}/${c.parametersRef.name}`);
+  for (const g of snapshot.list('Gateway')) if (g.infrastructureParametersRef?.kind === 'LoadBalancerConfiguration') referenced.add(`${g.meta.namespace}/${g.infrastructureParametersRef.name}`);
+  const scored = all.map((lbc) => {
+    const why: string[] = [];
+    if (namespaces.has(lbc.meta.namespace)) why.push(`it is in namespace ${lbc.meta.namespace}, beside the class's Gateway`);
+    if (!referenced.has(`${lbc.meta.namespace}/${lbc.meta.name}`)) why.push('nothing else references it');
+    if (lbc.listenerConfigurations.length > 0 && lbc.listenerConfigurations.every((e) => keys.has(e.protocolPort.toLowerCase()))) why.push('its listenerConfigurations fit the listeners');
+    return { lbc, why };
+  });
+  const top = Math.max(...scored.map((x) => x.why.length));
+  const best = scored.filter((x) => x.why.length === top);
+  return top === 3 && best.length === 1 ? best[0] : undefined;
+}
+
+function pointAt(cls: GatewayClassObject, lbc: LoadBalancerConfigurationObject, because?: string[]): Fix {
   const doc = {
     ...identity(cls),
     spec: { controllerName: cls.controllerName, parametersRef: { group: LBC_GROUP, kind: 'LoadBalancerConfiguration', name: lbc.meta.name, namespace: lbc.meta.namespace } },
   };
+  if (because) {
+    return fix(`point GatewayClass ${cls.meta.name} at LoadBalancerConfiguration ${lbc.meta.namespace}/${lbc.meta.name}, the most likely of several`, [doc], {
+      note: `A guess, so only a suggestion: ${because.join('; ')}. Check that it holds the listener settings you meant. ${FORCE_NOTE}`,
+      suggestion: true,
+    });
+  }
   return fix(`point GatewayClass ${cls.meta.name} at LoadBalancerConfiguration ${lbc.meta.namespace}/${lbc.meta.name}, the only one there is`, [doc], { note: FORCE_NOTE });
 }
 
@@ -56,7 +86,9 @@ function parameterProblems(ctx: RuleContext, cls: GatewayClassObject, gateways: 
     if (cfg.problem) return [{ field: 'spec.parametersRef', why: `${cfg.problem}; the AWS Load Balancer Controller refuses the class (Accepted=False, reason InvalidParametersRef)`, fixes: [] }];
     if (cfg.lookup && !cfg.lookup.found && cfg.lookup.known) {
       const lbc = onlyFittingLbc(ctx.snapshot, gateways);
-      return [{ field: 'spec.parametersRef', why: `it names LoadBalancerConfiguration ${cfg.ref.namespace}/${ref.name}, which does not exist${ctx.snapshot.source.type === 'files' ? ' in the input' : ''}; the AWS Load Balancer Controller refuses the class (Accepted=False, reason NotFound)`, fixes: lbc ? [pointAt(cls, lbc)] : [] }];
+      const best = lbc || !fullyListed(ctx.snapshot, 'LoadBalancerConfiguration') ? undefined : bestCandidate(ctx.snapshot, gateways);
+      const fixes = lbc ? [pointAt(cls, lbc)] : best ? [pointAt(cls, best.lbc, best.why)] : [];
+      return [{ field: 'spec.parametersRef', why: `it names LoadBalancerConfiguration ${cfg.ref.namespace}/${ref.name}, which does not exist${ctx.snapshot.source.type === 'files' ? ' in the input' : ''}; the AWS Load Balancer Controller refuses the class (Accepted=False, reason NotFound)`, fixes }];
     }
     return [];
   }

@@ -8,5 +8,6 @@ import { rt006 } from './rt-006-namespace-not-allowed.ts';
 import { rt007 } from './rt-007-hostnames-disjoint.ts';
 import { rt008 } from './rt-008-several-l4-routes.ts';
 import { rt009 } from './rt-009-controller-disagrees.ts';
+import { rt010 } from './rt-010-no-parents.ts';
 
-export const ROUTES_RULES: Rule[] = [rt001, rt002, rt003, rt004, rt005, rt006, rt007, rt008, rt009];
+export const ROUTES_RULES: Rule[] = [rt001, rt002, rt003, rt004, rt005, rt006, rt007, rt008, rt009, rt010];

@@ -32,9 +32,11 @@ function fixesFor(a: Attachment, lm: ListenerModel): Fix[] {
   const gw = lm.gateway;
   const kind = a.route.obj.kind;
   const spec = lm.spec;
-  const valid = gw.impl.routeKinds(spec.protocol, spec.tls?.mode, gw.features).valid;
+  // The protocol's own kinds: an AWS NLB also lets allowedRoutes.kinds list the other L4 kinds, but what it then
+  // builds may not work (GWTLS-LBC-016), so the fix never widens the list beyond the protocol's own kinds.
+  const own = gw.impl.routeKinds(spec.protocol, spec.tls?.mode, gw.features).defaults;
   const raw = rawListener(gw.obj, spec);
-  if (valid.includes(kind) && spec.allowedRoutes.kinds) {
+  if (own.includes(kind) && spec.allowedRoutes.kinds) {
     const ar = (raw.allowedRoutes ?? {}) as Record<string, unknown>;
     raw.allowedRoutes = { ...ar, kinds: [...((ar.kinds as unknown[]) ?? []), { group: GATEWAY_GROUP, kind }] };
     return [fix(`allow ${kind} on listener ${spec.name}`, [listenerPatch(gw.obj, raw)], { note: FORCE_NOTE })];

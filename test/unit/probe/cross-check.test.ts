@@ -141,7 +141,7 @@ describe('compareWithListener', () => {
     expect(check).toMatchObject({ outcome: 'unknown', servedMatchesConfigured: null, configuredFrom: 'secret web/missing-tls', why: 'the configured certificate could not be read: Secret web/missing-tls not found in the input' });
   });
 
-  it('AWS NLB with an ACM ARN: an Amazon-issued certificate covering the name cannot be compared further (said so); any other is GWTLS-PRB-004', async () => {
+  it('AWS NLB with an ACM ARN: the served certificate cannot be compared further (said so), whoever issued it: ACM also holds imported and private-CA certificates', async () => {
     const seed = readFileSync(new URL('../../fixtures/seeds/a-nlb-acm/corrected.yaml', import.meta.url), 'utf8');
     const text = (port: number) => seed.replaceAll('5432', String(port)).replace(/value: k8s-db-pggw-[^\n]+/, 'value: 127.0.0.1').replace('type: Hostname', 'type: IPAddress');
     const ok = await modelOf(text(acm.port));
@@ -156,8 +156,9 @@ describe('compareWithListener', () => {
     const bad = await modelOf(text(shop.port));
     const r2 = await probe(`pg.example.com:${shop.port}`, { connectTo: '127.0.0.1', timeoutMs: 5000, now: NOW });
     const b = compareWithListener(listener(bad, 'pg-gw', 'pg-tls'), bad, r2, 'pg');
-    expect(b.check).toMatchObject({ outcome: 'different', code: 'GWTLS-PRB-004', servedMatchesConfigured: false });
-    expect(b.finding!.message).toContain('which is not an ACM certificate');
+    expect(b.finding).toBeNull();
+    expect(b.check).toMatchObject({ outcome: 'unknown', code: null, servedMatchesConfigured: null });
+    expect(b.check.why).toMatch(/not by Amazon but does NOT cover pg\.example\.com: it can still be an imported ACM certificate, an AWS Private CA certificate or an IAM server certificate/);
   });
 
   it('Passthrough: the backend pods\' certificate served is fine; another one is GWTLS-PRB-009', async () => {

@@ -18,7 +18,6 @@ import { isCertificateArn } from '../../../src/rules/aws-lbc/arn.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
 import { ARN, SEED_A, SEED_A_FIXED } from '../../helpers/rule-fixtures.ts';
 
-
 const nlbClass = (params = '') => `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
 metadata: {name: nlb}
@@ -33,7 +32,6 @@ spec:
 ${extra}  listeners:
 ${listeners}`;
 const terminate = (port = 8443, hostname = 'api.example.com') => `    - {name: tls, protocol: TLS, port: ${port}${hostname ? `, hostname: ${hostname}` : ''}, tls: {mode: Terminate, options: {example.com/cert: acm}}}`;
-const passthrough = (port = 6443) => `    - {name: tls, protocol: TLS, port: ${port}, hostname: api.example.com, tls: {mode: Passthrough}}`;
 const lbcConfig = (entries: string, name = 'cfg') => `apiVersion: gateway.k8s.aws/v1
 kind: LoadBalancerConfiguration
 metadata: {name: ${name}, namespace: apps}
@@ -46,32 +44,12 @@ metadata: {name: api, namespace: apps}
 spec:
   selector: {app: api}
   ports: [{name: ${portName}, port: ${port}, targetPort: ${port}}]`;
-const ipTargets = `apiVersion: gateway.k8s.aws/v1
-kind: TargetGroupConfiguration
-metadata: {name: api-tg, namespace: apps}
-spec:
-  targetReference: {name: api}
-  defaultConfiguration: {targetType: ip}`;
 const tcpRoute = (port = 8443) => `apiVersion: gateway.networking.k8s.io/v1
 kind: TCPRoute
 metadata: {name: api, namespace: apps}
 spec:
   parentRefs: [{name: gw}]
   rules: [{backendRefs: [{name: api, port: ${port}}]}]`;
-const tlsRoute = (port = 8443) => `apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: {name: api, namespace: apps}
-spec:
-  parentRefs: [{name: gw}]
-  hostnames: [api.example.com]
-  rules: [{backendRefs: [{name: api, port: ${port}}]}]`;
-const event = (message: string) => `apiVersion: v1
-kind: Event
-metadata: {name: gw.1, namespace: apps}
-involvedObject: {kind: Gateway, name: gw, namespace: apps}
-type: Warning
-reason: FailedBuildModel
-message: "${message}"`;
 
 describe('certificate ARNs', () => {
   it('accepts ACM and IAM ARNs in any partition, rejects placeholders', () => {
@@ -85,14 +63,14 @@ describe('certificate ARNs', () => {
 
 testRule(lbc001, {
   valid: [
-    { name: 'hostname for ACM discovery', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] },
-    { name: 'listenerConfigurations entry', yaml: [nlbClass(), gateway(terminate(8443, ''), infra()), lbcConfig(`[{protocolPort: "TLS:8443", defaultCertificate: "${ARN}"}]`), tcpRoute(), service(), ipTargets] },
-    { name: 'the referenced configuration is missing: reported as such, not here', yaml: [nlbClass(), gateway(terminate(8443, ''), infra('nope')), lbcConfig('[]'), tcpRoute(), service(), ipTargets] },
+    { name: 'hostname for ACM discovery', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-001/valid-hostname-for-acm-discovery.yaml' },
+    { name: 'listenerConfigurations entry', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-001/valid-listenerconfigurations-entry.yaml' },
+    { name: 'the referenced configuration is missing: reported as such, not here', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-001/valid-the-referenced-configuration-is-missing-reported-as-such-not-here.yaml' },
   ],
   invalid: [
     {
       name: 'no entry and no hostname',
-      yaml: [nlbClass(), gateway(terminate(8443, '')), tcpRoute(), service(), ipTargets, event('No hostnames found for TLS cert discovery for listener on gateway apps/gw with protocol:port TLS:8443')],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-001/invalid-no-entry-and-no-hostname.yaml',
       findings: [{ object: 'Gateway apps/gw', message: /listenerConfigurations entry for TLS:8443/, field: 'spec.listeners[0]', fixes: 0 }],
     },
   ],
@@ -110,28 +88,33 @@ testRule(lbc002, {
 });
 
 testRule(lbc003, {
-  valid: [{ name: 'entry keyed like the listener', yaml: [nlbClass(), gateway(terminate(), infra()), lbcConfig(`[{protocolPort: "TLS:8443", defaultCertificate: "${ARN}"}]`), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'entry keyed like the listener', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/valid-entry-keyed-like-the-listener.yaml' }],
   invalid: [
     {
       name: 'HTTPS:8443 for a TLS listener',
-      yaml: [nlbClass(), gateway(terminate(), infra()), lbcConfig(`[{protocolPort: "HTTPS:8443", defaultCertificate: "${ARN}"}]`), tcpRoute(), service(), ipTargets],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/invalid-https-8443-for-a-tls-listener.yaml',
       findings: [{ object: 'LoadBalancerConfiguration apps/cfg', message: /keyed HTTPS:8443.*TLS:8443.*never used/, fixes: 1 }],
     },
     {
       name: 'TLS:6443 for a passthrough listener (an NLB TCP listener since v3.1)',
-      yaml: [nlbClass(), gateway(passthrough(), infra()), lbcConfig(`[{protocolPort: "TLS:6443", defaultCertificate: "${ARN}"}]`), tcpRoute(6443), service('api', 6443)],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/invalid-tls-6443-for-a-passthrough-listener-an-nlb-tcp-listener-since-v3-1.yaml',
       findings: [{ object: 'LoadBalancerConfiguration apps/cfg', message: /key TCP:6443.*tls\.mode to Terminate/, fixes: 0 }],
+    },
+    {
+      name: 'TLS:443 written for the only terminating listener, which is TLS:5432',
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-003/invalid-tls-443-written-for-the-only-terminating-listener-which-is-tls-5432.yaml',
+      findings: [{ object: 'LoadBalancerConfiguration apps/cfg', message: /keyed TLS:443.*only terminating listener without an entry/, fixes: 1 }],
     },
   ],
 });
 
 testRule(lbc004, {
-  valid: [{ name: 'terminating listener', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'terminating listener', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-004/valid-terminating-listener.yaml' }],
   invalid: [
-    { name: 'passthrough: depends on v3.1.0', yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443)], findings: [{ object: 'Gateway apps/gw', severity: 'info', message: /v3\.1\.0 and later/ }] },
+    { name: 'passthrough: depends on v3.1.0', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-004/invalid-passthrough-depends-on-v3-1-0.yaml', findings: [{ object: 'Gateway apps/gw', severity: 'info', message: /v3\.1\.0 and later/ }] },
     {
       name: 'an event proves an old controller',
-      yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443), event('No hostnames found for TLS cert discovery for listener on gateway apps/gw with protocol:port TLS:6443')],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-004/invalid-an-event-proves-an-old-controller.yaml',
       findings: [{ object: 'Gateway apps/gw', severity: 'error', message: /predates v3\.1\.0/ }],
     },
   ],
@@ -139,18 +122,18 @@ testRule(lbc004, {
 
 testRule(lbc005, {
   valid: [
-    { name: 'TCPRoute on a passthrough listener', yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443)] },
-    { name: 'TLSRoute with a TCP target group', yaml: [nlbClass(), gateway(passthrough()), tlsRoute(6443), service('api', 6443), ipTargets.replace('targetType: ip', 'targetType: ip, protocol: TCP')] },
+    { name: 'TCPRoute on a passthrough listener', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-005/valid-tcproute-on-a-passthrough-listener.yaml' },
+    { name: 'TLSRoute with a TCP target group', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-005/valid-tlsroute-with-a-tcp-target-group.yaml' },
   ],
   invalid: [
     {
       name: 'TLSRoute on a passthrough listener infers a TLS target group (new TargetGroupConfiguration)',
-      yaml: [nlbClass(), gateway(passthrough()), tlsRoute(6443), service('api', 6443)],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-005/invalid-tlsroute-on-a-passthrough-listener-infers-a-tls-target-group-new.yaml',
       findings: [{ object: 'TLSRoute apps/api', message: /IncompatibleProtocols/, fixes: 1 }],
     },
     {
       name: 'a TargetGroupConfiguration sets TLS behind the passthrough listener (patched)',
-      yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443), ipTargets.replace('targetType: ip', 'targetType: ip, protocol: TLS')],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-005/invalid-a-targetgroupconfiguration-sets-tls-behind-the-passthrough-listener.yaml',
       findings: [{ object: 'TCPRoute apps/api', message: /TargetGroupConfiguration apps\/api-tg sets protocol TLS/, fixes: 1 }],
     },
   ],
@@ -159,7 +142,7 @@ testRule(lbc005, {
 testRule(lbc007, {
   valid: [
     { name: 'seed a corrected', yaml: SEED_A_FIXED },
-    { name: 'a default named by a LoadBalancerConfiguration', yaml: [lbcConfig('[]').replace('listenerConfigurations: []', 'defaultTargetGroupConfiguration: {name: defaults}'), 'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: defaults, namespace: apps}\nspec: {defaultConfiguration: {targetType: ip}}'] },
+    { name: 'a default named by a LoadBalancerConfiguration', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-007/valid-a-default-named-by-a-loadbalancerconfiguration.yaml' },
   ],
   invalid: [
     {
@@ -169,22 +152,22 @@ testRule(lbc007, {
     },
     {
       name: 'no targetReference, one LoadBalancerConfiguration in use could take it as its default',
-      yaml: [nlbClass(), gateway(terminate(), infra()), lbcConfig(`[{protocolPort: "TLS:8443", defaultCertificate: "${ARN}"}]`), tcpRoute(), service(), 'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: defaults, namespace: apps}\nspec: {defaultConfiguration: {targetType: ip}}'],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-007/invalid-no-targetreference-one-loadbalancerconfiguration-in-use-could-take-it.yaml',
       findings: [{ object: 'TargetGroupConfiguration apps/defaults', fixes: 1 }],
     },
     {
       name: 'targetReference names a Service in another namespace',
-      yaml: [service(), 'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: api-tg, namespace: db}\nspec: {targetReference: {name: api}, defaultConfiguration: {protocol: TLS}}'],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-007/invalid-targetreference-names-a-service-in-another-namespace.yaml',
       findings: [{ object: 'TargetGroupConfiguration db/api-tg', message: /exists in apps/ }],
     },
     {
       name: 'two TargetGroupConfigurations for one Service',
-      yaml: [service(), ipTargets, ipTargets.replace('name: api-tg', 'name: api-tg-2')],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-007/invalid-two-targetgroupconfigurations-for-one-service.yaml',
       findings: [{ object: 'TargetGroupConfiguration apps/api-tg', message: /2 TargetGroupConfigurations target Service apps\/api/ }],
     },
     {
       name: 'a default that has a targetReference makes the controller fail',
-      yaml: [nlbClass(), gateway(terminate(), infra()), lbcConfig(`[{protocolPort: "TLS:8443", defaultCertificate: "${ARN}"}]`).replace('spec:', 'spec:\n  defaultTargetGroupConfiguration: {name: api-tg}'), tcpRoute(), service(), ipTargets],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-007/invalid-a-default-that-has-a-targetreference-makes-the-controller-fail.yaml',
       findings: [{ object: 'LoadBalancerConfiguration apps/cfg', severity: 'error', message: /refuses a default with a targetReference/ }],
     },
   ],
@@ -192,43 +175,37 @@ testRule(lbc007, {
 
 testRule(lbc008, {
   valid: [
-    { name: 'TCPRoute on a terminating listener', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] },
-    { name: 'pods that look plaintext are GWTLS-BTLS-002\'s', yaml: [nlbClass(), gateway(terminate()), tlsRoute(), service('http'), ipTargets] },
+    { name: 'TCPRoute on a terminating listener', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-008/valid-tcproute-on-a-terminating-listener.yaml' },
+    { name: 'pods that look plaintext are GWTLS-BTLS-002\'s', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-008/valid-pods-that-look-plaintext-are-gwtls-btls-002-s.yaml' },
   ],
-  invalid: [{ name: 'TLSRoute re-encrypts to pods of unknown protocol', yaml: [nlbClass(), gateway(terminate()), tlsRoute(), service(), ipTargets], findings: [{ object: 'TLSRoute apps/api', severity: 'info', message: /must serve TLS/, fixes: 0 }] }],
+  invalid: [{ name: 'TLSRoute re-encrypts to pods of unknown protocol', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-008/invalid-tlsroute-re-encrypts-to-pods-of-unknown-protocol.yaml', findings: [{ object: 'TLSRoute apps/api', severity: 'info', message: /must serve TLS/, fixes: 0 }] }],
 });
 
 testRule(lbc009, {
-  valid: [{ name: 'TCPRoute on Terminate works on every release', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'TCPRoute on Terminate works on every release', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-009/valid-tcproute-on-terminate-works-on-every-release.yaml' }],
   invalid: [
-    { name: 'TLSRoute on Terminate', yaml: [nlbClass(), gateway(terminate()), tlsRoute(), service(), ipTargets], findings: [{ object: 'TLSRoute apps/api', severity: 'info', message: /v3\.1\.0 and later/ }] },
-    { name: 'TCPRoute on Passthrough', yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443)], findings: [{ object: 'TCPRoute apps/api', severity: 'info' }] },
+    { name: 'TLSRoute on Terminate', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-009/invalid-tlsroute-on-terminate.yaml', findings: [{ object: 'TLSRoute apps/api', severity: 'info', message: /v3\.1\.0 and later/ }] },
+    { name: 'TCPRoute on Passthrough', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-009/invalid-tcproute-on-passthrough.yaml', findings: [{ object: 'TCPRoute apps/api', severity: 'info' }] },
     {
       name: 'the controller rejected it: an old release',
-      yaml: [
-        nlbClass(),
-        gateway(terminate()),
-        tlsRoute().concat('\nstatus:\n  parents:\n    - parentRef: {name: gw}\n      controllerName: gateway.k8s.aws/nlb\n      conditions: [{type: Accepted, status: "False", reason: NotAllowedByListeners}]'),
-        service(),
-        ipTargets,
-      ],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-009/invalid-the-controller-rejected-it-an-old-release.yaml',
       findings: [{ object: 'TLSRoute apps/api', severity: 'error', message: /v2\.14\.0 to v3\.0\.x/ }],
     },
   ],
 });
 
 testRule(lbc010, {
-  valid: [{ name: 'no hostnames', yaml: [nlbClass(), gateway(terminate(8443, ''), infra()), lbcConfig(`[{protocolPort: "TLS:8443", defaultCertificate: "${ARN}"}]`), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'no hostnames', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-010/valid-no-hostnames.yaml' }],
   invalid: [
     { name: 'seed a: "the hostname must MATCH the SNI" is not enforced by the NLB', yaml: SEED_A, findings: [{ object: 'Gateway default/mygateway', message: /does not route or refuse by SNI/ }] },
-    { name: 'passthrough: the NLB does not read the SNI', yaml: [nlbClass(), gateway(passthrough()), tcpRoute(6443), service('api', 6443)], findings: [{ object: 'Gateway apps/gw', message: /without reading the SNI/ }] },
+    { name: 'passthrough: the NLB does not read the SNI', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-010/invalid-passthrough-the-nlb-does-not-read-the-sni.yaml', findings: [{ object: 'Gateway apps/gw', message: /without reading the SNI/ }] },
   ],
 });
 
 testRule(lbc011, {
   valid: [
     { name: 'seed a corrected: named by the class', yaml: SEED_A_FIXED },
-    { name: 'no Gateways in the input: cannot tell', yaml: lbcConfig('[]') },
+    { name: 'no Gateways in the input: cannot tell', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-011/valid-no-gateways-in-the-input-cannot-tell.yaml' },
   ],
   invalid: [
     {
@@ -245,26 +222,26 @@ testRule(lbc012, {
     { name: 'seed a: placeholder, configuration not in use', yaml: SEED_A, findings: [{ object: 'LoadBalancerConfiguration default/mygateway', severity: 'warning', message: /template placeholder/, fixes: 0 }] },
     {
       name: 'placeholder in effect',
-      yaml: [nlbClass(), gateway(terminate(), infra()), lbcConfig('[{protocolPort: "TLS:8443", defaultCertificate: "<ARN OF our ACM certificate>"}]'), tcpRoute(), service(), ipTargets],
+      yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-012/invalid-placeholder-in-effect.yaml',
       findings: [{ object: 'LoadBalancerConfiguration apps/cfg', severity: 'error', message: /Gateway apps\/gw listener tls cannot be created/ }],
     },
   ],
 });
 
 testRule(lbc013, {
-  valid: [{ name: 'not PostgreSQL', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'not PostgreSQL', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-013/valid-not-postgresql.yaml' }],
   invalid: [
     { name: 'seed a', yaml: SEED_A, findings: [{ object: 'Gateway default/mygateway', severity: 'warning', message: /SSLRequest/, fixes: 0 }] },
-    { name: 'seed a corrected: still true, and the TLS leg needs a generic TLS endpoint', yaml: SEED_A_FIXED, findings: [{ object: 'Gateway db/pg-gw', message: /generic TLS endpoint/ }] },
-    { name: 'backend port named postgres', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service('postgres'), ipTargets], findings: [{ object: 'Gateway apps/gw', message: /plaintext/ }] },
+    { name: 'seed a corrected: still true, and the TLS leg needs a generic TLS endpoint', yaml: SEED_A_FIXED, findings: [{ object: 'Gateway db/pg-gw', message: /generic TLS to the pods/ }] },
+    { name: 'backend port named postgres', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-013/invalid-backend-port-named-postgres.yaml', findings: [{ object: 'Gateway apps/gw', message: /plaintext/ }] },
   ],
 });
 
 testRule(lbc014, {
-  valid: [{ name: 'TCP target group', yaml: [nlbClass(), gateway(terminate()), tcpRoute(), service(), ipTargets] }],
+  valid: [{ name: 'TCP target group', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-014/valid-tcp-target-group.yaml' }],
   invalid: [
     { name: 'seed a corrected: TargetGroupConfiguration protocol TLS', yaml: SEED_A_FIXED, findings: [{ object: 'TargetGroupConfiguration db/pg-tgc', severity: 'info', message: /does not validate/ }] },
-    { name: 'TLSRoute infers TLS', yaml: [nlbClass(), gateway(terminate()), tlsRoute(), service(), ipTargets], findings: [{ object: 'TLSRoute apps/api', message: /TLSRoute makes the controller infer a TLS target group/ }] },
+    { name: 'TLSRoute infers TLS', yaml: 'file:test/fixtures/scenarios/aws-lbc/gwtls-lbc-014/invalid-tlsroute-infers-tls.yaml', findings: [{ object: 'TLSRoute apps/api', message: /TLSRoute makes the controller infer a TLS target group/ }] },
   ],
 });
 

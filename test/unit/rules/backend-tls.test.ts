@@ -24,7 +24,6 @@ const validity = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Da
 const selfSigned = issue({ cn: 'app.apps.svc.cluster.local', dns: ['app.apps.svc.cluster.local', 'app.apps.svc'], ...validity });
 const appsCa = issue({ cn: 'Apps Private CA', ca: true, ...validity });
 const issued = issue({ cn: 'app.apps.svc.cluster.local', dns: ['app.apps.svc.cluster.local'], issuer: appsCa, ...validity });
-const otherCa = issue({ cn: 'Some Other CA', ca: true, ...validity });
 
 const doc = (o: object) => yaml.dump(o, { lineWidth: -1 });
 const indent = (pem: string) => pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
@@ -95,22 +94,15 @@ const app = (extra: string[] = [], svc = service()) => [eg, gateway, svc, pod(),
 testRule(btls001, {
   valid: [
     { name: 'seed b: verified by a BackendTLSPolicy with the self-signed certificate in ca.crt', yaml: seed('policy-v1') },
-    { name: 'policy with the certificate in ca.crt', yaml: app([policy(), caMap(selfSigned.certPem)]) },
-    { name: 'a plain backend: no certificate mounted, port named http', yaml: [eg, gateway, service('http', 'http'), pod(null), route()] },
+    { name: 'policy with the certificate in ca.crt', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/valid-policy-with-the-certificate-in-ca-crt.yaml' },
+    { name: 'a plain backend: no certificate mounted, port named http', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/valid-a-plain-backend-no-certificate-mounted-port-named-http.yaml' },
     {
       name: 'pods serve two ports and the one used has no TLS name: the mounted certificate may be for the other',
-      yaml: [eg, gateway, service('web', ''), pod().replace('ports: [{containerPort: 8443}]', 'ports: [{containerPort: 8443}, {containerPort: 9443}]'), serving(), route()],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/valid-pods-serve-two-ports-and-the-one-used-has-no-tls-name-the-mounted.yaml',
     },
     {
       name: 'passthrough listener: the client TLS reaches the backend',
-      yaml: [
-        eg,
-        gateway.replace('{name: http, protocol: HTTP, port: 80}', '{name: tls, protocol: TLS, port: 443, hostname: app.example.com, tls: {mode: Passthrough}}'),
-        service(),
-        pod(),
-        serving(),
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], hostnames: [app.example.com], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
-      ],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/valid-passthrough-listener-the-client-tls-reaches-the-backend.yaml',
     },
   ],
   invalid: [
@@ -121,61 +113,38 @@ testRule(btls001, {
     },
     {
       name: 'the certificate comes through a projected volume, the port has no TLS name',
-      yaml: [eg, gateway, service('web', ''), pod(null).replace('status:', '  volumes: [{name: certs, projected: {sources: [{secret: {name: app-serving-cert}}]}}]\nstatus:'), serving(), route()],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/invalid-the-certificate-comes-through-a-projected-volume-the-port-has-no-tls.yaml',
       findings: [{ object: 'Service apps/app', severity: 'error', fixes: 1 }],
     },
     {
       name: 'only the port name says TLS',
-      yaml: [eg, gateway, service('https', ''), pod(null), route()],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/invalid-only-the-port-name-says-tls.yaml',
       findings: [{ object: 'Service apps/app', severity: 'warning', message: /looks like it: port name https/, fixes: 0 }],
     },
     {
       name: 'an Envoy Gateway Backend without tls in front of a TLS Service',
-      yaml: [
-        eg,
-        gateway,
-        service(),
-        pod(),
-        serving(),
-        route('{group: gateway.envoyproxy.io, kind: Backend, name: app-be}'),
-        'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata: {name: app-be, namespace: apps}\nspec: {endpoints: [{fqdn: {hostname: app.apps.svc.cluster.local, port: 8443}}]}',
-      ],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/invalid-an-envoy-gateway-backend-without-tls-in-front-of-a-tls-service.yaml',
       findings: [{ object: 'Backend apps/app-be', severity: 'error', fixes: 1 }],
     },
     {
       name: 'AWS NLB: TCPRoute to TLS pods infers a TCP target group',
-      yaml: [
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
-        service('tls', ''),
-        pod(),
-        serving(),
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
-        'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {targetType: ip}}',
-      ],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-001/invalid-aws-nlb-tcproute-to-tls-pods-infers-a-tcp-target-group.yaml',
       findings: [{ object: 'Service apps/app', severity: 'error', message: /TCP target group/, fixes: 1 }],
     },
   ],
 });
 
 testRule(btls002, {
-  valid: [{ name: 'TLS to a TLS backend', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  valid: [{ name: 'TLS to a TLS backend', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-002/valid-tls-to-a-tls-backend.yaml' }],
   invalid: [
     {
       name: 'a policy on a port named http whose pods mount no certificate',
-      yaml: [eg, gateway, service('http', 'http'), pod(null), route(), policy({ section: 'http' }), caMap(selfSigned.certPem)],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-002/invalid-a-policy-on-a-port-named-http-whose-pods-mount-no-certificate.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'warning', message: /looks like plaintext \(appProtocol http, port name http; its pods mount no serving certificate\)/, fixes: 0 }],
     },
     {
       name: 'AWS NLB: a TLS target group for a plaintext port',
-      yaml: [
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
-        service('http', ''),
-        pod(null),
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
-        'apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {targetType: ip, protocol: TLS}}',
-      ],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-002/invalid-aws-nlb-a-tls-target-group-for-a-plaintext-port.yaml',
       findings: [{ object: 'TargetGroupConfiguration apps/app', severity: 'warning', fixes: 0, suggestions: 1 }],
     },
   ],
@@ -191,78 +160,63 @@ testRule(btls003, {
     },
     {
       name: 'the ConfigMap does not exist (other ConfigMaps are in the input)',
-      yaml: app([policy(), caMap(selfSigned.certPem, 'unrelated')]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-003/invalid-the-configmap-does-not-exist-other-configmaps-are-in-the-input.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /ConfigMap apps\/app-ca not found/, fixes: 1 }],
     },
     {
       name: 'the ConfigMap has no ca.crt',
-      yaml: app([policy(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-ca, namespace: apps}\ndata: {ca.pem: nothing}']),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-003/invalid-the-configmap-has-no-ca-crt.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /has no key ca.crt/, fixes: 1 }],
     },
     {
       name: 'a Secret where only ConfigMaps are portable (Istio)',
-      yaml: app([
-        policy({ validation: '    caCertificateRefs: [{group: "", kind: Secret, name: app-ca}]' }),
-        'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: istio}\nspec: {controllerName: istio.io/gateway-controller}',
-      ]).map((d) => (d === gateway ? gatewayOf('istio') : d)),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-003/invalid-a-secret-where-only-configmaps-are-portable-istio.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /InvalidKind/, fixes: 1 }],
     },
   ],
 });
 
 testRule(btls004, {
-  valid: [{ name: 'sectionName is the port name', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  valid: [{ name: 'sectionName is the port name', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-004/valid-sectionname-is-the-port-name.yaml' }],
   invalid: [
     {
       name: 'sectionName is the port number',
-      yaml: app([policy({ section: '8443' }), caMap(selfSigned.certPem)]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-004/invalid-sectionname-is-the-port-number.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /sectionName 8443, which is not a port name of that Service \(that is the port number/, fixes: 1 }],
     },
   ],
 });
 
-const nlb = [
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: apps}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: tls, protocol: TLS, port: 8443, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
-  service(),
-  pod(),
-  serving(),
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: app, namespace: apps}\nspec: {parentRefs: [{name: edge}], rules: [{backendRefs: [{name: app, port: 8443}]}]}',
-  policy(),
-  caMap(selfSigned.certPem),
-];
-const tgc = (props: string) => `apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: app, namespace: apps}\nspec: {targetReference: {name: app}, defaultConfiguration: {${props}}}`;
-
 testRule(btls005, {
   valid: [
-    { name: 'Envoy Gateway honours the policy', yaml: app([policy(), caMap(selfSigned.certPem)]) },
-    { name: 'AWS NLB with a TLS target group: the policy is merely redundant', yaml: [...nlb, tgc('targetType: ip, protocol: TLS')] },
+    { name: 'Envoy Gateway honours the policy', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-005/valid-envoy-gateway-honours-the-policy.yaml' },
+    { name: 'AWS NLB with a TLS target group: the policy is merely redundant', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-005/valid-aws-nlb-with-a-tls-target-group-the-policy-is-merely-redundant.yaml' },
   ],
   invalid: [
     {
       name: 'AWS NLB ignores the policy and infers a TCP target group',
-      yaml: [...nlb, tgc('targetType: ip')],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-005/invalid-aws-nlb-ignores-the-policy-and-infers-a-tcp-target-group.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /does not implement BackendTLSPolicy.*TargetGroupConfiguration/, fixes: 1 }],
     },
     {
       name: 'Kong ignores the policy',
-      yaml: app([policy(), caMap(selfSigned.certPem), 'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: kong}\nspec: {controllerName: konghq.com/kic-gateway-controller}']).map((d) => (d === gateway ? gatewayOf('kong') : d)),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-005/invalid-kong-ignores-the-policy.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /konghq.com\/protocol: https/, fixes: 0 }],
     },
   ],
 });
 
 testRule(btls006, {
-  valid: [{ name: 'hostname is a SAN of the backend certificate', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  valid: [{ name: 'hostname is a SAN of the backend certificate', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-006/valid-hostname-is-a-san-of-the-backend-certificate.yaml' }],
   invalid: [
     {
       name: 'hostname is not in the certificate',
-      yaml: app([policy({ hostname: 'app.internal.example' }), caMap(selfSigned.certPem)]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-006/invalid-hostname-is-not-in-the-certificate.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /verify hostname app.internal.example .* carries app.apps.svc.cluster.local, app.apps.svc/, fixes: 1 }],
     },
     {
       name: 'subjectAltNames replace the hostname, and none matches',
-      yaml: app([policy({ validation: '    subjectAltNames: [{type: Hostname, hostname: app.other.svc}]\n    caCertificateRefs: [{group: "", kind: ConfigMap, name: app-ca}]' }), caMap(selfSigned.certPem)]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-006/invalid-subjectaltnames-replace-the-hostname-and-none-matches.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', field: 'spec.validation.subjectAltNames', fixes: 1 }],
     },
   ],
@@ -270,51 +224,45 @@ testRule(btls006, {
 
 testRule(btls007, {
   valid: [
-    { name: 'self-signed certificate itself in ca.crt', yaml: app([policy(), caMap(selfSigned.certPem)]) },
-    { name: 'certificate issued by the CA in ca.crt', yaml: [eg, gateway, service(), pod(), serving(issued), route(), policy(), caMap(appsCa.certPem)] },
+    { name: 'self-signed certificate itself in ca.crt', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-007/valid-self-signed-certificate-itself-in-ca-crt.yaml' },
+    { name: 'certificate issued by the CA in ca.crt', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-007/valid-certificate-issued-by-the-ca-in-ca-crt.yaml' },
   ],
   invalid: [
     {
       name: 'self-signed certificate, ca.crt holds another CA (issue 3761)',
-      yaml: app([policy(), caMap(otherCa.certPem)]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-007/invalid-self-signed-certificate-ca-crt-holds-another-ca-issue-3761.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /does not chain to .*gateway-api issue 3761/, fixes: 1, suggestions: 1 }],
     },
     {
       name: 'CA-issued certificate, the CA is in the Secret chain but not in ca.crt',
-      yaml: [eg, gateway, service(), pod(), serving(issued, issued.certPem + appsCa.certPem), route(), policy(), caMap(otherCa.certPem)],
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-007/invalid-ca-issued-certificate-the-ca-is-in-the-secret-chain-but-not-in-ca-crt.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /Add the CA that issued it \(CN=Apps Private CA/, fixes: 1 }],
     },
   ],
 });
 
 testRule(btls008, {
-  valid: [{ name: 'one policy per port', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  valid: [{ name: 'one policy per port', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-008/valid-one-policy-per-port.yaml' }],
   invalid: [
     {
       name: 'two policies for the same port',
-      yaml: app([policy({ name: 'a-tls' }), policy({ name: 'b-tls' }), caMap(selfSigned.certPem)]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-008/invalid-two-policies-for-the-same-port.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/b-tls', message: /a-tls wins \(its name comes first alphabetically\)/ }],
     },
     {
       name: 'one policy with two targets',
-      yaml: app(
-        [
-          policy({ targets: '[{group: "", kind: Service, name: app, sectionName: https}, {group: "", kind: Service, name: admin, sectionName: https}]' }),
-          caMap(selfSigned.certPem),
-        ],
-        service(),
-      ),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-008/invalid-one-policy-with-two-targets.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', field: 'spec.targetRefs', fixes: 1 }],
     },
   ],
 });
 
 testRule(btls010, {
-  valid: [{ name: 'private CA referenced through caCertificateRefs', yaml: app([policy(), caMap(selfSigned.certPem)]) }],
+  valid: [{ name: 'private CA referenced through caCertificateRefs', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-010/valid-private-ca-referenced-through-cacertificaterefs.yaml' }],
   invalid: [
     {
       name: 'System CAs against a self-signed backend',
-      yaml: app([policy({ validation: '    wellKnownCACertificates: System' })]),
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-010/invalid-system-cas-against-a-self-signed-backend.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /against the system CAs, but its certificate is self-signed/, fixes: 0 }],
     },
   ],
@@ -335,26 +283,37 @@ testRule(btls011, {
 // What a probe of the backend saw (inspect --probe) is the strongest evidence: it decides BTLS-001/002 and is
 // the certificate BTLS-006/007/010 judge.
 
-async function observedFindings(docs: string[], observation: Omit<BackendObservation, 'chain'> & { pem?: string }, rules = BACKEND_TLS_RULES): Promise<Finding[]> {
+async function observedFindings(docs: string[], observation: (Omit<BackendObservation, 'chain'> & { pem?: string }) | undefined, rules = BACKEND_TLS_RULES): Promise<Finding[]> {
   const { snapshot, errors } = await loadManifests(['-'], 'default', async () => docs.join('\n---\n'));
   expect(errors).toEqual([]);
   const now = new Date(DEFAULT_NOW);
-  const chain = observation.pem ? decodePemChain(observation.pem, 'probe pod apps/app-1', now).certs : [];
-  const observations = new Map([[observationKey('apps', 'app', 8443), { ...observation, chain }]]);
+  const chain = observation?.pem ? decodePemChain(observation.pem, 'probe pod apps/app-1', now).certs : [];
+  const observations = new Map(observation ? [[observationKey('apps', 'app', 8443), { ...observation, chain }]] : []);
   return runRules(buildModel(snapshot, { allNamespaces: true }, now, { observations }), rules).findings;
 }
 const where = 'pod apps/app-1 port 8443';
 const sawTls = (pem: string) => ({ speaks: 'tls' as const, pem, where, sni: 'app.apps.svc.cluster.local', summary: 'TLS (TLSv1.3)' });
 
 describe('backend-TLS rules with a probe observation', () => {
-  it('GWTLS-BTLS-001: TLS seen on a port whose names say plaintext is proven (error), and the fix trusts the certificate served', async () => {
+  it('GWTLS-BTLS-001: TLS seen on a port whose names say plaintext is proven (error); trusting the certificate served is a suggestion (trust on first use)', async () => {
     const f = await observedFindings([eg, gateway, service('http', 'http'), pod(null), route()], sawTls(selfSigned.certPem), [btls001]);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ code: 'GWTLS-BTLS-001', severity: 'error', object: { kind: 'Service', namespace: 'apps', name: 'app' } });
     expect(f[0]!.message).toContain(`a probe of ${where} completed a TLS handshake and was served app.apps.svc.cluster.local, app.apps.svc; self-signed; as served by ${where} (probed)`);
     expect(f[0]!.evidence[1]).toBe(`probe of ${where}: TLS (TLSv1.3)`);
-    expect(f[0]!.fixes.filter((x) => x.type === 'fix')).toHaveLength(1);
+    expect(f[0]!.fixes.filter((x) => x.type === 'fix')).toHaveLength(0);
+    expect(f[0]!.fixes).toHaveLength(1);
+    expect(f[0]!.fixes[0]).toMatchObject({ type: 'suggestion' });
+    expect(f[0]!.fixes[0]!.note).toContain(`Trust on first use: the self-signed backend certificate itself is only known from what ${where} served to the probe (SHA-256 `);
     expect(f[0]!.fixes[0]!.yaml).toContain('hostname: app.apps.svc.cluster.local');
+  });
+
+  it('GWTLS-BTLS-001 without a known CA offers the policy and CA bundle as a skeleton that names the gaps', async () => {
+    const f = await observedFindings([eg, gateway, service('https', 'https'), pod(null), route()], undefined, [btls001]);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.fixes).toHaveLength(1);
+    expect(f[0]!.fixes[0]).toMatchObject({ type: 'suggestion' });
+    expect(f[0]!.fixes[0]!.gaps).toEqual(['spec.validation.hostname is "<hostname in the backend certificate>", a placeholder: fill in the real value', 'data.ca.crt is "<PEM of the CA that issued the backend certificate>\n", a placeholder: fill in the real value']);
   });
 
   it('GWTLS-BTLS-001 does not fire when the probe saw plaintext, whatever the port name says', async () => {

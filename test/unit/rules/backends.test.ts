@@ -8,170 +8,109 @@ import { be007 } from '../../../src/rules/backends/be-007-unsupported-backend.ts
 import { be008 } from '../../../src/rules/backends/be-008-lbc-instance-targets.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
 
-const eg = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: eg}
-spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
-`;
-const gateway = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: edge, namespace: apps}
-spec:
-  gatewayClassName: eg
-  listeners:
-    - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
-`;
-const service = (opts: { name?: string; ns?: string; ports?: string; selector?: string; type?: string } = {}) => `apiVersion: v1
-kind: Service
-metadata: {name: ${opts.name ?? 'web'}, namespace: ${opts.ns ?? 'apps'}}
-spec:
-${opts.type ? `  type: ${opts.type}\n` : ''}${opts.selector === '' ? '' : `  selector: {${opts.selector ?? 'app: web'}}\n`}  ports: ${opts.ports ?? '[{name: http, port: 80, targetPort: 8080}]'}
-`;
-const pod = (opts: { name?: string; ns?: string; labels?: string; ready?: boolean | null; ports?: string } = {}) => `apiVersion: v1
-kind: Pod
-metadata: {name: ${opts.name ?? 'web-1'}, namespace: ${opts.ns ?? 'apps'}, labels: {${opts.labels ?? 'app: web'}}}
-spec:
-  containers: [{name: web, image: web:1, ports: ${opts.ports ?? '[{name: http, containerPort: 8080}]'}}]
-${opts.ready === null ? '' : `status:\n  phase: Running\n  conditions: [{type: Ready, status: "${opts.ready === false ? 'False' : 'True'}"}]`}
-`;
-const route = (ref = '{name: web, port: 80}', ns = 'apps') => `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: ${ns}}
-spec:
-  parentRefs: [{name: edge, namespace: apps}]
-  rules: [{backendRefs: [${ref}]}]
-`;
-const healthy = [eg, gateway, service(), pod(), route()];
-
 testRule(be001, {
-  valid: [{ name: 'the Service exists', yaml: healthy }],
+  valid: [{ name: 'the Service exists', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-001/valid-the-service-exists.yaml' }],
   invalid: [
     {
       name: 'a misspelt Service name',
-      yaml: [eg, gateway, service(), pod(), route('{name: wbe, port: 80}')],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-001/invalid-a-misspelt-service-name.yaml',
       findings: [{ object: 'HTTPRoute apps/web', field: 'spec.rules[0].backendRefs[0]', message: /Service apps\/wbe, which does not exist in the input: requests for that rule get HTTP 500. Did you mean web\?/, fixes: 1 }],
     },
-    { name: 'no Service of a similar name', yaml: [eg, gateway, service(), pod(), route('{name: payments, port: 80}')], findings: [{ object: 'HTTPRoute apps/web', fixes: 0 }] },
+    { name: 'no Service of a similar name', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-001/invalid-no-service-of-a-similar-name.yaml', findings: [{ object: 'HTTPRoute apps/web', fixes: 0 }] },
   ],
 });
 
 testRule(be002, {
-  valid: [{ name: 'the Service port', yaml: healthy }],
+  valid: [{ name: 'the Service port', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-002/valid-the-service-port.yaml' }],
   invalid: [
     {
       name: 'the targetPort instead of the Service port',
-      yaml: [eg, gateway, service(), pod(), route('{name: web, port: 8080}')],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-002/invalid-the-targetport-instead-of-the-service-port.yaml',
       findings: [{ object: 'HTTPRoute apps/web', field: 'spec.rules[0].backendRefs[0].port', message: /8080 is the targetPort of Service port 80/, fixes: 1 }],
     },
     {
       name: 'a port the Service does not have, several ports',
-      yaml: [eg, gateway, service({ ports: '[{name: http, port: 80, targetPort: 8080}, {name: admin, port: 9000}]' }), pod(), route('{name: web, port: 81}')],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-002/invalid-a-port-the-service-does-not-have-several-ports.yaml',
       findings: [{ object: 'HTTPRoute apps/web', fixes: 0 }],
     },
   ],
 });
 
-const grant = `apiVersion: gateway.networking.k8s.io/v1beta1
-kind: ReferenceGrant
-metadata: {name: frontends, namespace: apps}
-spec:
-  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: front}]
-  to: [{group: "", kind: Service, name: web}]
-`;
 testRule(be003, {
   valid: [
-    { name: 'same namespace', yaml: healthy },
-    { name: 'granted', yaml: [eg, gateway, service(), pod(), route('{name: web, namespace: apps, port: 80}', 'front'), grant] },
+    { name: 'same namespace', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-003/valid-same-namespace.yaml' },
+    { name: 'granted', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-003/valid-granted.yaml' },
   ],
   invalid: [
     {
       name: 'a route in another namespace, no grant',
-      yaml: [eg, gateway, service(), pod(), route('{name: web, namespace: apps, port: 80}', 'front')],
-      findings: [{ object: 'HTTPRoute front/web', message: /no ReferenceGrant in namespace apps allows HTTPRoutes from namespace front/, fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-003/invalid-a-route-in-another-namespace-no-grant.yaml',
+      findings: [{ object: 'HTTPRoute front/web', message: /no ReferenceGrant in namespace apps allows HTTPRoutes from namespace front/, fixes: 0, suggestions: 1 }],
     },
   ],
 });
 
-const slice = (ready: boolean) => `apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web-abc, namespace: apps, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints: [{addresses: [10.0.0.5], conditions: {ready: ${ready}}, targetRef: {kind: Pod, name: web-1, namespace: apps}}]
-`;
 testRule(be004, {
   valid: [
-    { name: 'a ready pod', yaml: healthy },
-    { name: 'pods from manifests without status: readiness unknown', yaml: [eg, gateway, service(), pod({ ready: null }), route()] },
-    { name: 'a ready endpoint', yaml: [eg, gateway, service(), slice(true), route()] },
+    { name: 'a ready pod', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-004/valid-a-ready-pod.yaml' },
+    { name: 'pods from manifests without status: readiness unknown', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-004/valid-pods-from-manifests-without-status-readiness-unknown.yaml' },
+    { name: 'a ready endpoint', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-004/valid-a-ready-endpoint.yaml' },
   ],
   invalid: [
-    { name: 'the only pod is not ready', yaml: [eg, gateway, service(), pod({ ready: false }), route()], findings: [{ object: 'Service apps/web', message: /has no ready endpoint \(0 of 1 ready\) for port http: HTTPRoute apps\/web has nowhere to send traffic/, fixes: 0 }] },
-    { name: 'EndpointSlice with no ready endpoint', yaml: [eg, gateway, service(), slice(false), route()], findings: [{ object: 'Service apps/web', fixes: 0 }] },
+    { name: 'the only pod is not ready', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-004/invalid-the-only-pod-is-not-ready.yaml', findings: [{ object: 'Service apps/web', message: /has no ready endpoint \(0 of 1 ready\) for port http: HTTPRoute apps\/web has nowhere to send traffic/, fixes: 0 }] },
+    { name: 'EndpointSlice with no ready endpoint', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-004/invalid-endpointslice-with-no-ready-endpoint.yaml', findings: [{ object: 'Service apps/web', fixes: 0 }] },
   ],
 });
 
 testRule(be005, {
   valid: [
-    { name: 'the selector matches', yaml: healthy },
-    { name: 'no pod of that namespace in the input (a Deployment may create them)', yaml: [eg, gateway, service(), pod({ ns: 'other' }), route()] },
+    { name: 'the selector matches', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-005/valid-the-selector-matches.yaml' },
+    { name: 'no pod of that namespace in the input (a Deployment may create them)', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-005/valid-no-pod-of-that-namespace-in-the-input-a-deployment-may-create-them.yaml' },
   ],
   invalid: [
     {
       name: 'pods labelled differently',
-      yaml: [eg, gateway, service(), pod({ labels: 'app.kubernetes.io/name: web' }), route()],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-005/invalid-pods-labelled-differently.yaml',
       findings: [{ object: 'Service apps/web', field: 'spec.selector', message: /selects pods with app=web, and no Pod in namespace apps in the input carries these labels/, fixes: 0 }],
     },
   ],
 });
 
 testRule(be006, {
-  valid: [{ name: 'the pods name the port', yaml: [eg, gateway, service({ ports: '[{name: http, port: 80, targetPort: http}]' }), pod(), route()] }],
+  valid: [{ name: 'the pods name the port', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-006/valid-the-pods-name-the-port.yaml' }],
   invalid: [
     {
       name: 'the container port has no name',
       // protocol written out: the apply emulation does not default list-map keys as the API server does.
-      yaml: [eg, gateway, service({ ports: '[{name: http, port: 80, protocol: TCP, targetPort: http}]' }), pod({ ports: '[{containerPort: 8080}]' }), route()],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-006/invalid-the-container-port-has-no-name.yaml',
       findings: [{ object: 'Service apps/web', field: 'spec.ports[0].targetPort', message: /forwards to the container port named http, which none of its pods declare/, fixes: 1 }],
     },
   ],
 });
 
-const external = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: apps}
-spec: {type: ExternalName, externalName: web.example.net, ports: [{port: 443}]}
-`;
 testRule(be007, {
-  valid: [{ name: 'a Service with a selector', yaml: healthy }],
+  valid: [{ name: 'a Service with a selector', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-007/valid-a-service-with-a-selector.yaml' }],
   invalid: [
     {
       name: 'ExternalName Service on Envoy Gateway',
-      yaml: [eg, gateway, external, route('{name: web, port: 443}')],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-007/invalid-externalname-service-on-envoy-gateway.yaml',
       findings: [{ object: 'HTTPRoute apps/web', severity: 'error', message: /Envoy Gateway refuses/, fixes: 1 }],
     },
     {
       name: 'a kind Envoy Gateway does not route to',
-      yaml: [eg, gateway, service(), pod(), route('{group: example.com, kind: Upstream, name: web}')],
+      yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-007/invalid-a-kind-envoy-gateway-does-not-route-to.yaml',
       findings: [{ object: 'HTTPRoute apps/web', message: /a kind Envoy Gateway does not route to/, fixes: 0 }],
     },
   ],
 });
 
-const nlb = [
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nlb}\nspec: {controllerName: gateway.k8s.aws/nlb}',
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: pg-gw, namespace: db}\nspec:\n  gatewayClassName: nlb\n  listeners: [{name: pg, protocol: TLS, port: 5432, tls: {mode: Terminate, options: {example.com/cert: acm}}}]',
-  service({ name: 'pg', ns: 'db', selector: 'app: pg', ports: '[{name: pg, port: 5432}]' }),
-  'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: pg, namespace: db}\nspec: {parentRefs: [{name: pg-gw}], rules: [{backendRefs: [{name: pg, port: 5432}]}]}',
-];
-const pgTgc = (props: string) => `apiVersion: gateway.k8s.aws/v1\nkind: TargetGroupConfiguration\nmetadata: {name: pg, namespace: db}\nspec: {targetReference: {name: pg}, defaultConfiguration: {${props}}}`;
 testRule(be008, {
   valid: [
-    { name: 'ip targets', yaml: [...nlb, pgTgc('targetType: ip')] },
-    { name: 'instance targets on a NodePort Service', yaml: [...nlb.map((d) => d.replace('  selector: {app: pg}', '  type: NodePort\n  selector: {app: pg}')), pgTgc('targetType: instance')] },
+    { name: 'ip targets', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-008/valid-ip-targets.yaml' },
+    { name: 'instance targets on a NodePort Service', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-008/valid-instance-targets-on-a-nodeport-service.yaml' },
   ],
   invalid: [
-    { name: 'no TargetGroupConfiguration: instance by default', yaml: nlb, findings: [{ object: 'Service db/pg', field: 'spec.type', message: /ClusterIP and has no node port/, fixes: 1 }] },
-    { name: 'targetType instance', yaml: [...nlb, pgTgc('targetType: instance, protocol: TCP')], findings: [{ object: 'TargetGroupConfiguration db/pg', field: 'spec.defaultConfiguration.targetType', fixes: 1 }] },
+    { name: 'no TargetGroupConfiguration: instance by default', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-008/invalid-no-targetgroupconfiguration-instance-by-default.yaml', findings: [{ object: 'Service db/pg', field: 'spec.type', message: /ClusterIP and has no node port/, fixes: 1 }] },
+    { name: 'targetType instance', yaml: 'file:test/fixtures/scenarios/backends/gwtls-be-008/invalid-targettype-instance.yaml', findings: [{ object: 'TargetGroupConfiguration db/pg', field: 'spec.defaultConfiguration.targetType', fixes: 1 }] },
   ],
 });

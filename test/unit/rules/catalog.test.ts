@@ -21,6 +21,16 @@ describe('rule catalog', () => {
     }
   });
 
+  it('registers the codes added for Gateway API v1.6 (issue 14) with their families', () => {
+    const byCode = new Map(codes.map((c) => [c.code, c]));
+    expect(byCode.get('GWTLS-LBC-015')).toMatchObject({ severity: 'error', title: expect.stringMatching(/ACM discovery/) });
+    expect(byCode.get('GWTLS-LBC-016')).toMatchObject({ severity: 'error', title: expect.stringMatching(/route kind of another protocol/) });
+    expect(byCode.get('GWTLS-EG-005')).toMatchObject({ severity: 'error', title: expect.stringMatching(/tls\.options but no certificateRefs/) });
+    expect(byCode.get('GWTLS-BTLS-012')).toMatchObject({ severity: 'warning', title: expect.stringMatching(/subjectAltNames/) });
+    // GWTLS-BTLS-009 stays reserved for the client-certificate check of the domain reference (reported as BPRB-004).
+    expect(byCode.has('GWTLS-BTLS-009')).toBe(false);
+  });
+
   it('declares the kinds each inspect rule reads', () => {
     for (const r of ALL_RULES) expect(r.meta.inputs.length, r.meta.code).toBeGreaterThan(0);
   });

@@ -47,7 +47,7 @@ async function fixesResolve(rule: Rule, yaml: string): Promise<void> {
 }
 
 testRule(dns002, {
-  valid: [{ name: 'both prefixes', yaml: route('pg', 'pg', '"external-dns.kubernetes.io/hostname": pg.example.com, "external-dns.alpha.kubernetes.io/hostname": pg.example.com') }],
+  valid: [{ name: 'both prefixes', yaml: 'file:test/fixtures/scenarios/dns/gwtls-dns-002/valid-both-prefixes.yaml' }],
   invalid: [
     { name: 'seed a: the alpha prefix only', yaml: `file:${SEED_A}`, findings: [{ object: 'TCPRoute default/myroute', severity: 'info', message: /v0\.21 and older \(v0\.22\.0 and later read external-dns\.kubernetes\.io\//, fixes: 1 }] },
     { name: 'seed a corrected: the new prefix only', yaml: `file:${SEED_A_FIXED}`, findings: [{ object: 'TCPRoute db/pg-route', message: /v0\.22\.0 and later only/, fixes: 1 }] },
@@ -56,8 +56,8 @@ testRule(dns002, {
 
 testRule(dns003, {
   valid: [
-    { name: 'no external-dns annotations', yaml: [egClass, gateway, route('pg', 'pg')] },
-    { name: 'still at v1alpha2 in a manifest (GWTLS-PLAT-001 speaks)', yaml: [egClass, gateway, route('pg', 'pg', '"external-dns.kubernetes.io/hostname": pg.example.com', 'v1alpha2')] },
+    { name: 'no external-dns annotations', yaml: 'file:test/fixtures/scenarios/dns/gwtls-dns-003/valid-no-external-dns-annotations.yaml' },
+    { name: 'still at v1alpha2 in a manifest (GWTLS-PLAT-001 speaks)', yaml: 'file:test/fixtures/scenarios/dns/gwtls-dns-003/valid-still-at-v1alpha2-in-a-manifest-gwtls-plat-001-speaks.yaml' },
   ],
   invalid: [{ name: 'seed a corrected: v1 TCPRoute with a hostname annotation', yaml: `file:${SEED_A_FIXED}`, findings: [{ object: 'TCPRoute db/pg-route', severity: 'info', message: /v1alpha2 only/ }] }],
 });
@@ -76,10 +76,10 @@ describe('GWTLS-DNS-003 in a cluster', () => {
 const twoRoutes = [egClass, gateway, route('pg', 'pg', '"external-dns.kubernetes.io/hostname": pg.example.com'), route('mq', 'mq')];
 testRule(dns004, {
   valid: [
-    { name: 'nobody uses external-dns annotations', yaml: [egClass, gateway, route('pg', 'pg'), route('mq', 'mq')] },
+    { name: 'nobody uses external-dns annotations', yaml: 'file:test/fixtures/scenarios/dns/gwtls-dns-004/valid-nobody-uses-external-dns-annotations.yaml' },
     { name: 'seed a corrected', yaml: `file:${SEED_A_FIXED}` },
   ],
-  invalid: [{ name: 'one of two TCPRoutes lacks the annotation', yaml: twoRoutes, findings: [{ object: 'TCPRoute db/mq', message: /no external-dns hostname annotation/, fixes: 1 }] }],
+  invalid: [{ name: 'one of two TCPRoutes lacks the annotation', yaml: 'file:test/fixtures/scenarios/dns/gwtls-dns-004/invalid-one-of-two-tcproutes-lacks-the-annotation.yaml', findings: [{ object: 'TCPRoute db/mq', message: /no external-dns hostname annotation/, fixes: 1 }] }],
 });
 
 describe('DNS fixes resolve their findings', () => {

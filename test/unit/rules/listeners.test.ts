@@ -1,4 +1,3 @@
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -20,15 +19,13 @@ import { lsn009 } from '../../../src/rules/listeners/lsn-009-overlapping-tls.ts'
 import { lsn010 } from '../../../src/rules/listeners/lsn-010-no-routes.ts';
 import { issue, tlsSecret } from '../../helpers/certs.ts';
 import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
-import { alb, classOf, eg, istio, nlb } from '../../helpers/rule-fixtures.ts';
+import { eg } from '../../helpers/rule-fixtures.ts';
 
 // Validity windows around DEFAULT_NOW (2026-11-22).
 const FROM = new Date('2026-01-01T00:00:00Z');
 const TO = new Date('2036-01-01T00:00:00Z');
 const ca = issue({ cn: 'Test CA', ca: true, notBefore: FROM, notAfter: TO });
 const shop = issue({ dns: ['shop.example.com'], issuer: ca, notBefore: FROM, notAfter: TO });
-const api = issue({ dns: ['api.example.com'], issuer: ca, notBefore: FROM, notAfter: TO });
-const wild = issue({ dns: ['*.example.com'], issuer: ca, notBefore: FROM, notAfter: TO });
 
 const secret = (name: string, ns: string, leaf = shop, type?: string) => yaml.dump(tlsSecret(name, ns, leaf.certPem + ca.certPem, leaf.keyPem, type));
 const gateway = (listeners: string, opts: { cls?: string; ns?: string; extra?: string; annotations?: string } = {}) => `apiVersion: gateway.networking.k8s.io/v1
@@ -39,50 +36,29 @@ spec:
   listeners:
 ${listeners}
 ${opts.extra ?? ''}`;
-const tcpRoute = (parent: string, name = 'db') => `apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: {name: ${name}, namespace: infra}
-spec:
-  parentRefs: [${parent}]
-  rules: [{backendRefs: [{name: db, port: 5432}]}]
-`;
-const httpRoute = (parent: string, hostnames: string, name = 'web') => `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: ${name}, namespace: infra}
-spec:
-  parentRefs: [${parent}]
-  hostnames: [${hostnames}]
-  rules: [{backendRefs: [{name: web, port: 80}]}]
-`;
 const https = (name: string, hostname: string, ref: string, port = 443) => `    - {name: ${name}, protocol: HTTPS, port: ${port}, hostname: "${hostname}", tls: {mode: Terminate, certificateRefs: [{name: ${ref}}]}}`;
 const tlsTerminate = (ref: string, extra = '') => `    - {name: tls, protocol: TLS, port: 5432, hostname: db.example.com, tls: {mode: Terminate, certificateRefs: [{name: ${ref}}]}${extra}}`;
-const status = (listener: string, conditions: string) => `status:
-  listeners:
-    - name: ${listener}
-      attachedRoutes: 0
-      supportedKinds: []
-      conditions: ${conditions}`;
 
 testRule(lsn001, {
   valid: [
-    { name: 'HTTPS on Envoy Gateway', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'))] },
-    { name: 'TLS on an NLB', yaml: [nlb, gateway(tlsTerminate('unused'), { cls: 'nlb' })] },
-    { name: 'implementation-specific protocol on an unrecognised implementation', yaml: [classOf('x', 'example.com/gateway'), gateway('    - {name: p, protocol: example.com/PROXY, port: 9000}', { cls: 'x' })] },
+    { name: 'HTTPS on Envoy Gateway', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/valid-https-on-envoy-gateway.yaml' },
+    { name: 'TLS on an NLB', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/valid-tls-on-an-nlb.yaml' },
+    { name: 'implementation-specific protocol on an unrecognised implementation', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/valid-implementation-specific-protocol-on-an-unrecognised-implementation.yaml' },
   ],
   invalid: [
     {
       name: 'HTTPS on an NLB, with a TCPRoute waiting for it',
-      yaml: [nlb, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {mode: Terminate, certificateRefs: [{name: unused}]}}', { cls: 'nlb' }), tcpRoute('{name: gw, sectionName: web}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/invalid-https-on-an-nlb-with-a-tcproute-waiting-for-it.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].protocol', message: /NLB gateway accepts only TCP, UDP and TLS listeners, not HTTPS.*no listener on port 443.*Use protocol TLS/, fixes: 1 }],
     },
     {
       name: 'TLS on an ALB (needs the NLB class; no in-place fix)',
-      yaml: [alb, gateway(tlsTerminate('unused'), { cls: 'alb' })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/invalid-tls-on-an-alb-needs-the-nlb-class-no-in-place-fix.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /ALB gateway accepts only HTTP and HTTPS.*NLB class/, fixes: 0 }],
     },
     {
       name: 'status: port unavailable',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: Accepted, status: "False", reason: PortUnavailable, message: "port 443 in use"}]') })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-001/invalid-status-port-unavailable.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /not accepted by gateway.envoyproxy.io\/gatewayclass-controller: port 443 cannot be used/, fixes: 0 }],
     },
   ],
@@ -90,34 +66,34 @@ testRule(lsn001, {
 
 testRule(lsn002, {
   valid: [
-    { name: 'two HTTPS hostnames on one port', yaml: [eg, gateway([https('a', 'a.example.com', 'a'), https('b', 'b.example.com', 'b')].join('\n'))] },
-    { name: 'TCP and UDP on one port', yaml: [istio, gateway('    - {name: t, protocol: TCP, port: 53}\n    - {name: u, protocol: UDP, port: 53}', { cls: 'istio' })] },
-    { name: 'status says NoConflicts', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: Conflicted, status: "False", reason: NoConflicts}]') })] },
+    { name: 'two HTTPS hostnames on one port', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/valid-two-https-hostnames-on-one-port.yaml' },
+    { name: 'TCP and UDP on one port', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/valid-tcp-and-udp-on-one-port.yaml' },
+    { name: 'status says NoConflicts', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/valid-status-says-noconflicts.yaml' },
   ],
   invalid: [
     {
       name: 'TCP and TLS on one port (spec)',
-      yaml: [eg, gateway(`${tlsTerminate('db-tls')}\n    - {name: admin, protocol: TCP, port: 5432}`)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/invalid-tcp-and-tls-on-one-port-spec.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /Listeners tls and admin .*conflict on port 5432 \(ProtocolConflict\): a TCP listener cannot share/, fixes: 0 }],
     },
     {
       name: 'HTTP and HTTPS on one port (Envoy Gateway)',
-      yaml: [eg, gateway(`    - {name: plain, protocol: HTTP, port: 8443}\n${https('web', 'shop.example.com', 'web-tls', 8443)}`)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/invalid-http-and-https-on-one-port-envoy-gateway.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /cannot serve plaintext HTTP and TLS on one port/ }],
     },
     {
       name: 'HTTP and HTTPS on one port (unrecognised implementation: warning)',
-      yaml: [istio, gateway(`    - {name: plain, protocol: HTTP, port: 8443}\n${https('web', 'shop.example.com', 'web-tls', 8443)}`, { cls: 'istio' })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/invalid-http-and-https-on-one-port-unrecognised-implementation-warning.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning' }],
     },
     {
       name: 'same port, protocol and hostname twice',
-      yaml: [eg, gateway([https('a', 'shop.example.com', 'a'), https('b', 'shop.example.com', 'b')].join('\n'))],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/invalid-same-port-protocol-and-hostname-twice.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /HostnameConflict.*Combination of port, protocol and hostname must be unique/ }],
     },
     {
       name: 'status: Conflicted=True the spec does not explain',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: Conflicted, status: "True", reason: HostnameConflict, message: "Port, protocol and hostname tuple must be unique for every listener"}]') })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-002/invalid-status-conflicted-true-the-spec-does-not-explain.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /is conflicted \(HostnameConflict: Port, protocol and hostname tuple/ }],
     },
   ],
@@ -125,33 +101,33 @@ testRule(lsn002, {
 
 testRule(lsn003, {
   valid: [
-    { name: 'HTTPS narrowed to HTTPRoute', yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}]}}')] },
-    { name: 'unsupported protocol is LSN-001\'s', yaml: [nlb, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: x}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}]}}', { cls: 'nlb' })] },
+    { name: 'HTTPS narrowed to HTTPRoute', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/valid-https-narrowed-to-httproute.yaml' },
+    { name: 'unsupported protocol is LSN-001\'s', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/valid-unsupported-protocol-is-lsn-001-s.yaml' },
   ],
   invalid: [
     {
       name: 'HTTPS listener that only allows TCPRoute: the kind list is the point',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: TCPRoute}]}}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/invalid-https-listener-that-only-allows-tcproute-the-kind-list-is-the-point.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /TCPRoute cannot attach to an HTTPS listener.*no route of any kind can attach/, fixes: 1 }],
     },
     {
       name: 'same, with the TCPRoute waiting: GWTLS-RT-003 carries the fix',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]}}'), tcpRoute('{name: gw, sectionName: web}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/invalid-same-with-the-tcproute-waiting-gwtls-rt-003-carries-the-fix.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /TCPRoute infra\/db targets it: GWTLS-RT-003 gives the protocol change it needs/, fixes: 0 }],
     },
     {
       name: 'status: InvalidRouteKinds the profile does not explain',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: ResolvedRefs, status: "False", reason: InvalidRouteKinds, message: "GRPCRoute is not supported"}]') })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/invalid-status-invalidroutekinds-the-profile-does-not-explain.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /the controller reports an invalid route kind \(GRPCRoute is not supported\)/, fixes: 0 }],
     },
     {
       name: 'a valid and an invalid kind (Envoy Gateway refuses the listener)',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]}}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/invalid-a-valid-and-an-invalid-kind-envoy-gateway-refuses-the-listener.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /does not program it, so HTTPRoute traffic fails too/, fixes: 1 }],
     },
     {
       name: 'a valid and an invalid kind elsewhere (warning)',
-      yaml: [istio, gateway('    - {name: web, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}, allowedRoutes: {kinds: [{kind: HTTPRoute}, {group: example.com, kind: WebRoute}]}}', { cls: 'istio' })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-003/invalid-a-valid-and-an-invalid-kind-elsewhere-warning.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /WebRoute\.example\.com/, fixes: 1 }],
     },
   ],
@@ -159,116 +135,101 @@ testRule(lsn003, {
 
 testRule(lsn004, {
   valid: [
-    { name: 'Secret exists', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), secret('web-tls', 'infra')] },
-    { name: 'no Secrets in the input: unknown, not missing', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'))] },
-    { name: 'AWS load balancers ignore certificateRefs', yaml: [nlb, gateway(tlsTerminate('fake'), { cls: 'nlb' }), secret('other', 'infra')] },
+    { name: 'Secret exists', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/valid-secret-exists.yaml' },
+    { name: 'no Secrets in the input: unknown, not missing', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/valid-no-secrets-in-the-input-unknown-not-missing.yaml' },
+    { name: 'AWS load balancers ignore certificateRefs', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/valid-aws-load-balancers-ignore-certificaterefs.yaml' },
   ],
   invalid: [
     {
       name: 'Secret missing',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), secret('other', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-secret-missing.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', severity: 'error', message: /names Secret infra\/web-tls, which does not exist: Envoy Gateway marks the listener ResolvedRefs=False.*kubectl create secret tls web-tls/, fixes: 0 }],
     },
     {
       name: 'a typo next to the real Secret',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tsl')), secret('web-tls', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-a-typo-next-to-the-real-secret.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /Secret infra\/web-tls exists and is probably the one meant/, fixes: 1 }],
     },
     {
       name: 'a cert-manager Certificate named instead of its Secret',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{group: cert-manager.io, kind: Certificate, name: web-tls}]}}'), secret('web-tls', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-a-cert-manager-certificate-named-instead-of-its-secret.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /names Certificate \(group cert-manager.io\) web-tls, but only core Secrets/, fixes: 1 }],
     },
     {
       name: 'a second certificate missing while the first serves (warning)',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: web-tls}, {name: web-ecdsa}]}}'), secret('web-tls', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-a-second-certificate-missing-while-the-first-serves-warning.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /clients get Secret infra\/web-tls instead/ }],
     },
     {
       name: 'cross-namespace Secret missing (the grant comes second)',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: shop-tls, namespace: certs}]}}'), secret('other', 'certs')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-cross-namespace-secret-missing-the-grant-comes-second.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /names Secret certs\/shop-tls, which does not exist; once it exists, a ReferenceGrant in namespace certs/, fixes: 0 }],
     },
     {
       name: 'cert-manager will create it (files): info',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-cert'), { annotations: 'cert-manager.io/cluster-issuer: letsencrypt' }), secret('other', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-004/invalid-cert-manager-will-create-it-files-info.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'info', message: /cert-manager.io\/cluster-issuer annotation asks cert-manager to create it/ }],
     },
   ],
 });
 
-const encryptedKey = createPrivateKey(shop.keyPem).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
-const rawSecret = (name: string, data: Record<string, string>, type = 'kubernetes.io/tls') =>
-  yaml.dump({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'infra' }, type, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
-
 testRule(lsn005, {
   valid: [
-    { name: 'kubernetes.io/tls with chain and key', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), secret('web-tls', 'infra')] },
-    { name: 'Opaque Secret on an NLB (never read)', yaml: [nlb, gateway(tlsTerminate('web-tls'), { cls: 'nlb' }), secret('web-tls', 'infra', shop, 'Opaque')] },
+    { name: 'kubernetes.io/tls with chain and key', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/valid-kubernetes-io-tls-with-chain-and-key.yaml' },
+    { name: 'Opaque Secret on an NLB (never read)', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/valid-opaque-secret-on-an-nlb-never-read.yaml' },
   ],
   invalid: [
     {
       name: 'Opaque Secret on Envoy Gateway',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), secret('web-tls', 'infra', shop, 'Opaque')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-opaque-secret-on-envoy-gateway.yaml',
       findings: [{ object: 'Secret infra/web-tls', field: 'type', severity: 'error', message: /type is Opaque, not kubernetes.io\/tls.*cannot be changed: delete it and recreate/, fixes: 0 }],
     },
     {
       name: 'Opaque Secret elsewhere (warning)',
-      yaml: [istio, gateway(https('web', 'shop.example.com', 'web-tls'), { cls: 'istio' }), secret('web-tls', 'infra', shop, 'Opaque')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-opaque-secret-elsewhere-warning.yaml',
       findings: [{ object: 'Secret infra/web-tls', severity: 'warning' }],
     },
     {
       name: 'no tls.key',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), rawSecret('web-tls', { 'tls.crt': shop.certPem })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-no-tls-key.yaml',
       findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /has no tls.key/ }],
     },
     {
       name: 'tls.crt is not PEM',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), rawSecret('web-tls', { 'tls.crt': 'hello', 'tls.key': shop.keyPem })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-tls-crt-is-not-pem.yaml',
       findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.crt', message: /tls.crt holds no readable certificate/ }],
     },
     {
       name: 'status: the controller refuses a Secret that looks right',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: ResolvedRefs, status: "False", reason: InvalidCertificateRef, message: "unsupported key size"}]') }), secret('web-tls', 'infra')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-status-the-controller-refuses-a-secret-that-looks-right.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /the controller refuses its certificate Secret \(unsupported key size\)/ }],
     },
     {
       name: 'encrypted private key (never printed)',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), rawSecret('web-tls', { 'tls.crt': shop.certPem + ca.certPem, 'tls.key': encryptedKey })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-005/invalid-encrypted-private-key-never-printed.yaml',
       findings: [{ object: 'Secret infra/web-tls', message: /^(?!.*ENCRYPTED PRIVATE KEY).*tls.key is unusable: the private key is encrypted/ }],
     },
   ],
 });
 
-const grant = `apiVersion: gateway.networking.k8s.io/v1beta1
-kind: ReferenceGrant
-metadata: {name: edge, namespace: certs}
-spec:
-  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]
-  to: [{group: "", kind: Secret}]
-`;
-const crossNs = '    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: shop-tls, namespace: certs}]}}';
-
 testRule(lsn006, {
   valid: [
-    { name: 'grant in the Secret namespace', yaml: [eg, gateway(crossNs), secret('shop-tls', 'certs'), grant] },
-    { name: 'Secret missing as well: LSN-004 comes first', yaml: [eg, gateway(crossNs), secret('other', 'certs')] },
+    { name: 'grant in the Secret namespace', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/valid-grant-in-the-secret-namespace.yaml' },
+    { name: 'Secret missing as well: LSN-004 comes first', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/valid-secret-missing-as-well-lsn-004-comes-first.yaml' },
   ],
   invalid: [
     {
       name: 'no grant',
-      yaml: [eg, gateway(crossNs), secret('shop-tls', 'certs')],
-      findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /no ReferenceGrant in namespace certs allows Gateways from namespace infra/, fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/invalid-no-grant.yaml',
+      findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /no ReferenceGrant in namespace certs allows Gateways from namespace infra/, fixes: 0, suggestions: 1 }],
     },
   ],
 });
 
-const passthroughWithRefs = (cls: string) => gateway('    - {name: api, protocol: TLS, port: 6443, hostname: api.example.com, tls: {mode: Passthrough, certificateRefs: [{name: api-tls}]}}', { cls });
-
 testRule(lsn007, {
   valid: [
     { name: 'seed c passthrough as written', yaml: 'file:test/fixtures/seeds/c-calico-passthrough/as-written.yaml' },
-    { name: 'AWS NLB (LBC-002 reports ignored refs)', yaml: [nlb, passthroughWithRefs('nlb')] },
+    { name: 'AWS NLB (LBC-002 reports ignored refs)', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-007/valid-aws-nlb-lbc-002-reports-ignored-refs.yaml' },
   ],
   invalid: [
     {
@@ -276,76 +237,74 @@ testRule(lsn007, {
       yaml: 'file:test/fixtures/seeds/c-calico-passthrough/with-certificate-refs.yaml',
       findings: [{ object: 'Gateway default/tls-passthrough-gateway', severity: 'error', message: /Calico Ingress Gateway \(Envoy Gateway\) refuses such a listener \(Programmed=False\)/, fixes: 1 }],
     },
-    { name: 'elsewhere: ignored, misleading', yaml: [istio, passthroughWithRefs('istio')], findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /ignored in Passthrough mode/, fixes: 1 }] },
+    { name: 'elsewhere: ignored, misleading', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-007/invalid-elsewhere-ignored-misleading.yaml', findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /ignored in Passthrough mode/, fixes: 1 }] },
   ],
 });
 
 testRule(lsn008, {
   valid: [
-    { name: 'HTTPS with a certificate', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'))] },
-    { name: 'HTTPS without tls on an ALB (the certificate comes from ACM)', yaml: [alb, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com}', { cls: 'alb' })] },
-    { name: 'TLS passthrough', yaml: [eg, gateway('    - {name: api, protocol: TLS, port: 6443, tls: {mode: Passthrough}}')] },
+    { name: 'HTTPS with a certificate', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/valid-https-with-a-certificate.yaml' },
+    { name: 'HTTPS without tls on an ALB (the certificate comes from ACM)', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/valid-https-without-tls-on-an-alb-the-certificate-comes-from-acm.yaml' },
+    { name: 'TLS passthrough', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/valid-tls-passthrough.yaml' },
   ],
   invalid: [
     {
       name: 'HTTPS without tls, a fitting Secret in the namespace',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com}'), secret('shop-tls', 'infra'), secret('api-tls', 'infra', api)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-https-without-tls-a-fitting-secret-in-the-namespace.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'error', message: /is HTTPS but has no tls section: Envoy Gateway does not program the listener/, fixes: 1 }],
     },
     {
       name: 'HTTPS without tls, no fitting Secret',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTPS, port: 443, hostname: shop.example.com}'), secret('api-tls', 'infra', api)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-https-without-tls-no-fitting-secret.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /Create a kubernetes.io\/tls Secret/, fixes: 0 }],
     },
     {
       name: 'Terminate without certificateRefs or options',
-      yaml: [eg, gateway('    - {name: db, protocol: TLS, port: 5432, tls: {mode: Terminate}}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-terminate-without-certificaterefs-or-options.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls', message: /certificateRefs or options must be specified when mode is Terminate/, fixes: 0 }],
     },
     {
       name: 'NLB TLS listener without tls: an option stands in for the ignored refs',
-      yaml: [nlb, gateway('    - {name: db, protocol: TLS, port: 5432, hostname: db.example.com}', { cls: 'nlb' })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-nlb-tls-listener-without-tls-an-option-stands-in-for-the-ignored-refs.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /tls mode must be set for protocol TLS/, fixes: 1 }],
     },
     {
       name: 'TLS without tls.mode (v1.5+ rejects it)',
-      yaml: [eg, gateway('    - {name: db, protocol: TLS, port: 5432, tls: {certificateRefs: [{name: db-tls}]}}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-tls-without-tls-mode-v1-5-rejects-it.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', field: 'spec.listeners[0].tls.mode', fixes: 1 }],
     },
     {
       name: 'HTTP with a tls section',
-      yaml: [eg, gateway('    - {name: web, protocol: HTTP, port: 443, tls: {mode: Terminate, certificateRefs: [{name: web-tls}]}}'), httpRoute('{name: gw}', 'shop.example.com')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-008/invalid-http-with-a-tls-section.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /is HTTP but has a tls section \(HTTPS was probably meant\)/, fixes: 1 }],
     },
   ],
 });
 
-const wildListener = (ref: string) => `    - {name: wild, protocol: HTTPS, port: 443, hostname: "*.example.com", tls: {certificateRefs: [{name: ${ref}}]}}`;
-
 testRule(lsn009, {
   valid: [
-    { name: 'distinct hostnames', yaml: [eg, gateway([https('shop', 'shop.example.com', 'shop-tls'), https('api', 'api.example.org', 'api-tls')].join('\n')), secret('shop-tls', 'infra'), secret('api-tls', 'infra', api)] },
-    { name: 'wildcard on another port', yaml: [eg, gateway([wildListener('wild-tls').replace('443', '8443'), https('api', 'api.example.com', 'api-tls')].join('\n')), secret('wild-tls', 'infra', wild), secret('api-tls', 'infra', api)] },
+    { name: 'distinct hostnames', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/valid-distinct-hostnames.yaml' },
+    { name: 'wildcard on another port', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/valid-wildcard-on-another-port.yaml' },
   ],
   invalid: [
     {
       name: 'wildcard listener whose certificate covers the other listener',
-      yaml: [eg, gateway([wildListener('wild-tls'), https('api', 'api.example.com', 'api-tls')].join('\n')), secret('wild-tls', 'infra', wild), secret('api-tls', 'infra', api)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/invalid-wildcard-listener-whose-certificate-covers-the-other-listener.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /OverlappingHostnames.*may reuse it for api.example.com.*421 Misdirected Request/, fixes: 0 }],
     },
     {
       name: 'wildcard listener whose certificate does not cover the other (info)',
-      yaml: [eg, gateway([wildListener('shop-tls'), https('api', 'api.example.com', 'api-tls')].join('\n')), secret('shop-tls', 'infra'), secret('api-tls', 'infra', api)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/invalid-wildcard-listener-whose-certificate-does-not-cover-the-other-info.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'info', message: /does not cover api.example.com/ }],
     },
     {
       name: 'certificates overlap although hostnames do not',
-      yaml: [eg, gateway([https('shop', 'shop.example.com', 'wild-tls'), https('api', 'api.example.com', 'api-tls')].join('\n')), secret('wild-tls', 'infra', wild), secret('api-tls', 'infra', api)],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/invalid-certificates-overlap-although-hostnames-do-not.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs', message: /OverlappingCertificates/ }],
     },
     {
       name: 'status: OverlappingTLSConfig',
-      yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls'), { extra: status('web', '[{type: OverlappingTLSConfig, status: "True", reason: OverlappingCertificates}]') })],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-009/invalid-status-overlappingtlsconfig.yaml',
       findings: [{ object: 'Gateway infra/gw', severity: 'warning', message: /overlaps another listener's on port 443 \(OverlappingCertificates\)/ }],
     },
   ],
@@ -353,20 +312,20 @@ testRule(lsn009, {
 
 testRule(lsn010, {
   valid: [
-    { name: 'a route attached', yaml: [eg, gateway(tlsTerminate('db-tls')), tcpRoute('{name: gw}')] },
-    { name: 'a route targets it but is rejected (RT-003 explains)', yaml: [eg, gateway(https('web', 'shop.example.com', 'web-tls')), tcpRoute('{name: gw, sectionName: web}')] },
-    { name: 'no route kinds in the input: unknown', yaml: [eg, gateway(tlsTerminate('db-tls'))] },
+    { name: 'a route attached', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-010/valid-a-route-attached.yaml' },
+    { name: 'a route targets it but is rejected (RT-003 explains)', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-010/valid-a-route-targets-it-but-is-rejected-rt-003-explains.yaml' },
+    { name: 'no route kinds in the input: unknown', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-010/valid-no-route-kinds-in-the-input-unknown.yaml' },
     { name: 'seed a: the route names the Gateway in a namespace where it does not exist (RT-001 explains)', yaml: 'file:test/fixtures/seeds/a-nlb-acm/as-written.yaml' },
   ],
   invalid: [
     {
       name: 'TLS listener beside an attached one',
-      yaml: [eg, gateway(`${tlsTerminate('db-tls')}\n    - {name: tls2, protocol: TLS, port: 6432, tls: {mode: Terminate, certificateRefs: [{name: db-tls}]}, allowedRoutes: {kinds: [{kind: TCPRoute}]}}`), tcpRoute('{name: gw, sectionName: tls}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-010/invalid-tls-listener-beside-an-attached-one.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[1]', severity: 'warning', message: /No route attaches to listener tls2.*connections on port 6432 are closed or reset/, fixes: 0 }],
     },
     {
       name: 'NLB: the listener is not even created',
-      yaml: [nlb, gateway(`${tlsTerminate('x')}\n    - {name: tls2, protocol: TLS, port: 6432, tls: {mode: Terminate, certificateRefs: [{name: x}]}, allowedRoutes: {kinds: [{kind: TCPRoute}]}}`, { cls: 'nlb' }), tcpRoute('{name: gw, sectionName: tls}')],
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-010/invalid-nlb-the-listener-is-not-even-created.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /does not even create the NLB listener/ }],
     },
   ],

@@ -14,7 +14,7 @@ import { plat003 } from '../../../src/rules/platform/plat-003-gatewayclass.ts';
 import { plat004 } from '../../../src/rules/platform/plat-004-mixed-bundles.ts';
 import type { Rule } from '../../../src/rules/types.ts';
 import { DEFAULT_NOW, testRule } from '../../helpers/rule-tester.ts';
-import { ARN, SEED_A, SEED_A_FIXED } from '../../helpers/rule-fixtures.ts';
+import { SEED_A, SEED_A_FIXED } from '../../helpers/rule-fixtures.ts';
 
 /** The same manifests, as if read from a cluster that serves `kinds` at these versions and nothing of `notServed`. */
 async function inCluster(text: string, rule: Rule, kinds: Record<string, string>, notServed: KindName[] = []): Promise<Finding[]> {
@@ -24,7 +24,6 @@ async function inCluster(text: string, rule: Rule, kinds: Record<string, string>
   for (const k of notServed) snapshot.setState(k, { state: 'not-served', detail: `${k} not served` });
   return runRules(buildModel(snapshot, { allNamespaces: true }, new Date(DEFAULT_NOW)), [rule]).findings;
 }
-
 
 const nlbClass = (extra = '') => `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
@@ -38,11 +37,6 @@ metadata: {name: eg}
 spec:
   controllerName: gateway.envoyproxy.io/gatewayclass-controller
 ${extra}`;
-const lbc = (name: string, ns: string, entries = `[{protocolPort: "TLS:5432", defaultCertificate: "${ARN}"}]`) => `apiVersion: gateway.k8s.aws/v1
-kind: LoadBalancerConfiguration
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  listenerConfigurations: ${entries}`;
 const nlbGateway = (extra = '', status = '') => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: pg-gw, namespace: db, generation: 2}
@@ -68,7 +62,7 @@ testRule(plat001, {
   valid: [
     { name: 'seed a corrected (everything at v1)', yaml: SEED_A_FIXED },
     { name: 'seed c corrected', yaml: 'file:test/fixtures/seeds/c-calico-tls-termination/corrected.yaml' },
-    { name: 'TCPRoute v1', yaml: [nlbClass(), nlbGateway(), tcpRoute('v1'), pgService] },
+    { name: 'TCPRoute v1', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-001/valid-tcproute-v1.yaml' },
   ],
   invalid: [
     {
@@ -76,7 +70,7 @@ testRule(plat001, {
       yaml: SEED_A,
       findings: [
         { object: 'TCPRoute default/myroute', message: /deprecated in Gateway API v1\.6.*external-dns/, severity: 'warning', fixes: 1 },
-        { object: 'LoadBalancerConfiguration default/mygateway', message: /v3\.4 and older serve only v1beta1/, fixes: 1 },
+        { object: 'LoadBalancerConfiguration default/mygateway', message: /v3\.4 and older serve only v1beta1/, fixes: 0, suggestions: 1 },
         { object: 'TargetGroupConfiguration default/myroute', fixes: 1 },
       ],
     },
@@ -89,50 +83,22 @@ testRule(plat001, {
     { name: 'seed b: BackendTLSPolicy v1alpha3', yaml: 'file:test/fixtures/seeds/b-backend-tls/policy-v1alpha3-missing-ca.yaml', findings: [{ object: 'BackendTLSPolicy apps/app-upstream-tls', message: /v1\.4/, fixes: 1 }] },
     {
       name: 'TCPRoute v1alpha2 with two rules cannot be converted (v1 allows one)',
-      yaml: [nlbClass(), nlbGateway(), tcpRoute('v1alpha2', '[{backendRefs: [{name: pg, port: 5432}]}, {backendRefs: [{name: pg, port: 5432}]}]'), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-001/invalid-tcproute-v1alpha2-with-two-rules-cannot-be-converted-v1-allows-one.yaml',
       findings: [{ object: 'TCPRoute db/pg-route', fixes: 0 }],
     },
     {
       name: 'TLSRoute v1alpha2 without hostnames takes the listener hostname (required from v1alpha3)',
-      yaml: [
-        egClass(),
-        `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: db}
-spec:
-  gatewayClassName: eg
-  listeners: [{name: tls, protocol: TLS, port: 443, hostname: db.example.com, tls: {mode: Passthrough}}]`,
-        `apiVersion: gateway.networking.k8s.io/v1alpha2
-kind: TLSRoute
-metadata: {name: t, namespace: db}
-spec:
-  parentRefs: [{name: gw}]
-  rules: [{backendRefs: [{name: pg, port: 5432}]}]`,
-        pgService,
-      ],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-001/invalid-tlsroute-v1alpha2-without-hostnames-takes-the-listener-hostname.yaml',
       findings: [{ object: 'TLSRoute db/t', fixes: 1 }],
     },
     {
       name: 'BackendTLSPolicy v1alpha2 is converted to the v1 shape',
-      yaml: [
-        `apiVersion: gateway.networking.k8s.io/v1alpha2
-kind: BackendTLSPolicy
-metadata: {name: p, namespace: db}
-spec:
-  targetRef: {group: "", kind: Service, name: pg}
-  tls: {hostname: pg.db.svc, caCertRefs: [{group: "", kind: ConfigMap, name: pg-ca}]}`,
-        pgService,
-      ],
-      findings: [{ object: 'BackendTLSPolicy db/p', message: /removed in Gateway API v1\.2/, fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-001/invalid-backendtlspolicy-v1alpha2-is-converted-to-the-v1-shape.yaml',
+      findings: [{ object: 'BackendTLSPolicy db/p', message: /removed in Gateway API v1\.1 \(v1alpha3 replaced it there/, fixes: 1 }],
     },
     {
       name: 'ReferenceGrant v1alpha2',
-      yaml: `apiVersion: gateway.networking.k8s.io/v1alpha2
-kind: ReferenceGrant
-metadata: {name: g, namespace: db}
-spec:
-  from: [{group: gateway.networking.k8s.io, kind: TCPRoute, namespace: apps}]
-  to: [{group: "", kind: Service}]`,
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-001/invalid-referencegrant-v1alpha2.yaml',
       findings: [{ object: 'ReferenceGrant db/g', fixes: 1 }],
     },
   ],
@@ -195,44 +161,45 @@ spec:
   });
 });
 
-const pending = `status:
-  conditions:
-    - {type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, lastTransitionTime: "1970-01-01T00:00:00Z"}`;
-
 testRule(plat003, {
   valid: [
     { name: 'seed a corrected: class Accepted, parameters found', yaml: SEED_A_FIXED },
-    { name: 'class without parameters', yaml: [nlbClass(), nlbGateway(), tcpRoute(), pgService] },
+    { name: 'class without parameters', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/valid-class-without-parameters.yaml' },
   ],
   invalid: [
     {
       name: 'seed a: parametersRef names whatever/mylbc, which does not exist; the only LoadBalancerConfiguration fits',
       yaml: SEED_A,
-      findings: [{ object: 'GatewayClass nlb', message: /whatever\/mylbc, which does not exist.*NotFound/, field: 'spec.parametersRef', fixes: 1 }],
+      findings: [{ object: 'GatewayClass nlb', message: /whatever\/mylbc, which does not exist.*NotFound/, field: 'spec.parametersRef', fixes: 0, suggestions: 1 }],
     },
     {
       name: 'parametersRef without namespace (InvalidParametersRef)',
-      yaml: [nlbClass('  parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: pg-cfg}'), lbc('pg-cfg', 'lb'), nlbGateway(), tcpRoute(), pgService],
-      findings: [{ object: 'GatewayClass nlb', message: /InvalidParametersRef/, field: 'spec.parametersRef.namespace', fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-parametersref-without-namespace-invalidparametersref.yaml',
+      findings: [{ object: 'GatewayClass nlb', message: /InvalidParametersRef/, field: 'spec.parametersRef.namespace', fixes: 0, suggestions: 1 }],
     },
     {
       name: 'no fix when two LoadBalancerConfigurations could be meant',
-      yaml: [nlbClass('  parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: nope, namespace: lb}'), lbc('a', 'lb'), lbc('b', 'lb'), nlbGateway(), tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-no-fix-when-two-loadbalancerconfigurations-could-be-meant.yaml',
       findings: [{ object: 'GatewayClass nlb', fixes: 0 }],
     },
     {
+      name: 'several LoadBalancerConfigurations, one beside the Gateway, unreferenced and fitting: a suggestion names it',
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-several-loadbalancerconfigurations-one-beside-the-gateway-unreferenced-and-fitting-a-suggestion-names-it.yaml',
+      findings: [{ object: 'GatewayClass nlb', fixes: 0, suggestions: 1 }],
+    },
+    {
       name: 'no controller ever wrote status',
-      yaml: [nlbClass(pending), nlbGateway(), tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-no-controller-ever-wrote-status.yaml',
       findings: [{ object: 'GatewayClass nlb', message: /no controller has claimed controllerName gateway\.k8s\.aws\/nlb.*CRD default/, fixes: 0 }],
     },
     {
       name: 'controller refuses the class',
-      yaml: [egClass('status:\n  conditions: [{type: Accepted, status: "False", reason: InvalidParameters, message: "EnvoyProxy not found"}]'), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: db}\nspec: {gatewayClassName: eg, listeners: [{name: tcp, protocol: TCP, port: 5432}]}'],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-controller-refuses-the-class.yaml',
       findings: [{ object: 'GatewayClass eg', message: /InvalidParameters: EnvoyProxy not found/ }],
     },
     {
       name: 'Gateway names a class that does not exist; the only one there is fits',
-      yaml: [egClass(), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: pg-gw, namespace: db}\nspec: {gatewayClassName: envoy, listeners: [{name: tcp, protocol: TCP, port: 5432}]}', tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-003/invalid-gateway-names-a-class-that-does-not-exist-the-only-one-there-is-fits.yaml',
       findings: [{ object: 'Gateway db/pg-gw', field: 'spec.gatewayClassName', fixes: 1 }],
     },
   ],
@@ -244,24 +211,24 @@ const acceptedTrue = `status:
 testRule(gw001, {
   valid: [
     { name: 'seed a corrected', yaml: SEED_A_FIXED },
-    { name: 'no status in manifests', yaml: [nlbClass(), nlbGateway(), tcpRoute(), pgService] },
-    { name: 'ListenersNotValid is explained per listener', yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: "False", reason: ListenersNotValid, observedGeneration: 2}]'), tcpRoute(), pgService] },
-    { name: 'a class that is not accepted explains it (PLAT-003)', yaml: [nlbClass(pending), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, observedGeneration: 2}]'), tcpRoute(), pgService] },
+    { name: 'no status in manifests', yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/valid-no-status-in-manifests.yaml' },
+    { name: 'ListenersNotValid is explained per listener', yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/valid-listenersnotvalid-is-explained-per-listener.yaml' },
+    { name: 'a class that is not accepted explains it (PLAT-003)', yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/valid-a-class-that-is-not-accepted-explains-it-plat-003.yaml' },
   ],
   invalid: [
     {
       name: 'controller rejects the Gateway',
-      yaml: [egClass(acceptedTrue), 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: db, generation: 1}\nspec: {gatewayClassName: eg, listeners: [{name: tcp, protocol: TCP, port: 5432}]}\nstatus:\n  conditions: [{type: Accepted, status: "False", reason: UnsupportedAddress, message: "address 10.0.0.1 not usable", observedGeneration: 1}]'],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/invalid-controller-rejects-the-gateway.yaml',
       findings: [{ object: 'Gateway db/gw', message: /UnsupportedAddress: address 10\.0\.0\.1 not usable/ }],
     },
     {
       name: 'infrastructure.parametersRef names a LoadBalancerConfiguration that does not exist',
-      yaml: [nlbClass(), lbc('other', 'db'), nlbGateway('  infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: pg-cfg}}\n'), tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/invalid-infrastructure-parametersref-names-a-loadbalancerconfiguration-that.yaml',
       findings: [{ object: 'Gateway db/pg-gw', field: 'spec.infrastructure.parametersRef', message: /db\/pg-cfg/ }],
     },
     {
       name: 'class accepted, Gateway still holds the CRD default',
-      yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: Unknown, reason: Pending, message: Waiting for controller, lastTransitionTime: "1970-01-01T00:00:00Z"}]'), tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-001/invalid-class-accepted-gateway-still-holds-the-crd-default.yaml',
       findings: [{ object: 'Gateway db/pg-gw', message: /no controller ever wrote its status/ }],
     },
   ],
@@ -292,28 +259,18 @@ ${status}`;
   });
 });
 
-const failedEvent = (message: string) => `apiVersion: v1
-kind: Event
-metadata: {name: pg-gw.1, namespace: db}
-involvedObject: {kind: Gateway, name: pg-gw, namespace: db}
-type: Warning
-reason: FailedDeployModel
-message: "${message}"
-count: 3`;
-const invalid = 'status:\n  conditions: [{type: Accepted, status: "False", reason: Invalid, message: "Check Gateway Events for more information.", observedGeneration: 2}]';
-
 testRule(gw003, {
   valid: [
-    { name: 'no events', yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid), tcpRoute(), pgService] },
+    { name: 'no events', yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-003/valid-no-events.yaml' },
     {
       name: 'the event is explained by a static finding (GWTLS-LBC-001)',
-      yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid).replace('hostname: pg.example.com, ', ''), tcpRoute(), pgService, failedEvent('No hostnames found for TLS cert discovery for listener on gateway db/pg-gw with protocol:port TLS:5432')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-003/valid-the-event-is-explained-by-a-static-finding-gwtls-lbc-001.yaml',
     },
   ],
   invalid: [
     {
       name: 'an ACM error only the event tells',
-      yaml: [nlbClass(acceptedTrue), nlbGateway('', invalid), tcpRoute(), pgService, failedEvent('CertificateNotFound: Certificate not found')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-003/invalid-an-acm-error-only-the-event-tells.yaml',
       findings: [{ object: 'Gateway db/pg-gw', message: /latest event says: CertificateNotFound.*GWTLS-LBC-012/ }],
     },
   ],
@@ -324,7 +281,7 @@ testRule(gw004, {
   invalid: [
     {
       name: 'status written for generation 1, spec at 2',
-      yaml: [nlbClass(acceptedTrue), nlbGateway('', 'status:\n  conditions: [{type: Accepted, status: "True", reason: Accepted, observedGeneration: 1}]'), tcpRoute(), pgService],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-gw-004/invalid-status-written-for-generation-1-spec-at-2.yaml',
       findings: [{ object: 'Gateway db/pg-gw', message: /generation 2, but its status was written for generation 1/ }],
     },
   ],
@@ -339,15 +296,15 @@ ${version ? `  annotations:\n    gateway.networking.k8s.io/bundle-version: ${ver
 
 testRule(plat004, {
   valid: [
-    { name: 'one bundle (v1.6.1 experimental) throughout', yaml: ['gatewayclasses', 'gateways', 'httproutes', 'tcproutes', 'tlsroutes'].map((p) => crd(p, 'v1.6.1', 'experimental')) },
-    { name: 'CRDs without bundle annotations are not judged', yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('tcproutes')] },
-    { name: 'other groups are not Gateway API bundles', yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('backends', 'v1.2.0', 'experimental', 'gateway.envoyproxy.io')] },
-    { name: 'a single CRD', yaml: crd('tcproutes', 'v1.2.1', 'experimental') },
+    { name: 'one bundle (v1.6.1 experimental) throughout', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/valid-one-bundle-v1-6-1-experimental-throughout.yaml' },
+    { name: 'CRDs without bundle annotations are not judged', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/valid-crds-without-bundle-annotations-are-not-judged.yaml' },
+    { name: 'other groups are not Gateway API bundles', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/valid-other-groups-are-not-gateway-api-bundles.yaml' },
+    { name: 'a single CRD', yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/valid-a-single-crd.yaml' },
   ],
   invalid: [
     {
       name: 'TLSRoute left over from v1.2 experimental next to v1.6 standard',
-      yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('httproutes', 'v1.6.1', 'standard'), crd('tlsroutes', 'v1.2.1', 'experimental')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/invalid-tlsroute-left-over-from-v1-2-experimental-next-to-v1-6-standard.yaml',
       findings: [
         {
           object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io',
@@ -360,17 +317,17 @@ testRule(plat004, {
     },
     {
       name: 'an upgrade that stopped half way: the Gateway CRD is the older one, the newest release is advised',
-      yaml: [crd('gateways', 'v1.4.1', 'experimental'), crd('udproutes', 'v1.6.1', 'experimental'), crd('xlistenersets', 'v1.4.1', 'experimental', 'gateway.networking.x-k8s.io')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/invalid-an-upgrade-that-stopped-half-way-the-gateway-crd-is-the-older-one-the.yaml',
       findings: [{ object: 'CustomResourceDefinition udproutes.gateway.networking.k8s.io', message: /from v1\.4\.1 experimental.*download\/v1\.6\.1\/experimental-install\.yaml$/ }],
     },
     {
       name: 'same release, Experimental TCPRoute beside Standard CRDs: information only',
-      yaml: [crd('gateways', 'v1.6.1', 'standard'), crd('tcproutes', 'v1.6.1', 'experimental')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/invalid-same-release-experimental-tcproute-beside-standard-crds-information-only.yaml',
       findings: [{ object: 'CustomResourceDefinition tcproutes.gateway.networking.k8s.io', severity: 'info', field: 'metadata.annotations[gateway.networking.k8s.io/channel]', message: /safe-upgrades\.gateway\.networking\.k8s\.io/ }],
     },
     {
       name: 'no Gateway CRD in the input: the release most CRDs share is the reference',
-      yaml: [crd('httproutes', 'v1.5.0', 'standard'), crd('grpcroutes', 'v1.5.0', 'standard'), crd('tlsroutes', 'v1.3.0', 'experimental')],
+      yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/invalid-no-gateway-crd-in-the-input-the-release-most-crds-share-is-the-reference.yaml',
       findings: [{ object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', message: /httproutes\.gateway\.networking\.k8s\.io and 1 other Gateway API CRD from v1\.5\.0 standard/ }],
     },
   ],

@@ -6,66 +6,38 @@ import { rt005 } from '../../../src/rules/routes/rt-005-tcproute-on-terminate.ts
 import { rt006 } from '../../../src/rules/routes/rt-006-namespace-not-allowed.ts';
 import { rt007 } from '../../../src/rules/routes/rt-007-hostnames-disjoint.ts';
 import { rt008 } from '../../../src/rules/routes/rt-008-several-l4-routes.ts';
+import { rt010 } from '../../../src/rules/routes/rt-010-no-parents.ts';
 import { testRule } from '../../helpers/rule-tester.ts';
 
-const eg = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: eg}
-spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
-`;
-const gateway = (listeners: string, ns = 'infra') => `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: ${ns}}
-spec:
-  gatewayClassName: eg
-  listeners:
-${listeners}
-`;
-const tcpRoute = (parent: string, ns = 'infra', name = 'db') => `apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  parentRefs: [${parent}]
-  rules: [{backendRefs: [{name: db, port: 5432}]}]
-`;
-const httpRoute = (parent: string, hostnames: string, ns = 'infra') => `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: ${ns}}
-spec:
-  parentRefs: [${parent}]
-  hostnames: [${hostnames}]
-  rules: [{backendRefs: [{name: web, port: 80}]}]
-`;
-const tlsTerminate = `    - {name: tls, protocol: TLS, port: 5432, tls: {mode: Terminate, certificateRefs: [{name: db-tls}]}}`;
 const https = `    - {name: https, protocol: HTTPS, port: 443, tls: {mode: Terminate, certificateRefs: [{name: web-tls}]}}`;
 
 testRule(rt001, {
-  valid: [{ name: 'parentRef resolves', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}')] }],
+  valid: [{ name: 'parentRef resolves', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-001/valid-parentref-resolves.yaml' }],
   invalid: [
     {
       name: 'parentRef namespace points nowhere (seed a)',
-      yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, namespace: wherethegatewayis, sectionName: tls}')],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-001/invalid-parentref-namespace-points-nowhere-seed-a.yaml',
       findings: [{ object: 'TCPRoute infra/db', message: /Gateway wherethegatewayis\/gw, which does not exist/, fixes: 1 }],
     },
-    { name: 'no such Gateway anywhere', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: nope}')], findings: [{ object: 'TCPRoute infra/db', fixes: 0 }] },
+    { name: 'no such Gateway anywhere', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-001/invalid-no-such-gateway-anywhere.yaml', findings: [{ object: 'TCPRoute infra/db', fixes: 0 }] },
   ],
 });
 
 testRule(rt002, {
-  valid: [{ name: 'sectionName is a listener name', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, sectionName: tls}')] }],
+  valid: [{ name: 'sectionName is a listener name', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-002/valid-sectionname-is-a-listener-name.yaml' }],
   invalid: [
     {
       name: 'sectionName is the protocol, not the listener name',
-      yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, sectionName: TLS}')],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-002/invalid-sectionname-is-the-protocol-not-the-listener-name.yaml',
       findings: [{ object: 'TCPRoute infra/db', message: /matches sectionName TLS/, fixes: 1 }],
     },
-    { name: 'port matches no listener', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, port: 15432}')], findings: [{ object: 'TCPRoute infra/db', fixes: 1 }] },
+    { name: 'port matches no listener', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-002/invalid-port-matches-no-listener.yaml', findings: [{ object: 'TCPRoute infra/db', fixes: 1 }] },
   ],
 });
 
 testRule(rt003, {
   valid: [
-    { name: 'TCPRoute on TLS/Terminate (Envoy Gateway)', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}')] },
+    { name: 'TCPRoute on TLS/Terminate (Envoy Gateway)', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-003/valid-tcproute-on-tls-terminate-envoy-gateway.yaml' },
     { name: 'seed c corrected', yaml: 'file:test/fixtures/seeds/c-calico-tls-termination/corrected.yaml' },
     { name: 'seed c passthrough', yaml: 'file:test/fixtures/seeds/c-calico-passthrough/as-written.yaml' },
   ],
@@ -77,68 +49,58 @@ testRule(rt003, {
     },
     {
       name: 'kind left out of allowedRoutes.kinds',
-      yaml: [eg, gateway(`    - {name: tls, protocol: TLS, port: 5432, tls: {mode: Terminate, certificateRefs: [{name: db-tls}]}, allowedRoutes: {kinds: [{kind: TLSRoute}]}}`), tcpRoute('{name: gw}')],
-      findings: [{ object: 'TCPRoute infra/db', message: /allowedRoutes.kinds/, fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-003/invalid-kind-left-out-of-allowedroutes-kinds.yaml',
+      findings: [{ object: 'TCPRoute infra/db', message: /allowedRoutes.kinds/, fixes: 0, suggestions: 1 }],
     },
     {
       name: 'HTTPRoute on a TLS listener',
-      yaml: [eg, gateway(tlsTerminate), httpRoute('{name: gw}', 'a.example.com')],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-003/invalid-httproute-on-a-tls-listener.yaml',
       findings: [{ object: 'HTTPRoute infra/web', fixes: 1 }],
     },
   ],
 });
 
-const cilium = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: cilium}
-spec: {controllerName: io.cilium/gateway-controller}
-`;
 testRule(rt004, {
-  valid: [{ name: 'TLSRoute on Terminate, Envoy Gateway', yaml: [eg, gateway(tlsTerminate), `apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata: {name: t, namespace: infra}\nspec: {parentRefs: [{name: gw}], hostnames: [db.example.com], rules: [{backendRefs: [{name: db, port: 5432}]}]}`] }],
+  valid: [{ name: 'TLSRoute on Terminate, Envoy Gateway', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-004/valid-tlsroute-on-terminate-envoy-gateway.yaml' }],
   invalid: [
     {
       name: 'TLSRoute on Terminate, Cilium',
-      yaml: [cilium, gateway(tlsTerminate).replace('eg', 'cilium'), `apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata: {name: t, namespace: infra}\nspec: {parentRefs: [{name: gw}], hostnames: [db.example.com], rules: [{backendRefs: [{name: db, port: 5432}]}]}`],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-004/invalid-tlsroute-on-terminate-cilium.yaml',
       findings: [{ object: 'TLSRoute infra/t', message: /Cilium does not support TLSRoute on Terminate/ }],
     },
   ],
 });
 
 testRule(rt005, {
-  valid: [{ name: 'TCPRoute on a TCP listener', yaml: [eg, gateway('    - {name: tcp, protocol: TCP, port: 5432}'), tcpRoute('{name: gw}')] }],
-  invalid: [{ name: 'TCPRoute on TLS/Terminate', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}')], findings: [{ object: 'TCPRoute infra/db', severity: 'info' }] }],
+  valid: [{ name: 'TCPRoute on a TCP listener', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-005/valid-tcproute-on-a-tcp-listener.yaml' }],
+  invalid: [{ name: 'TCPRoute on TLS/Terminate', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-005/invalid-tcproute-on-tls-terminate.yaml', findings: [{ object: 'TCPRoute infra/db', severity: 'info' }] }],
 });
 
 testRule(rt006, {
   valid: [
-    { name: 'same namespace', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}')] },
-    { name: 'from All', yaml: [eg, gateway(`    - {name: tls, protocol: TLS, port: 5432, tls: {certificateRefs: [{name: db-tls}]}, allowedRoutes: {namespaces: {from: All}}}`), tcpRoute('{name: gw, namespace: infra}', 'db')] },
+    { name: 'same namespace', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-006/valid-same-namespace.yaml' },
+    { name: 'from All', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-006/valid-from-all.yaml' },
   ],
   invalid: [
     {
       name: 'route in another namespace, from Same (default)',
-      yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw, namespace: infra}', 'db')],
-      findings: [{ object: 'TCPRoute db/db', message: /namespace db, which listener tls/, fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-006/invalid-route-in-another-namespace-from-same-default.yaml',
+      findings: [{ object: 'TCPRoute db/db', message: /namespace db, which listener tls/, fixes: 0, suggestions: 1 }],
     },
     {
       name: 'selector the namespace does not match',
-      yaml: [
-        eg,
-        gateway(`    - {name: tls, protocol: TLS, port: 5432, tls: {certificateRefs: [{name: db-tls}]}, allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {gateway-access: "true"}}}}}`),
-        'apiVersion: v1\nkind: Namespace\nmetadata: {name: db}',
-        tcpRoute('{name: gw, namespace: infra}', 'db'),
-      ],
-      findings: [{ object: 'TCPRoute db/db', fixes: 1 }],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-006/invalid-selector-the-namespace-does-not-match.yaml',
+      findings: [{ object: 'TCPRoute db/db', fixes: 0, suggestions: 1 }],
     },
   ],
 });
 
 testRule(rt007, {
-  valid: [{ name: 'wildcard listener covers a deeper name', yaml: [eg, gateway('    - {name: https, protocol: HTTPS, port: 443, hostname: "*.example.com", tls: {certificateRefs: [{name: web-tls}]}}'), httpRoute('{name: gw}', 'a.b.example.com')] }],
+  valid: [{ name: 'wildcard listener covers a deeper name', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-007/valid-wildcard-listener-covers-a-deeper-name.yaml' }],
   invalid: [
     {
       name: 'disjoint hostnames',
-      yaml: [eg, gateway('    - {name: https, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: web-tls}]}}'), httpRoute('{name: gw}', 'blog.example.com')],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-007/invalid-disjoint-hostnames.yaml',
       findings: [{ object: 'HTTPRoute infra/web', message: /blog.example.com, none of which falls under hostname shop.example.com/ }],
     },
     {
@@ -155,14 +117,26 @@ testRule(rt007, {
 });
 
 testRule(rt008, {
-  valid: [{ name: 'one TCPRoute per listener', yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}')] }],
+  valid: [{ name: 'one TCPRoute per listener', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-008/valid-one-tcproute-per-listener.yaml' }],
   invalid: [
     {
       name: 'two TCPRoutes on one listener',
-      yaml: [eg, gateway(tlsTerminate), tcpRoute('{name: gw}', 'infra', 'a'), tcpRoute('{name: gw}', 'infra', 'b')],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-008/invalid-two-tcproutes-on-one-listener.yaml',
       findings: [{ object: 'Gateway infra/gw', message: /only TCPRoute infra\/a \(the oldest\)/ }],
     },
   ],
 });
 
 void https;
+
+testRule(rt010, {
+  valid: [{ name: 'the route names its Gateway', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/valid-the-route-names-its-gateway.yaml' }],
+  invalid: [
+    {
+      name: 'parentRefs removed, the only Gateway beside it serves TCPRoute',
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/invalid-parentrefs-removed-the-only-gateway-beside-it-serves-tcproute.yaml',
+      findings: [{ object: 'TCPRoute infra/db', message: /has no parentRefs, so no Gateway serves it/, fixes: 1 }],
+    },
+    { name: 'no parentRefs and no Gateway serves the kind', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-010/invalid-no-parentrefs-and-no-gateway-serves-the-kind.yaml', findings: [{ object: 'UDPRoute infra/db', fixes: 0 }] },
+  ],
+});

@@ -2,11 +2,12 @@
 // apply with confirmation, probe, watch, refresh, help, resize, quit.
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PlannedFix } from '../../../src/fixes/apply.ts';
+import type { ReadyPlan } from '../../../src/fixes/flow.ts';
+import type { ChosenFix } from '../../../src/fixes/plan.ts';
 import type { ProbeReport } from '../../../src/probe/types.ts';
-import type { Finding, InspectReport } from '../../../src/report/types.ts';
+import type { InspectReport } from '../../../src/report/types.ts';
 import { runTui } from '../../../src/tui/run.tsx';
-import { delay, KEY, makeCtx, renderApp, SEED_A, SEED_C, SEED_C_FIXED, SEED_PASSTHROUGH, seedReport, type Rendered } from './helpers.tsx';
+import { delay, KEY, makeCtx, renderApp, SEED_A, SEED_C, SEED_C_FIXED, SEED_PASSTHROUGH, seedFixStream, seedPlan, seedReport, type Rendered } from './helpers.tsx';
 
 let current: Rendered | undefined;
 afterEach(() => {
@@ -133,7 +134,7 @@ describe('search', () => {
 describe('fix preview', () => {
   it('shows the YAML of the selected finding and writes it to a file', async () => {
     const writeFile = vi.fn(async (path: string) => `/work/${path}`);
-    const r = await seedC({ writeFile });
+    const r = await seedC({ writeFile, fixStream: seedFixStream(SEED_C, 'ssl-offload-gateway') });
     await r.press(KEY.shiftTab, 'j', 'j', 'f');
     expect(r.frame()).toContain('Fix preview (1 finding)');
     expect(r.frame()).toContain('fix: make listener https a TLS with tls.mode Terminate listener');
@@ -147,7 +148,8 @@ describe('fix preview', () => {
     expect(writeFile).toHaveBeenCalledTimes(1);
     const [path, text] = writeFile.mock.calls[0]! as unknown as [string, string];
     expect(path).toBe('gwtls-fix-rt-003-backend-ssl-offload.yml');
-    expect(text).toContain('# kubectl-gwtls fixes. Review, then: kubectl apply --server-side -f <this file>');
+    expect(text).toContain('# kubectl-gwtls fix plan: changes 1 object, creates 0;');
+    expect(text).toContain('#   kubectl apply --server-side --field-manager=kubectl-gwtls --force-conflicts -f FILE');
     expect(text).toContain('kind: Gateway');
     await r.press(KEY.esc);
     expect(r.frame()).toContain('▶ Findings');
@@ -165,16 +167,11 @@ describe('apply', () => {
     const before = await seedReport(SEED_C, 'ssl-offload-gateway');
     const after = await seedReport(SEED_C_FIXED, 'ssl-offload-gateway');
     let report = before;
-    const plan = vi.fn(async (findings: Finding[]): Promise<PlannedFix[]> =>
-      findings.flatMap((finding) =>
-        finding.fixes
-          .filter((f) => f.type === 'fix')
-          .map((fix) => ({ finding, fix, ok: true, objects: [{ id: 'Gateway default/ssl-offload-gateway', path: '/apis/x', body: {}, before: {}, diff: 'Index\n===\n--- a\n+++ b\n@@ -1 +1 @@\n-      protocol: HTTPS\n+      protocol: TLS\n' }] })),
-      ),
-    );
-    const execute = vi.fn(async (plans: PlannedFix[]) => {
+    // The plan is the real one, settled in memory; only sending it to a cluster is left out.
+    const plan = vi.fn(async (picked: ChosenFix[]): Promise<ReadyPlan> => seedPlan(SEED_C, 'ssl-offload-gateway', picked));
+    const execute = vi.fn(async (ready: ReadyPlan) => {
       report = after;
-      return plans.flatMap((p) => p.objects.map((o) => ({ id: o.id, ok: true })));
+      return ready.plan.changes.map((c) => ({ id: c.id, ok: true }));
     });
     const reload = vi.fn(async () => report);
     return { plan, execute, reload, ctx: { apply: { context: 'kind-test', server: 'https://127.0.0.1:6443', plan, execute }, reload } };
@@ -184,11 +181,10 @@ describe('apply', () => {
     const { plan, execute, reload, ctx } = await applyCtx();
     const r = await seedC(ctx);
     await r.press(KEY.shiftTab, 'j', 'j', 'a');
-    await r.waitFor('Apply 1 fix (1 object) to context kind-test as field manager kubectl-gwtls?');
-    expect(r.frame()).toContain('Apply for real? y apply  n cancel (nothing changes)');
+    await r.waitFor('Apply for real? y apply  n cancel (nothing changes)');
     expect(plan).toHaveBeenCalledTimes(1);
-    expect(plan.mock.calls[0]![0].map((f) => f.code)).toEqual(['GWTLS-RT-003']);
-    expect(r.frame()).toContain('Server-side dry run against context kind-test (https://127.0.0.1:6443):');
+    expect(plan.mock.calls[0]![0].map((p) => p.finding.code)).toEqual(['GWTLS-RT-003']);
+    expect(r.frame()).toContain('Fix plan, with the server-side dry run against context kind-test');
     expect(r.frame()).toContain('    -      protocol: HTTPS');
     expect(r.frame()).toContain('    +      protocol: TLS');
     expect(execute).not.toHaveBeenCalled();
@@ -222,7 +218,7 @@ describe('apply', () => {
     current = renderApp(makeCtx(report, { gatewayName: 'ssl-offload-gateway' }));
     await delay(20);
     await current.press(KEY.shiftTab, 'j', 'j', 'a');
-    expect(current.frame()).toContain('only suggestions here: they trade away safety and are never applied');
+    expect(current.frame()).toContain('only suggestions here: never applied without you');
   });
 });
 
@@ -321,19 +317,17 @@ describe('help, resize, quit', () => {
     Object.defineProperty(out, 'columns', { value: 120, configurable: true });
     Object.defineProperty(out, 'rows', { value: 30, configurable: true });
     out.emit('resize');
-    await delay(30);
-    expect(screen(r)).toHaveLength(30);
+    await r.waitFor(/─ Detail: listener https/);
+    await vi.waitFor(() => expect(screen(r)).toHaveLength(30));
     expect(screen(r)[1]).toMatch(/^▶ Tree ─+.*─ Detail: listener https/);
     Object.defineProperty(out, 'columns', { value: 60, configurable: true });
     Object.defineProperty(out, 'rows', { value: 20, configurable: true });
     out.emit('resize');
-    await delay(30);
-    expect(screen(r)).toHaveLength(20);
+    await vi.waitFor(() => expect(screen(r)).toHaveLength(20));
     for (const l of screen(r)) expect(l.length).toBeLessThanOrEqual(60);
     Object.defineProperty(out, 'rows', { value: 8, configurable: true });
     out.emit('resize');
-    await delay(30);
-    expect(r.frame()).toContain('terminal too small: need 40x12, have 60x8');
+    await r.waitFor('terminal too small: need 40x12, have 60x8');
   });
 
   it('q quits with the exit code of the last report shown', async () => {

@@ -1,13 +1,12 @@
 // The detail pane and panels restate the report: conditions, certificates, the path, findings, fixes, plans,
 // probe results.
 import { describe, expect, it } from 'vitest';
-import type { PlannedFix } from '../../../src/fixes/apply.ts';
 import type { ProbeReport } from '../../../src/probe/types.ts';
 import { findingLines, nodeLines, pathLines } from '../../../src/tui/describe.ts';
 import { lineText, type Line } from '../../../src/tui/lines.ts';
 import { fixPreviewLines, helpLines, planLines, probeLines } from '../../../src/tui/panels.ts';
 import { TreeModel } from '../../../src/tui/tree.ts';
-import { SEED_C, seedReport } from './helpers.tsx';
+import { SEED_C, seedPlan, seedReport } from './helpers.tsx';
 
 const GW = 'c:tigera-gateway-class|g:default/ssl-offload-gateway';
 const text = (lines: Line[]) => lines.map(lineText).join('\n');
@@ -78,23 +77,24 @@ describe('panels', () => {
     const t = text(fixPreviewLines([f, sug], 80, true));
     expect(t).toContain('fix: make listener https a TLS with tls.mode Terminate listener');
     expect(t).toContain('      protocol: TLS');
-    expect(t).toContain('SUGGESTION (never applied; trades away safety): skip verification');
-    expect(t).toContain('s save to a file  a apply (dry run first)  esc close');
+    expect(t).toContain('SUGGESTION (not applied without you; A after confirming): skip verification');
+    expect(t).toContain('s save to a file  a apply (dry run first)  A with suggestions  esc close');
     expect(text(fixPreviewLines([sug], 80, true))).not.toContain('a apply');
   });
 
   it('renders a dry-run plan as a diff, and refusals as such', async () => {
     const m = await model();
     const f = m.report.findings.find((x) => x.code === 'GWTLS-RT-003')!;
-    const plans: PlannedFix[] = [
-      { finding: f, fix: f.fixes[0]!, ok: true, objects: [{ id: 'Gateway default/ssl-offload-gateway', path: '/x', body: {}, before: {}, diff: 'Index: x\n===\n--- a\n+++ b\n@@ -1,2 +1,2 @@\n-      protocol: HTTPS\n+      protocol: TLS\n' }] },
-      { finding: f, fix: f.fixes[0]!, ok: false, objects: [{ id: 'Gateway default/other', path: '/y', body: {}, diff: '', error: '422 Invalid: nope' }] },
-    ];
-    const lines = planLines(plans, 80);
-    expect(text(lines)).toContain('  change Gateway default/ssl-offload-gateway\n    @@ -1,2 +1,2 @@\n    -      protocol: HTTPS\n    +      protocol: TLS');
-    expect(text(lines)).toContain("CANNOT APPLY: GWTLS-RT-003");
-    expect(text(lines)).toContain("Gateway default/other: the server's dry run refused it: 422 Invalid: nope");
-    expect(lines.find((l) => lineText(l).includes('+      protocol'))![0]!.tone).toBe('ok');
+    const ready = await seedPlan(SEED_C, 'ssl-offload-gateway', [{ finding: f, fix: f.fixes[0]! }]);
+    const ok = text(planLines(ready, 80));
+    expect(ok).toContain('change Gateway default/ssl-offload-gateway');
+    expect(ok).toMatch(/-\s+protocol: HTTPS\n\s+\+\s+protocol: TLS/);
+    expect(ok).toContain('fixed    ERROR   GWTLS-RT-003 TCPRoute default/backend-ssl-offload');
+    expect(planLines(ready, 80).find((l) => lineText(l).includes('+      protocol'))![0]!.tone).toBe('ok');
+    ready.plan.changes[0]!.error = "the server's dry run refused it: 422 Invalid: nope";
+    const refused = text(planLines(ready, 80));
+    expect(refused).toContain('change Gateway default/ssl-offload-gateway  CANNOT APPLY');
+    expect(refused).toContain("the server's dry run refused it: 422 Invalid: nope");
   });
 
   it('shows a probe while it runs, when it fails, and its report', () => {

@@ -1,7 +1,11 @@
 // Shared by the UI tests: seed reports built the way `inspect` builds them, a controllable context, and a
 // rendered App with keys to press.
 import { render } from 'ink-testing-library';
-import { analyse } from '../../../src/cli/inspect-run.ts';
+import { analyse, type Analysis } from '../../../src/cli/inspect-run.ts';
+import { fixStreamFor } from '../../../src/cli/fix-run.ts';
+import { makeEvaluator } from '../../../src/fixes/evaluator.ts';
+import { preparePlan, type ReadyPlan } from '../../../src/fixes/flow.ts';
+import type { ChosenFix } from '../../../src/fixes/plan.ts';
 import type { InspectOptions } from '../../../src/cli/inspect.ts';
 import type { InspectReport } from '../../../src/report/types.ts';
 import { App } from '../../../src/tui/App.tsx';
@@ -29,14 +33,44 @@ export function seedReport(files: string | string[], gateway?: string): Promise<
   return p;
 }
 
+const analyses = new Map<string, Promise<Analysis>>();
+
+/** The whole analysis `inspect` makes of these files (cached; read-only). */
+export function seedAnalysis(files: string | string[], gateway?: string): Promise<Analysis> {
+  const list = Array.isArray(files) ? files : [files];
+  const k = `${gateway ?? ''}:${list.join(',')}`;
+  let p = analyses.get(k);
+  if (!p) {
+    const opts: InspectOptions = { filename: list, failOn: 'error', allNamespaces: !gateway };
+    p = analyse(gateway, opts, NOW);
+    analyses.set(k, p);
+  }
+  return p;
+}
+
+/** The real fix plan of picked fixes on a seed, settled by the in-memory server-side apply (no cluster). */
+export async function seedPlan(files: string | string[], gateway: string | undefined, picked: ChosenFix[]): Promise<ReadyPlan> {
+  const a = await seedAnalysis(files, gateway);
+  const evaluate = makeEvaluator(a.loaded.snapshot, a.loaded.scope, NOW, { defaultNamespace: 'default' });
+  return preparePlan(picked, [], { evaluate, defaultNamespace: 'default' });
+}
+
 export function makeCtx(report: InspectReport, over: Partial<TuiContext> = {}): TuiContext {
   return {
     report,
     reload: async () => report,
     writeFile: async (path) => `/abs/${path}`,
+    fixStream: async () => {
+      throw new Error('this test gives the UI no fix plan');
+    },
     watchIntervalSeconds: 1,
     ...over,
   };
+}
+
+/** The `--fix` stream of some findings of a seed, as inspect prints it. */
+export function seedFixStream(files: string | string[], gateway?: string): (findings: import('../../../src/report/types.ts').Finding[]) => Promise<string> {
+  return async (findings) => fixStreamFor(await seedAnalysis(files, gateway), findings, { filename: Array.isArray(files) ? files : [files], failOn: 'error', allNamespaces: !gateway }, NOW);
 }
 
 export const KEY = {

@@ -43,11 +43,18 @@ describe('intentFor', () => {
   });
 
   it('asks for y before applying, and esc cancels', async () => {
-    const s = reduce(await start(), { type: 'overlay', overlay: { kind: 'apply', findings: [], phase: 'confirm', scroll: 0, plans: [] } });
+    const s = reduce(await start(), { type: 'overlay', overlay: { kind: 'apply', findings: [], phase: 'confirm', scroll: 0, withSuggestions: false } });
     expect(intentFor(s, 'y', {}, 5)).toEqual({ kind: 'confirmApply' });
     expect(intentFor(s, 'n', {}, 5)).toEqual({ kind: 'action', action: { type: 'overlay', overlay: null } });
-    const planning = reduce(s, { type: 'overlay', overlay: { kind: 'apply', findings: [], phase: 'planning', scroll: 0 } });
+    const planning = reduce(s, { type: 'overlay', overlay: { kind: 'apply', findings: [], phase: 'planning', scroll: 0, withSuggestions: false } });
     expect(intentFor(planning, 'y', {}, 5).kind).toBe('none');
+  });
+
+  it('asks for a typed word, not a key, when the plan holds suggestions the user picked', async () => {
+    const s = reduce(await start(), { type: 'overlay', overlay: { kind: 'apply', findings: [], phase: 'confirm', scroll: 0, withSuggestions: true } });
+    expect(intentFor(s, 'y', {}, 5)).toEqual({ kind: 'action', action: { type: 'prompt', prompt: { kind: 'confirm', text: '', word: 'apply' } } });
+    const fixes = reduce(await start(), { type: 'overlay', overlay: { kind: 'fixes', findings: [], scroll: 0 } });
+    expect(intentFor(fixes, 'A', {}, 5)).toEqual({ kind: 'applySuggestions' });
   });
 
   it('offers save and apply from the fix preview', async () => {
