@@ -4,7 +4,7 @@
 //   Gateway Backend with tls settings (gateway-tls-domain.md §1.9, §2.2);
 // - AWS NLB/ALB: the target-group protocol (TargetGroupConfiguration, or inferred from the route kind); the
 //   load balancer never validates target certificates (§2.1).
-import type { BackendTLSPolicyObject, ConfigMapObject, EnvoyBackendObject, ServicePort } from '../cluster/objects.ts';
+import type { BackendTLSPolicyObject, ConfigMapObject, EnvoyBackendObject, SecretObject, ServicePort } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { BackendTLS } from '../report/types.ts';
 import { decodePemChain, type DecodedChain } from '../tls/certificate.ts';
@@ -92,15 +92,33 @@ function caRef(r: { group: string; kind: string; name: string }, ns: string, sec
     if (lookup.known) out.problem = `${lookup.why} (ResolvedRefs=False, InvalidCACertificateRef; CA references are local: a CA in another namespace cannot be used)`;
     return out;
   }
-  const text = lookup.obj.caCrt;
   const out: CaRef = { ...base, lookup: lookup.obj.kind === 'ConfigMap' ? (lookup as Lookup<ConfigMapObject>) : null };
-  if (text === undefined) {
+  // Envoy Gateway reads ca.crt, else tls.crt, else the only key there is (getFirstMatchOrFirstFromData,
+  // internal/gatewayapi/helpers.go v1.9.1), and checks only that there is something to read.
+  const fallback = lookup.obj.caCrt === undefined && secretsAccepted ? envoyFallbackKey(lookup.obj) : undefined;
+  const key = lookup.obj.caCrt !== undefined ? 'ca.crt' : fallback?.key;
+  const text = lookup.obj.caCrt ?? fallback?.text;
+  if (key === undefined || text === undefined) {
     out.problem = `${r.kind} ${ns}/${r.name} has no key ca.crt`;
     return out;
   }
   out.chain = decodePemChain(text, `${r.kind.toLowerCase()} ${ns}/${r.name}`, now);
-  if (out.chain.certs.length === 0) out.problem = `${r.kind} ${ns}/${r.name} ca.crt holds no readable certificate (${out.chain.errors.join('; ')})`;
+  if (out.chain.certs.length === 0) {
+    out.problem =
+      key === 'ca.crt'
+        ? `${r.kind} ${ns}/${r.name} ca.crt holds no readable certificate (${out.chain.errors.join('; ')})`
+        : `${r.kind} ${ns}/${r.name} has no key ca.crt; Envoy Gateway takes its key ${key} instead, which holds no readable certificate (${out.chain.errors.join('; ')}): Envoy Gateway accepts the policy and Envoy cannot load the CA`;
+  }
   return out;
+}
+
+function envoyFallbackKey(o: ConfigMapObject | SecretObject): { key: string; text: string } | undefined {
+  if (o.kind === 'ConfigMap') {
+    if (o.data['tls.crt'] !== undefined) return { key: 'tls.crt', text: o.data['tls.crt'] };
+    const keys = Object.keys(o.data);
+    return keys.length === 1 ? { key: keys[0]!, text: o.data[keys[0]!]! } : undefined;
+  }
+  return o.tlsCrt !== undefined ? { key: 'tls.crt', text: o.tlsCrt } : undefined;
 }
 
 export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date): BackendTLSDecision {

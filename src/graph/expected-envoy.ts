@@ -9,7 +9,6 @@ import type { BackendTLSPolicyObject, ConfigMapObject, GatewayObject, ListenerSp
 import type { ExpectedCondition } from '../report/types.ts';
 import { envoyConfig } from '../rules/envoy-gateway/config.ts';
 import { checkGrant } from './grants.ts';
-import { intersectHostnames } from './hostnames.ts';
 import type { CertRef } from './listener-certs.ts';
 import type { GatewayModel, ListenerModel, Model } from './model.ts';
 import type { ResolvedBackend } from './backends.ts';
@@ -47,18 +46,53 @@ interface ListenerState {
   certDnsNames: string[];
 }
 
-export function envoyGatewayExpectations(gm: GatewayModel, parents: RouteParent[], model: Model): GatewayExpectations {
-  const states = gm.listeners.map((lm) => validateListenerSpec(lm, model.now));
+/**
+ * What a certificateRef the input cannot settle (its Secret's kind is not in the input, its ReferenceGrants
+ * could not be read) is taken to be: the listener conditions are computed both ways, and only what both agree
+ * on is predicted.
+ */
+type Assumption = 'present' | 'missing';
+
+function listenerStates(gm: GatewayModel, now: Date, assume: Assumption, frontend: FrontendTls | undefined): ListenerState[] {
+  const states = gm.listeners.map((lm) => validateListenerSpec(lm, now, assume, frontend));
   checkProtocolConflicts(states);
   checkHostnameConflicts(states);
   checkLayer4Conflicts(states, 'TCP');
   checkLayer4Conflicts(states, 'UDP');
   for (const s of states) finalizeListenerConditions(s);
   checkOverlappingTlsConfig(states);
+  return states;
+}
+
+/** The conditions two outcomes agree on (type, status and reason). */
+function agreed(a: readonly ExpectedCondition[], b: readonly ExpectedCondition[]): ExpectedCondition[] {
+  return a.filter((x) => b.some((y) => y.type === x.type && y.status === x.status && y.reason === x.reason));
+}
+
+export function envoyGatewayExpectations(gm: GatewayModel, parents: RouteParent[], model: Model): GatewayExpectations {
+  const basis = `${gm.impl.name}: the status Envoy Gateway v1.9 writes (internal/gatewayapi translator; the Gateway's Accepted as its Kubernetes provider derives it from the listeners)`;
+  // GetRelevantGateways: an address of a type Envoy Gateway does not know fails the Gateway before its
+  // listeners and routes are processed (no listener status, no route status).
+  const badAddress = gm.obj.specAddresses.find((a) => a.type !== undefined && a.type !== 'IPAddress' && a.type !== 'Hostname');
+  if (badAddress) {
+    return {
+      profile: 'envoy-gateway',
+      basis,
+      gateway: [{ type: 'Accepted', status: 'False', reason: 'UnsupportedAddress' }],
+      listeners: new Map(gm.listeners.map((lm) => [lm, { conditions: [], attachedRoutes: 0 }])),
+      parents: new Map(),
+      policies: [],
+    };
+  }
+  const frontend = frontendTls(gm.obj, model);
+  const states = listenerStates(gm, model.now, 'present', frontend);
+  const otherwise = listenerStates(gm, model.now, 'missing', frontend);
+  const programmed = (i: number) => states[i]!.conds.has('Programmed', 'True') && otherwise[i]!.conds.has('Programmed', 'True');
 
   const listeners = new Map<ListenerModel, ListenerExpectation>();
-  for (const s of states) listeners.set(s.lm, { conditions: s.conds.list(), attachedRoutes: 0 });
+  states.forEach((s, i) => listeners.set(s.lm, { conditions: agreed(s.conds.list(), otherwise[i]!.conds.list()), attachedRoutes: 0 }));
   const byListener = new Map<ListenerSpec, ListenerState>(states.map((s) => [s.lm.spec, s]));
+  const indexOf = new Map<ListenerSpec, number>(states.map((s, i) => [s.lm.spec, i]));
 
   const backendEnabled = backendApiEnabled(gm, model);
   const parentConds = new Map<RouteParent['parent'], ConditionSet>();
@@ -73,14 +107,14 @@ export function envoyGatewayExpectations(gm: GatewayModel, parents: RouteParent[
       const s = byListener.get(spec);
       if (!s) continue;
       listeners.get(s.lm)!.attachedRoutes++;
-      if (s.conds.has('Programmed', 'True') && conds.get('Accepted')?.status !== 'False') programmedRoutes.push({ rp, listener: spec });
+      if (programmed(indexOf.get(spec)!) && conds.get('Accepted')?.status !== 'False') programmedRoutes.push({ rp, listener: spec });
     }
   }
   markRouteOverlaps(parents, programmedRoutes, allowedOf, parentConds);
   return {
     profile: 'envoy-gateway',
-    basis: `${gm.impl.name}: the status Envoy Gateway v1.9 writes (internal/gatewayapi translator; the Gateway's Accepted as its Kubernetes provider derives it from the listeners)`,
-    gateway: gatewayConditions(gm, states, model),
+    basis,
+    gateway: agreed(gatewayConditions(gm, states, model, frontend), gatewayConditions(gm, otherwise, model, frontend)),
     listeners,
     parents: new Map([...parentConds].map(([k, v]) => [k, v.list()])),
     policies: resolvePolicyConflicts(ancestors, model),
@@ -88,13 +122,14 @@ export function envoyGatewayExpectations(gm: GatewayModel, parents: RouteParent[
 }
 
 export function servedRefsEnvoy(lm: ListenerModel, now: Date): CertRef[] {
-  return validateListenerSpec(lm, now).servedRefs;
+  // The certificates Envoy Gateway loads into the filter chain (frontend validation does not change them).
+  return validateListenerSpec(lm, now, 'missing').servedRefs;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Listeners
 
-function validateListenerSpec(lm: ListenerModel, now: Date): ListenerState {
+function validateListenerSpec(lm: ListenerModel, now: Date, assume: Assumption, frontend?: FrontendTls): ListenerState {
   const l = lm.spec;
   const conds = new ConditionSet();
   const state: ListenerState = { lm, conds, specValid: true, supportedKinds: [], protocolConflicted: false, servedRefs: [], certDnsNames: [] };
@@ -126,7 +161,14 @@ function validateListenerSpec(lm: ListenerModel, now: Date): ListenerState {
     state.specValid = false;
   }
   // Phase 3: TLS (validateTLSConfiguration)
-  if (!validateTls(state, now)) state.specValid = false;
+  if (!validateTls(state, now, assume)) state.specValid = false;
+  const fe = frontendErrorFor(frontend, l);
+  if (fe) {
+    conds.set('ResolvedRefs', 'False', fe);
+    conds.set('Programmed', 'False', fe);
+    conds.set('Accepted', 'False', 'NoValidCACertificate');
+    state.specValid = false;
+  }
   // Phase 4: hostname on L4 listeners (validateHostName)
   if ((l.protocol === 'TCP' || l.protocol === 'UDP') && l.hostname) {
     conds.set('Programmed', 'False', 'Invalid');
@@ -140,7 +182,7 @@ function selectorParses(l: ListenerSpec): boolean {
   return (l.allowedRoutes.selector?.matchExpressions ?? []).every((e) => ops.has(e.operator) && ((e.operator === 'In' || e.operator === 'NotIn') === e.values.length > 0));
 }
 
-function validateTls(s: ListenerState, now: Date): boolean {
+function validateTls(s: ListenerState, now: Date, assume: Assumption): boolean {
   const l = s.lm.spec;
   switch (l.protocol) {
     case 'HTTP':
@@ -160,7 +202,7 @@ function validateTls(s: ListenerState, now: Date): boolean {
         s.conds.set('Programmed', 'False', 'UnsupportedTLSMode');
         return false;
       }
-      return validateTerminate(s, now);
+      return validateTerminate(s, now, assume);
     case 'TLS':
       if (!l.tls) {
         s.conds.set('Programmed', 'False', 'Invalid');
@@ -173,7 +215,7 @@ function validateTls(s: ListenerState, now: Date): boolean {
         }
         return true;
       }
-      if (l.tls.mode === 'Terminate') return validateTerminate(s, now);
+      if (l.tls.mode === 'Terminate') return validateTerminate(s, now, assume);
       return true;
     default:
       return true;
@@ -183,7 +225,7 @@ function validateTls(s: ListenerState, now: Date): boolean {
 type RefError = 'InvalidCertificateRef' | 'RefNotPermitted';
 
 /** validateTerminateModeAndGetTLSSecrets + parseCertsFromTLSSecretsData. */
-function validateTerminate(s: ListenerState, now: Date): boolean {
+function validateTerminate(s: ListenerState, now: Date, assume: Assumption): boolean {
   const refs = s.lm.certRefs;
   if (refs.length === 0) {
     s.conds.set('Programmed', 'False', 'Invalid');
@@ -191,13 +233,19 @@ function validateTerminate(s: ListenerState, now: Date): boolean {
   }
   const errors: RefError[] = [];
   const candidates: CertRef[] = [];
+  const unsettled: CertRef[] = [];
   for (const r of refs) {
     const e = preParseError(r);
-    if (e === 'unknown') return true; // the input does not say whether the Secret exists: predict nothing
+    if (e === 'unknown') {
+      // Not settled by the input: a usable certificate, or a missing Secret (or refused reference).
+      if (assume === 'missing') errors.push(r.crossNamespace && r.grant.allowed === null ? 'RefNotPermitted' : 'InvalidCertificateRef');
+      else unsettled.push(r);
+      continue;
+    }
     if (e) errors.push(e);
     else candidates.push(r);
   }
-  if (candidates.length === 0) {
+  if (candidates.length === 0 && unsettled.length === 0) {
     s.conds.set('ResolvedRefs', 'False', errors.every((e) => e === 'RefNotPermitted') ? 'RefNotPermitted' : 'InvalidCertificateRef');
     return false;
   }
@@ -222,7 +270,7 @@ function validateTerminate(s: ListenerState, now: Date): boolean {
     for (const d of domains) seen.add(`${algo}/${d}`);
     valid.push(r);
   }
-  if (valid.length === 0) {
+  if (valid.length === 0 && unsettled.length === 0) {
     s.conds.set('ResolvedRefs', 'False', 'InvalidCertificateRef');
     return false;
   }
@@ -364,14 +412,93 @@ function checkOverlappingTlsConfig(states: ListenerState[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Frontend client-certificate validation (listener.go ProcessGatewayTLS; validate.go validateTLSConfiguration):
+// Gateway spec.tls.frontend, default and per port, for HTTPS listeners.
+
+type FrontendError = 'RefNotPermitted' | 'InvalidCACertificateKind' | 'NoValidCACertificate' | 'InvalidCACertificateRef';
+
+interface FrontendTls {
+  /** null: validation configured and resolved; a reason: it does not resolve; absent: none for that port. */
+  byPort: Map<number, FrontendError | null>;
+  fallback: FrontendError | null | undefined;
+  /** Some resolved validation allows an insecure fallback. */
+  insecureFallback: boolean;
+  /** Some validation does not resolve (Gateway ResolvedRefs=False, InvalidParameters). */
+  failed: boolean;
+  /** A reference the input cannot settle. */
+  unknown: boolean;
+}
+
+function frontendTls(gw: GatewayObject, model: Model): FrontendTls | undefined {
+  const frontend = raw(raw(raw(gw.raw.spec).tls).frontend);
+  if (Object.keys(frontend).length === 0) return undefined;
+  const out: FrontendTls = { byPort: new Map(), fallback: undefined, insecureFallback: false, failed: false, unknown: false };
+  const resolve = (validation: Raw): FrontendError | null => {
+    const res = frontendCaBundle(gw, list(validation.caCertificateRefs), model);
+    if (res === 'unknown') {
+      out.unknown = true;
+      return null;
+    }
+    if (res) out.failed = true;
+    else if (text(validation.mode) === 'AllowInsecureFallback') out.insecureFallback = true;
+    return res;
+  };
+  const def = raw(raw(frontend.default).validation);
+  if (Object.keys(def).length) out.fallback = resolve(def);
+  for (const p of list(frontend.perPort)) {
+    const v = raw(raw(p.tls).validation);
+    if (Object.keys(v).length === 0) out.byPort.set(Number(p.port), null);
+    else out.byPort.set(Number(p.port), resolve(v));
+  }
+  return out;
+}
+
+/** getCaCertsFromCARefs for the Gateway: cross-namespace references need a ReferenceGrant. */
+function frontendCaBundle(gw: GatewayObject, refs: Raw[], model: Model): FrontendError | null | 'unknown' {
+  let supported = false;
+  let found = false;
+  for (const r of refs) {
+    const kind = text(r.kind) || 'ConfigMap';
+    const ns = text(r.namespace) || gw.meta.namespace;
+    const name = text(r.name);
+    if (ns !== gw.meta.namespace) {
+      const g = checkGrant(model.snapshot, { group: GW_GROUP, kind: 'Gateway', namespace: gw.meta.namespace }, { group: text(r.group), kind, namespace: ns, name });
+      if (g.allowed === null) return 'unknown';
+      if (!g.allowed) return 'RefNotPermitted';
+    }
+    if (kind !== 'ConfigMap' && kind !== 'Secret' && kind !== 'ClusterTrustBundle') continue;
+    supported = true;
+    if (kind === 'ClusterTrustBundle') return 'unknown';
+    const obj = kind === 'ConfigMap' ? model.snapshot.lookup('ConfigMap', ns, name) : model.snapshot.lookup('Secret', ns, name);
+    if (!obj.found) return obj.known ? 'InvalidCACertificateRef' : 'unknown';
+    const ca = caText(obj.obj);
+    if (ca === null) return 'InvalidCACertificateRef';
+    if (ca !== '') found = true;
+  }
+  if (!found) return supported ? 'NoValidCACertificate' : 'InvalidCACertificateKind';
+  return null;
+}
+
+/** The frontend validation error of an HTTPS listener, if any (per-port first, else the default). */
+function frontendErrorFor(f: FrontendTls | undefined, l: ListenerSpec): FrontendError | null {
+  if (!f || l.protocol !== 'HTTPS') return null;
+  if (f.byPort.has(l.port)) return f.byPort.get(l.port) ?? null;
+  return f.fallback ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The Gateway
 
-function gatewayConditions(gm: GatewayModel, states: ListenerState[], model: Model): ExpectedCondition[] {
+function gatewayConditions(gm: GatewayModel, states: ListenerState[], model: Model, frontend: FrontendTls | undefined): ExpectedCondition[] {
   const out = new ConditionSet();
   const ref = gm.obj.backendClientCertificateRef;
-  if (ref) {
-    const r = backendClientCertificate(gm.obj, ref, model);
-    if (r) out.set('ResolvedRefs', r.status, r.reason);
+  const backend = ref ? backendClientCertificate(gm.obj, ref, model) : { status: 'True' as const, reason: 'ResolvedRefs' };
+  // ProcessGatewayTLS writes ResolvedRefs when spec.tls is set: the frontend CA references, then the backend
+  // client certificate.
+  if (frontend || ref) {
+    if (frontend?.failed) out.set('ResolvedRefs', 'False', 'InvalidParameters');
+    else if (backend && !frontend?.unknown) out.set('ResolvedRefs', backend.status, backend.reason);
+    if (frontend?.insecureFallback) out.set('InsecureFrontendValidationMode', 'True', 'ConfigurationChanged');
   }
   // provider/kubernetes/status.go: UpdateGatewayStatusAccepted from the listeners' Accepted conditions.
   const accepted = states.map((s) => s.conds.has('Accepted', 'True'));

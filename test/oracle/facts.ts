@@ -108,7 +108,10 @@ export function toolFacts(report: InspectReport, className: string): Facts {
     if (g.className !== className) continue;
     const id = `${g.namespace}/${g.name}`;
     facts.set(`Gateway ${id}`, conditionsFact(g.expectedConditions ?? []));
-    for (const l of g.listeners) {
+    // A Gateway Envoy Gateway refuses before processing its listeners (an unsupported address, an invalid
+    // EnvoyProxy) gets no listener status.
+    const refused = (g.expectedConditions ?? []).some((c) => c.type === 'Accepted' && c.status === 'False' && c.reason !== 'ListenersNotValid');
+    for (const l of refused ? [] : g.listeners) {
       const key = `Listener ${id}/${l.name}`;
       facts.set(key, conditionsFact(l.expectedConditions ?? []));
       facts.set(`${key} attachedRoutes`, String(l.expectedAttachedRoutes ?? 0));
@@ -299,7 +302,9 @@ export function toolTlsFacts(report: InspectReport, className: string, facts: Fa
           const key = `Upstream ${rt.kind.toLowerCase()}/${rt.namespace}/${rt.name}/rule/${rule}/backend/${b.index}`;
           const t = b.tls;
           const state = t.state ?? 'unknown';
-          const ca = t.system ? ['system'] : (t.caCertificates ?? []).slice(0, 1).map((c) => c.fingerprintSha256.replace(/:/g, '').toLowerCase().slice(0, FP));
+          // The first certificate of the CA bundle, or '?' when none could be decoded (as on the oracle's side).
+          const first = (t.caCertificates ?? [])[0];
+          const ca = t.system ? ['system'] : [first ? first.fingerprintSha256.replace(/:/g, '').toLowerCase().slice(0, FP) : '?'];
           const set = upstream.get(key) ?? new Set<string>();
           upstream.set(key, set);
           set.add(upstreamFact(state, t.hostname, t.verifyNames ?? [], ca));

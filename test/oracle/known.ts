@@ -23,7 +23,8 @@ export interface KnownDifference {
   key?: string;
   tool?: string;
   oracle?: string;
-  when?: string;
+  /** Predicates that must all hold (PREDICATES). */
+  when?: string[];
 }
 
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -38,14 +39,14 @@ const selects = (l: Record<string, unknown>) => rec(rec(l.allowedRoutes).namespa
 /** Predicates on the input documents (and the difference) an entry may require. */
 export const PREDICATES: Record<string, (docs: Doc[], d: Difference) => boolean> = {
   /**
-   * The difference is about a route from another namespace and a listener that admits routes by namespace
-   * label selector (or that listener's attachedRoutes, lower in egctl's count).
+   * The difference is about a route egctl refuses (NotAllowedByListeners) on a listener that admits routes by
+   * namespace label selector, or that listener's attachedRoutes (lower in egctl's count).
    */
   'namespace-selector': (docs, d) => {
     const route = /^Route \S+ ([^/\s]+)\/\S+ -> ([^/\s]+)\/([^#:\s]+)(?:#([^:\s]+))?(?::(\d+))?$/.exec(d.key);
     if (route) {
-      const [, routeNs, gwNs, gw, section, port] = route;
-      if (routeNs === gwNs || !/NotAllowedByListeners/.test(d.oracle ?? '')) return false;
+      const [, , gwNs, gw, section, port] = route;
+      if (!/NotAllowedByListeners/.test(d.oracle ?? '')) return false;
       return gatewayListeners(docs, gwNs!, gw!).some((l) => selects(l) && (!section || l.name === section) && (!port || String(l.port) === port));
     }
     const listener = /^Listener ([^/\s]+)\/([^/\s]+)\/(\S+) attachedRoutes$/.exec(d.key);
@@ -61,7 +62,19 @@ export const PREDICATES: Record<string, (docs: Doc[], d: Difference) => boolean>
   'no-envoy-gateway-config': (docs) => !docs.some((d) => d.kind === 'ConfigMap' && rec(d.metadata).name === 'envoy-gateway-config'),
   /** No Secret objects at all: the tool does not assume a referenced Secret is missing. */
   'no-secrets': (docs) => !docs.some((d) => d.kind === 'Secret'),
+  /**
+   * The tool predicts less than egctl wrote, nothing else: every condition it predicts is among egctl's (it
+   * abstained on the rest), or it predicts nothing for the object.
+   */
+  'tool-subset': (_docs, d) => {
+    const tool = (d.tool ?? '').split(' ').filter(Boolean);
+    const oracle = new Set((d.oracle ?? '').split(' ').filter(Boolean));
+    return tool.every((c) => oracle.has(c)) && tool.length < oracle.size;
+  },
+  /** No Service objects at all: the tool does not assume a referenced Service is missing. */
+  'no-services': (docs) => !docs.some((d) => d.kind === 'Service'),
   /** No ConfigMap objects at all: the tool does not assume a referenced ConfigMap is missing. */
+
   'no-configmaps': (docs) => !docs.some((d) => d.kind === 'ConfigMap'),
 };
 
@@ -72,10 +85,12 @@ export function loadKnownDifferences(path: string): KnownDifference[] {
     const id = typeof e.id === 'string' ? e.id : '';
     const reason = typeof e.reason === 'string' ? e.reason.trim() : '';
     if (!id || !reason) throw new Error(`${path}: differences[${i}] needs an id and a reason`);
-    if (typeof e.when === 'string' && !PREDICATES[e.when]) throw new Error(`${path}: ${id}: unknown predicate ${e.when} (known: ${Object.keys(PREDICATES).join(', ')})`);
+    const when = typeof e.when === 'string' ? [e.when] : Array.isArray(e.when) ? e.when.map(String) : [];
+    for (const w of when) if (!PREDICATES[w]) throw new Error(`${path}: ${id}: unknown predicate ${w} (known: ${Object.keys(PREDICATES).join(', ')})`);
     const out: KnownDifference = { id, reason };
     if (Array.isArray(e.sets)) out.sets = e.sets.map(String);
-    for (const f of ['input', 'key', 'tool', 'oracle', 'when'] as const) if (typeof e[f] === 'string') out[f] = e[f];
+    if (when.length) out.when = when;
+    for (const f of ['input', 'key', 'tool', 'oracle'] as const) if (typeof e[f] === 'string') out[f] = e[f];
     return out;
   });
 }
@@ -93,6 +108,6 @@ export function explain(d: Difference, docs: Doc[], known: KnownDifference[]): K
       test(k.key, d.key) &&
       test(k.tool, d.tool) &&
       test(k.oracle, d.oracle) &&
-      (!k.when || PREDICATES[k.when]!(docs, d)),
+      (k.when ?? []).every((w) => PREDICATES[w]!(docs, d)),
   );
 }

@@ -106,11 +106,7 @@ testRule(rt007, {
     {
       // Envoy Gateway computeHosts (internal/gatewayapi/helpers.go): found by the differential test (test/oracle).
       name: 'the name belongs to a more specific listener on the same port (Envoy Gateway)',
-      yaml: [
-        eg,
-        gateway('    - {name: any, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: web-tls}]}}\n    - {name: shop, protocol: HTTPS, port: 443, hostname: shop.example.com, tls: {certificateRefs: [{name: web-tls}]}}'),
-        httpRoute('{name: gw, sectionName: any}', 'shop.example.com'),
-      ],
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-007/invalid-the-name-belongs-to-a-more-specific-listener-on-the-same-port-envoy-gateway.yaml',
       findings: [{ object: 'HTTPRoute infra/web', message: /leaves shop.example.com to listener shop .* on the same port: the route is not attached through any/ }],
     },
   ],
