@@ -64,8 +64,15 @@ async function runCase(c: InputCase, egctl: string, known: KnownDifference[], di
     writeFileSync(file, p.yaml);
     const [o, t] = await Promise.all([runEgctl(egctl, file), runTool(file)]);
     const base = { set: c.set, name, units: [] as UnitResult[], egctlMs: o.ms, toolMs: t.ms };
-    if (!o.ok) {
+    if (!o.ok && c.unitOf) {
       out.push({ ...base, skipped: `egctl refused the input: ${o.error}` });
+      continue;
+    }
+    if (!o.ok) {
+      // An input egctl refuses is itself a difference: explained (an input invalid on purpose) or not.
+      const d: Difference = { set: c.set, input: name, key: 'Input', tool: 'analysed', oracle: `refused: ${o.error}` };
+      const by = explain(d, p.documents, known);
+      out.push({ ...base, units: [{ set: c.set, unit: name, facts: 1, differences: by ? [] : [d], explained: by ? [{ difference: d, by: by.id }] : [] }] });
       continue;
     }
     if (!t.ok) {

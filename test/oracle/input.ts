@@ -7,6 +7,7 @@
  *   it panics on a TCPRoute v1alpha2); a v1alpha2 BackendTLSPolicy (spec.targetRef, spec.tls) is rewritten to
  *   the v1 shape, as the tool's own migration does (GWTLS-PLAT-001);
  * - route parentRefs name their namespace (egctl copies a parentRef as written into BackendTLSPolicy ancestors);
+ * - status is left out (egctl validates it, and recomputes it);
  * - Services get a spec.clusterIP (the xDS translation fails on an empty one);
  * - kinds outside egctl's scheme abort a whole file: the AWS LBC kinds, ListenerSets (egctl's loader does not
  *   load them), Events and CRDs are dropped, as are EnvoyProxies other than the class's parametersRef (egctl
@@ -105,6 +106,9 @@ function normalizeDoc(doc: Doc, notes: string[], ip: () => string): Doc | null {
     if (kind === 'BackendTLSPolicy') out = backendTlsPolicyV1(out);
     out.apiVersion = wanted;
   }
+  // Status is what controllers wrote: egctl validates it against the CRD (and refuses a file with a condition
+  // lacking lastTransitionTime or message), and neither side's prediction reads it.
+  delete out.status;
   const meta = { ...rec(out.metadata) };
   if (!CLUSTER_SCOPED.has(kind) && !meta.namespace) meta.namespace = 'default';
   out.metadata = meta;

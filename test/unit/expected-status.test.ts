@@ -4,7 +4,7 @@
 // the differential test against egctl (test/oracle) pinned down.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/cluster/manifests.ts';
 import { buildModel } from '../../src/graph/model.ts';
@@ -151,5 +151,22 @@ describe('served certificate per SNI', () => {
   it('the certificate whose name matches the SNI, one per key type, else the first', () => {
     const got = selectServed(undefined, [cand('rsa', ['app.example.com']), cand('ec', ['app.example.com'], 'ECDSA'), cand('other', ['other.test'])]).map((e) => `${e.sni}>${e.candidate.secret}`);
     expect(got).toEqual(['*>rsa', '*>ec', 'app.example.com>rsa', 'app.example.com>ec', 'other.test>other']);
+  });
+});
+
+describe('status differences as text', () => {
+  it('one sanitised line per difference, with why', async () => {
+    const { statusDifferenceLines } = await import('../../src/report/expected-text.ts');
+    const lines = statusDifferenceLines({
+      name: 'gw',
+      namespace: 'infra',
+      className: 'eg',
+      controllerName: null,
+      addresses: [],
+      conditions: [],
+      listeners: [],
+      statusDifferences: [{ object: 'Gateway infra/gw\u001b[31m', type: 'Accepted', observed: { status: 'False', reason: 'Invalid' }, expected: { status: 'True', reason: 'Accepted' }, cause: 'stale', why: 'lagging\ncontroller' }],
+    });
+    expect(lines).toEqual(['status STALE  Gateway infra/gw\\x1b[31m Accepted: observed False (Invalid), expected True (Accepted)', '  lagging\\ncontroller']);
   });
 });
