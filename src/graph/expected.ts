@@ -13,13 +13,24 @@ import type { GatewayExpectations, RouteParent } from './expected-core.ts';
 
 export type { ExpectationProfile, GatewayExpectations, ListenerExpectation, PolicyAncestorExpectation, RouteParent } from './expected-core.ts';
 
-/** Route parentRefs that resolve to this Gateway, in route order. */
+const byGateway = new WeakMap<Model, Map<GatewayModel['obj'], RouteParent[]>>();
+
+/** Route parentRefs that resolve to this Gateway, in route order (indexed once per model). */
 export function routeParentsOf(gm: GatewayModel, model: Model): RouteParent[] {
-  const out: RouteParent[] = [];
-  for (const route of model.routes) {
-    for (const parent of route.parents) if (parent.gateway?.found && parent.gateway.obj === gm.obj) out.push({ route, parent });
+  let index = byGateway.get(model);
+  if (!index) {
+    index = new Map();
+    for (const route of model.routes) {
+      for (const parent of route.parents) {
+        if (!parent.gateway?.found) continue;
+        const list = index.get(parent.gateway.obj) ?? [];
+        if (list.length === 0) index.set(parent.gateway.obj, list);
+        list.push({ route, parent });
+      }
+    }
+    byGateway.set(model, index);
   }
-  return out;
+  return index.get(gm.obj) ?? [];
 }
 
 export function expectationsFor(gm: GatewayModel, model: Model): GatewayExpectations {
