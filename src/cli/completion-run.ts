@@ -5,6 +5,7 @@
 // (no kubeconfig, no cluster, no Gateway API) completes nothing, silently, within a few seconds at most.
 import type { Command, Option } from 'commander';
 import type { Shell } from './completion.ts';
+import { hasUnsafe, safeLine } from '../report/sanitize.ts';
 
 /** cobra's ShellCompDirective bits. */
 export const Directive = {
@@ -75,8 +76,9 @@ export async function complete(program: Command, words: string[]): Promise<void>
 }
 
 export function formatCompletion(c: Completion): string {
-  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ').trim();
-  const lines = c.candidates.map((x) => (x.description ? `${clean(x.value)}\t${clean(x.description)}` : clean(x.value)));
+  const clean = (s: string) => safeLine(s.replace(/[\t\r\n]+/g, ' ').trim());
+  // A name holding a control character (from a hostile manifest) is no word a user could type: not offered.
+  const lines = c.candidates.filter((x) => !hasUnsafe(x.value) && !/[\t\r\n]/.test(x.value)).map((x) => (x.description ? `${clean(x.value)}\t${clean(x.description)}` : clean(x.value)));
   return [...lines, `:${c.directive}`].join('\n') + '\n';
 }
 

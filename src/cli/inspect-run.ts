@@ -10,6 +10,7 @@ import { buildReport } from '../report/build.ts';
 import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
 import type { InspectReport } from '../report/types.ts';
+import { safeLine } from '../report/sanitize.ts';
 import { writeJson } from '../report/write.ts';
 import { runRules, sortFindings } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
@@ -74,9 +75,9 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
   const { loaded, report, model } = await analyse(gateway, opts, now());
-  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}\n`);
+  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${safeLine(`${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}`)}\n`);
   const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
-  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${Object.keys(loaded.ignored).join(', ')})\n`);
+  if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${safeLine(Object.keys(loaded.ignored).join(', '))})\n`);
 
   if (format === 'tui') {
     const { runTui } = await import('../tui/run.tsx');

@@ -6,6 +6,7 @@ import { describeError, EXIT_FAILURE, UserError } from './errors.ts';
 import { registerInspect } from './inspect.ts';
 import { registerProbe } from './probe.ts';
 import { registerRules, registerExplain } from './rules.ts';
+import { safeLine, safeText } from '../report/sanitize.ts';
 import { VERSION } from '../version.ts';
 
 export function buildProgram(): Command {
@@ -16,7 +17,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .helpCommand(true)
     .exitOverride()
-    .configureHelp({ sortSubcommands: false, helpWidth: Math.min(process.stdout.columns || 100, 100) });
+    .configureHelp({ sortSubcommands: false, helpWidth: Math.min(process.stdout.columns || 100, 100) })
+    // Usage errors quote the words given (a Gateway name pasted from a hostile manifest): escaped like the rest.
+    .configureOutput({ outputError: (text, write) => write(safeText(text)) });
   registerInspect(program);
   registerProbe(program);
   registerRules(program);
@@ -41,8 +44,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_FAILURE;
       return;
     }
-    process.stderr.write(`error: ${describeError(e)}\n`);
-    if (process.env.GWTLS_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    // Error messages carry API error text, file names and exec plugin output: one escaped line.
+    process.stderr.write(`error: ${safeLine(describeError(e))}\n`);
+    if (process.env.GWTLS_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${safeText(e.stack)}\n`);
     process.exitCode = e instanceof UserError ? e.exitCode : EXIT_FAILURE;
   }
 }

@@ -1,11 +1,13 @@
 // `kubectl gwtls probe`: validate the flags, probe every target (bounded concurrency; svc/ and pod/ targets through
 // the API server's port-forward), cross-check host targets against the cluster's Gateway listeners when a
 // kubeconfig is usable, print, pick the exit code.
-import { readFile } from 'node:fs/promises';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
 import type { ProbeCliOptions } from './probe.ts';
 import { caStoreLabel, probe } from '../probe/probe.ts';
 import { noKubeconfigReason } from '../probe/cluster-access.ts';
+import { CaFileError, readCaFile } from '../probe/ca-file.ts';
+import { apiLimits } from '../cluster/limits.ts';
+import { safeLine, terminalSafeJson } from '../report/sanitize.ts';
 import type { ClusterAccess } from '../cluster/source.ts';
 import { parseTarget, splitHostPort, TargetError } from '../probe/target.ts';
 import { renderProbeText } from '../probe/render.ts';
@@ -35,10 +37,10 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
   if (opts.caFile) {
     let text: string;
     try {
-      text = await readFile(opts.caFile, 'utf8');
+      text = await readCaFile(opts.caFile, options.timeoutMs ?? opts.timeout);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(`cannot read --ca-file ${opts.caFile}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
+      if (e instanceof CaFileError) throw new UserError(`cannot read --ca-file ${opts.caFile}: ${e.message}`);
+      throw e;
     }
     try {
       storeFromPem(text, caStoreLabel(opts.caFile));
@@ -51,14 +53,14 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
   const reports = await probeTargets(parsed, options, opts);
   if (opts.output === 'json') {
     const doc: ProbeReport | ProbeReportList = reports.length === 1 ? reports[0]! : { apiVersion: 'gwtls.dev/v1alpha1', kind: 'ProbeReportList', items: reports };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
   } else {
     process.stdout.write(renderProbeText(reports, styleFor(process.stdout)));
   }
   let code = EXIT_OK;
   for (const r of reports) {
     const c = exitCodeFor(r);
-    if (c === EXIT_FAILURE) process.stderr.write(`error: ${r.target.input}: ${r.connection.error?.summary ?? 'probe failed'}\n`);
+    if (c === EXIT_FAILURE) process.stderr.write(`error: ${safeLine(`${r.target.input}: ${r.connection.error?.summary ?? 'probe failed'}`)}\n`);
     code = Math.max(code, c);
   }
   return code;
@@ -79,6 +81,33 @@ function crossCheckTimeout(opts: ProbeCliOptions): number {
   return opts.requestTimeout !== undefined && opts.requestTimeout > 0 ? Math.min(opts.requestTimeout, cap) : cap;
 }
 
+/**
+ * Runs the cross-check, ending at most --timeout after the probes did: when the time is up every request and exec
+ * plugin still running is stopped (nothing is left to hold the process), and the reports not yet compared say so.
+ */
+async function boundedCrossCheck(run: () => Promise<void>, reports: ProbeReport[], stop: AbortController, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        stop.abort(new Error(`the cluster cross-check did not finish within ${seconds(timeoutMs)} (--timeout)`));
+        resolve('late');
+      }, timeoutMs);
+    }
+  });
+  const outcome = await Promise.race([run().then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'done') return;
+  for (const r of reports) {
+    if (r.backend || (r.cluster && r.cluster.outcome !== 'unknown')) continue;
+    r.cluster = { gateway: null, listener: null, hostname: null, configuredFrom: null, configuredFingerprintSha256: null, servedMatchesConfigured: null, outcome: 'skipped', why: `cluster cross-check skipped: it did not finish within ${seconds(timeoutMs)} (--timeout); the API server is slow or does not answer` };
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 async function probeTargets(parsed: ProbeTarget[], options: ProbeOptions, opts: ProbeCliOptions): Promise<ProbeReport[]> {
   const now = new Date();
   const access: ClusterAccess = {
@@ -91,6 +120,9 @@ async function probeTargets(parsed: ProbeTarget[], options: ProbeOptions, opts: 
   const noKube = noKubeconfigReason(access);
   if (backend && noKube) throw new UserError(`${backend.input}: a backend is reached through the API server's port-forward, which needs a cluster: ${noKube}`);
   const wantCross = hosts && opts.cluster !== false;
+  // Stops the cross-check's requests when its time is up (see boundedCrossCheck).
+  const stop = new AbortController();
+  if (wantCross && !noKube) apiLimits.signal = stop.signal;
   // The cluster is read while the probes run.
   const cluster = backend || (wantCross && !noKube) ? await import('../probe/cluster.ts') : null;
   const listing = cluster && wantCross && !noKube ? cluster.listGateways(access, { ...(opts.namespace ? { namespace: opts.namespace } : {}), allNamespaces: opts.allNamespaces ?? false }) : null;
@@ -107,7 +139,7 @@ async function probeTargets(parsed: ProbeTarget[], options: ProbeOptions, opts: 
   };
   await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, parsed.length) }, worker));
   if (wantCross) {
-    if (listing && cluster) await cluster.crossCheck(reports, await listing, now);
+    if (listing && cluster) await boundedCrossCheck(async () => cluster.crossCheck(reports, await listing, now), reports, stop, opts.timeout);
     else if (noKube) for (const r of reports) if (!r.backend) r.cluster = { gateway: null, listener: null, hostname: null, configuredFrom: null, configuredFingerprintSha256: null, servedMatchesConfigured: null, outcome: 'skipped', why: `cluster cross-check skipped: ${noKube}` };
   }
   return reports;

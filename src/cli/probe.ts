@@ -48,10 +48,10 @@ With several targets: the worst.`,
     )
     .option('--sni <name>', 'server name to send (default: the target host; none for IP addresses; "" sends none)')
     .option('--connect-to <addr[:port]>', 'connect to this address (and port) instead, still sending the target host as SNI, like curl --connect-to')
-    .option('--ca-file <pem>', 'verify against the CA certificates in this PEM file instead of the system store')
+    .option('--ca-file <pem>', 'verify against the CA certificates in this PEM file (or pipe) instead of the system store')
     .option('--alpn <list>', 'comma-separated ALPN protocols to offer, e.g. h2,http/1.1 or postgresql', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .addOption(new Option('--starttls <protocol>', 'speak this protocol\'s plaintext preamble before TLS').choices(['postgres', 'mysql', 'smtp', 'imap', 'pop3', 'ftp']))
-    .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms').default(10_000, '10s').argParser((v) => parseDuration(v, '--timeout')))
+    .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms (at most 24h); the cluster cross-check ends at most this long after the probes').default(10_000, '10s').argParser((v) => parseDuration(v, '--timeout')))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-cluster', 'do not cross-check HOST targets against the cluster\'s Gateway listeners');
   addClusterOptions(cmd).action(async (targets: string[], opts: ProbeCliOptions) => {

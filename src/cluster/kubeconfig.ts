@@ -1,8 +1,10 @@
 // kubeconfig as kubectl reads it: --kubeconfig, else $KUBECONFIG (several files, merged), else ~/.kube/config;
-// --context, else current-context. Client certificates, tokens and exec credential plugins come with it.
+// --context, else current-context. Client certificates, tokens and exec credential plugins come with it; exec
+// plugins get the request timeout as their deadline.
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../cli/errors.ts';
+import { installExecCredentials } from './exec-credential.ts';
 import type { ClusterAccess } from './source.ts';
 
 export interface LoadedKubeConfig {
@@ -47,5 +49,10 @@ export function loadKubeConfig(access: ClusterAccess): LoadedKubeConfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new UserError(`context "${context}" names cluster "${ctx.cluster}", which is not in the kubeconfig or has no server`);
   if (!kc.getCurrentUser()) throw new UserError(`context "${context}" names user "${ctx.user}", which is not in the kubeconfig`);
+  installExecCredentials(kc, {
+    deadlineMs: access.requestTimeoutMs ?? 30_000,
+    deadlineFlag: '--request-timeout',
+    cluster: { server: cluster.server, ...(cluster.caData ? { certificateAuthorityData: cluster.caData } : {}), ...(cluster.skipTLSVerify ? { insecureSkipTlsVerify: true } : {}), ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}) },
+  });
   return { kc, context, server: cluster.server, namespace: ctx.namespace ?? 'default' };
 }

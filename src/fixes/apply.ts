@@ -43,10 +43,11 @@ const describe = (e: unknown) => (e instanceof ApiError ? `${e.status} ${e.reaso
 
 /**
  * Objects the chosen fixes would create that the snapshot cannot vouch for: GET each. Those that exist are
- * returned (keyed like the plan's targets), so the plan refuses to overwrite them.
+ * returned (keyed like the plan's targets), so the plan refuses to overwrite them; the rest are known absent.
  */
-export async function existingObjects(chosen: ChosenFix[], snapshot: Snapshot, client: ApiClient, defaultNamespace: string): Promise<Map<string, Raw>> {
+export async function existingObjects(chosen: ChosenFix[], snapshot: Snapshot, client: ApiClient, defaultNamespace: string): Promise<{ existing: Map<string, Raw>; absent: Set<string> }> {
   const out = new Map<string, Raw>();
+  const absent = new Set<string>();
   const seen = new Set<string>();
   for (const { fix } of chosen) {
     for (const doc of parseDocuments(fix.yaml)) {
@@ -60,9 +61,10 @@ export async function existingObjects(chosen: ChosenFix[], snapshot: Snapshot, c
       seen.add(key);
       const found = await client.getOptional(objectPath({ ...doc, metadata: { ...meta, namespace: ns || undefined } }));
       if (found) out.set(key, found);
+      else absent.add(key);
     }
   }
-  return out;
+  return { existing: out, absent };
 }
 
 /** Replaces each change's emulated outcome with the server's dry run of the same configuration. */

@@ -29,28 +29,59 @@ export interface PlanOutcome {
 export const findingKey = (f: Pick<Finding, 'code' | 'object' | 'field'>) => `${f.code}|${f.object.kind}|${f.object.namespace ?? ''}|${f.object.name}|${f.field ?? ''}`;
 
 export function outcomeOf(plan: FixPlan, before: Finding[], after: Finding[]): PlanOutcome {
-  const beforeKeys = new Set(before.map(findingKey));
-  const afterKeys = new Set(after.map(findingKey));
+  // A finding is the same one only at the same severity: a warning the plan turns into an error is fixed and added.
+  const same = (f: Finding) => `${findingKey(f)}|${f.severity}`;
+  const beforeKeys = new Set(before.map(same));
+  const afterKeys = new Set(after.map(same));
   const change = (f: Finding, state: FindingChange['state']): FindingChange => ({ code: f.code, severity: f.severity, object: f.object, ...(f.field ? { field: f.field } : {}), message: f.message, state });
-  const findings = [...before.map((f) => change(f, afterKeys.has(findingKey(f)) ? 'remains' : 'fixed')), ...after.filter((f) => !beforeKeys.has(findingKey(f))).map((f) => change(f, 'added'))];
-  const unresolved = plan.fixes.flatMap((e, i) => (e.status === 'planned' && afterKeys.has(findingKey(e.finding)) ? [{ fix: i, why: `${e.finding.code} on ${e.finding.object.kind} ${e.finding.object.namespace ? `${e.finding.object.namespace}/` : ''}${e.finding.object.name} remains after the plan` }] : []));
+  const findings = [...before.map((f) => change(f, afterKeys.has(same(f)) ? 'remains' : 'fixed')), ...after.filter((f) => !beforeKeys.has(same(f))).map((f) => change(f, 'added'))];
+  const afterIds = new Set(after.map(findingKey));
+  const unresolved = plan.fixes.flatMap((e, i) => (e.status === 'planned' && afterIds.has(findingKey(e.finding)) ? [{ fix: i, why: `${e.finding.code} on ${e.finding.object.kind} ${e.finding.object.namespace ? `${e.finding.object.namespace}/` : ''}${e.finding.object.name} remains after the plan` }] : []));
   return { findings, unresolved };
 }
 
-const errorsAdded = (before: Set<string>, after: Finding[]) => after.filter((f) => f.severity === 'error' && !before.has(findingKey(f)));
+/** Errors after that were not errors before: new findings, and warnings the plan makes errors. */
+const errorsAdded = (beforeErrors: Set<string>, after: Finding[]) => after.filter((f) => f.severity === 'error' && !beforeErrors.has(findingKey(f)));
 
 function objectsOf(plan: FixPlan): Raw[] {
   return plan.changes.filter((c) => !c.error).map((c) => c.after);
 }
 
+export interface Settled {
+  plan: FixPlan;
+  outcome: PlanOutcome;
+  after: { findings: Finding[]; model: Model };
+  /** The fixes the plan was made of (plan.fixes follows it): the chosen ones, and those their outcome revealed. */
+  chosen: ChosenFix[];
+}
+
+/** Rounds of fixes revealed by a plan's own outcome (a fix whose result another rule then asks to complete). */
+const MAX_ROUNDS = 3;
+
 /**
  * Composes the plan and settles it: fixes that would add an error or drop fields are refused (each judged on
- * top of the fixes accepted before it), and the rest get their side effects. `before` is the analysis of the
- * objects as they are.
+ * top of the fixes accepted before it), and the rest get their side effects. A safe fix of a finding that only
+ * the outcome shows joins the plan, so that a second run has nothing left to do. `before` is the analysis of
+ * the objects as they are.
  */
-export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): { plan: FixPlan; outcome: PlanOutcome; after: { findings: Finding[]; model: Model } } {
+export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Settled {
+  const existed = new Set(before.findings.map(findingKey));
+  let all = chosen;
+  for (let round = 1; ; round++) {
+    const settled = settleOnce(all, evaluate, before, opts);
+    const known = new Set(all.map((c) => `${findingKey(c.finding)}|${c.fix.title}`));
+    const revealed = settled.after.findings
+      .filter((f) => !existed.has(findingKey(f)))
+      .flatMap((finding) => finding.fixes.filter((fix) => fix.type === 'fix').map((fix) => ({ finding, fix })))
+      .filter((c) => !known.has(`${findingKey(c.finding)}|${c.fix.title}`));
+    if (revealed.length === 0 || round === MAX_ROUNDS) return { ...settled, chosen: all };
+    all = [...all, ...revealed];
+  }
+}
+
+function settleOnce(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Omit<Settled, 'chosen'> {
   const snapshot = before.model.snapshot;
-  const beforeKeys = new Set(before.findings.map(findingKey));
+  const beforeKeys = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   let plan = composePlan(chosen, snapshot, opts);
   let after = evaluate(objectsOf(plan));
   const dropsFields = plan.changes.some((c) => c.removed.length > 0);

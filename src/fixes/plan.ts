@@ -190,11 +190,37 @@ export interface ComposeOptions {
   sender?: 'api' | 'kubectl';
   /** Objects the plan would create although the source could not tell whether they exist (live: GET them). */
   existing?: Map<string, Raw>;
+  /** Keys (group|kind|namespace|name) a GET found absent: safe to create. */
+  absent?: Set<string>;
 }
 
-/** The chosen fixes as one change per object, with the outcome by in-memory server-side apply. */
-export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions): FixPlan {
-  const fixes: PlannedFixEntry[] = chosen.map((c) => ({ ...c, status: 'planned', sideEffects: [], objects: [] }));
+/**
+ * The chosen fixes as one change per object, with the outcome by in-memory server-side apply. A fix is planned
+ * whole or not at all: when one of its objects cannot be changed, the fix is refused and the plan composed
+ * again without it, so no other object carries a part of it. `refused` holds fixes refused before (by index).
+ */
+export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions, refused: ReadonlyMap<number, string> = new Map()): FixPlan {
+  const out = new Map(refused);
+  for (;;) {
+    const plan = composeOnce(chosen, snapshot, opts, out);
+    const broken = brokenFixes(plan);
+    if (broken.size === 0) return plan;
+    for (const [i, why] of broken) out.set(i, why);
+  }
+}
+
+/** Fixes still planned whose changes include one that cannot be made, with why. */
+export function brokenFixes(plan: FixPlan): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const c of plan.changes) {
+    if (!c.error) continue;
+    for (const i of c.fixes) if (plan.fixes[i]!.status === 'planned' && !out.has(i)) out.set(i, c.error);
+  }
+  return out;
+}
+
+function composeOnce(chosen: ChosenFix[], snapshot: Snapshot, opts: ComposeOptions, refusedBefore: ReadonlyMap<number, string>): FixPlan {
+  const fixes: PlannedFixEntry[] = chosen.map((c, i) => (refusedBefore.has(i) ? { ...c, status: 'refused', reason: refusedBefore.get(i)!, sideEffects: [], objects: [] } : { ...c, status: 'planned', sideEffects: [], objects: [] }));
   const drafts = new Map<string, Draft>();
   const refuse = (i: number, reason: string) => {
     fixes[i]!.status = 'refused';
@@ -202,6 +228,7 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
   };
 
   fixes.forEach((entry, i) => {
+    if (entry.status === 'refused') return;
     let docs: Raw[];
     try {
       docs = parseDocuments(entry.fix.yaml);
@@ -261,7 +288,7 @@ export function composePlan(chosen: ChosenFix[], snapshot: Snapshot, opts: Compo
   for (const d of drafts.values()) {
     const live = d.fixes.filter((i) => fixes[i]!.status === 'planned');
     if (live.length === 0) continue;
-    changes.push(changeOf(d, live, snapshot, opts.sender ?? 'api'));
+    changes.push(changeOf(d, live, snapshot, opts.sender ?? 'api', opts.absent?.has(keyOf(d.target)) ?? false));
   }
   changes.sort((a, b) => rank(a.ref.kind) - rank(b.ref.kind) || a.id.localeCompare(b.id));
   return { fieldManager: FIELD_MANAGER, fixes, changes };
@@ -279,7 +306,7 @@ function migratedByKubectl(base: Raw): boolean {
   return isMap(meta.annotations) && typeof meta.annotations['kubectl.kubernetes.io/last-applied-configuration'] === 'string';
 }
 
-function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'api' | 'kubectl'): PlannedChange {
+function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'api' | 'kubectl', checkedAbsent: boolean): PlannedChange {
   const kind = d.target.kind;
   const apiVersion = d.version ?? String(d.base?.apiVersion ?? d.docs[0]!.apiVersion);
   const desired = manifestOf(d.desired, apiVersion);
@@ -290,7 +317,7 @@ function changeOf(d: Draft, fixIndexes: number[], snapshot: Snapshot, sender: 'a
     const after = serverSideApply(undefined, desired, FIELD_MANAGER, { force: true }).result.object;
     const change: PlannedChange = { ref: refOfTarget(d.target, apiVersion), id, action: 'create', config: desired, fields: displayFields(fieldsOf(desired, kind)), carried: [], takesFrom: [], after, removed: [], fixes: fixIndexes };
     const cov = snapshot.coverage(kind, d.target.namespace);
-    if (!cov.complete && snapshot.source.type === 'cluster') change.error = `${id} could not be checked for existence (${cov.why}): it is not created, so that nothing is overwritten`;
+    if (!cov.complete && snapshot.source.type === 'cluster' && !checkedAbsent) change.error = `${id} could not be checked for existence (${cov.why}): it is not created, so that nothing is overwritten`;
     return change;
   }
   const base = manifestOf(d.base, apiVersion);

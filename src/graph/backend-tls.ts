@@ -41,6 +41,8 @@ export interface BackendTLSDecision {
   ignoredPolicies: Array<{ policy: BackendTLSPolicyObject; why: string }>;
   envoyBackend?: EnvoyBackendObject;
   targetGroup?: TargetGroupChoice;
+  /** Set when the implementation opens TLS without any policy (Traefik: port 443, a port named https*, appProtocol https): why. */
+  implicitTls?: string;
   /** false: traffic on this hop certainly fails for a reason visible in the objects. */
   ok: boolean | null;
   why: string;
@@ -121,9 +123,9 @@ function envoyFallbackKey(o: ConfigMapObject | SecretObject): { key: string; tex
   return o.tlsCrt !== undefined ? { key: 'tls.crt', text: o.tlsCrt } : undefined;
 }
 
-export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date): BackendTLSDecision {
+export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date, routeKind?: string): BackendTLSDecision {
   if (passthrough) {
-    const wrapped = impl.id === 'envoy-gateway' || impl.id === 'calico' ? passthroughOrigination(backend, impl, snapshot, now) : undefined;
+    const wrapped = impl.id === 'envoy-gateway' || impl.id === 'calico' ? passthroughOrigination(backend, impl, snapshot, now, routeKind) : undefined;
     if (wrapped) return wrapped;
     return { tls: { mode: 'tls', verified: null, by: 'passthrough: the client TLS session reaches the backend unchanged' }, ignoredPolicies: [], ok: null, why: 'TLS passes through to the backend, which must serve a certificate the client trusts' };
   }
@@ -155,11 +157,22 @@ export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, 
   const ignoredPolicies = all
     .filter((p) => !applicable.includes(p))
     .map((p) => ({ policy: p, why: `targets Service ${svc.meta.name} sectionName ${p.targetRefs.find((t) => t.name === svc.meta.name)?.sectionName}, but the route uses port ${backend.servicePort?.name ? `named ${backend.servicePort.name}` : `${backend.ref.port} (unnamed)`}` }));
+  const readsPolicies = !routeKind || !impl.backendTLSPolicyRouteKinds || (impl.backendTLSPolicyRouteKinds as readonly string[]).includes(routeKind);
+  if (!readsPolicies) {
+    const only = `${impl.name} reads BackendTLSPolicy only for ${impl.backendTLSPolicyRouteKinds!.join(' and ')} backends, not ${routeKind}`;
+    ignoredPolicies.push(...applicable.map((p) => ({ policy: p, why: only })));
+    return { tls: { mode: 'none', verified: null, by: applicable.length ? `BackendTLSPolicy ${applicable[0]!.meta.namespace}/${applicable[0]!.meta.name} is ignored: ${only}` : `${routeKind} backends get plaintext on ${impl.name}` }, ignoredPolicies, ok: null, why: `${impl.name} sends the ${routeKind} stream to the backend as it is` };
+  }
   const [winner, ...rest] = applicable;
   // Only policies for the same target and sectionName conflict (BackendTLSPolicySpec.targetRefs, apis/v1@v1.6.1):
   // a whole-Service policy is not Conflicted by a port-specific one; it stays Accepted and covers the other ports.
   const portSpecific = (p: BackendTLSPolicyObject) => p.targetRefs.some((t) => t.group === '' && t.kind === 'Service' && t.name === svc.meta.name && t.sectionName !== undefined);
   const losers = winner ? rest.filter((p) => portSpecific(p) === portSpecific(winner)) : [];
+  const implicit = !winner ? impl.upstreamTlsWithoutPolicy?.(backend.servicePort) : null;
+  if (implicit) {
+    const by = `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}, but ${impl.name} speaks HTTPS to it (${implicit})`;
+    return { tls: { mode: 'tls', verified: true, by, trust: ['System'] }, ignoredPolicies, implicitTls: implicit, ok: null, why: `${impl.name} opens TLS to the backend because of its ${implicit} and verifies it against the system roots and the endpoint's IP address (its default ServersTransport sets no server name): a private or self-signed backend certificate fails` };
+  }
   if (!winner) {
     return { tls: { mode: 'none', verified: null, by: `no BackendTLSPolicy targets Service ${svc.meta.namespace}/${svc.meta.name}${backend.servicePort?.name ? ` port ${backend.servicePort.name}` : ''}` }, ignoredPolicies, ok: null, why: 'the gateway sends plaintext to the backend' };
   }
@@ -222,8 +235,8 @@ export function loadBalancerBackendTLS(backend: ResolvedBackend, choice: TargetG
  * to the backend and carries the client's TLS session inside it. The backend, which expects the client's
  * ClientHello, receives Envoy's: the path fails. Found by the differential test against egctl (test/oracle).
  */
-function passthroughOrigination(backend: ResolvedBackend, impl: Implementation, snapshot: Snapshot, now: Date): BackendTLSDecision | undefined {
-  const inner = proxyBackendTLS(backend, impl, false, snapshot, now);
+function passthroughOrigination(backend: ResolvedBackend, impl: Implementation, snapshot: Snapshot, now: Date, routeKind?: string): BackendTLSDecision | undefined {
+  const inner = proxyBackendTLS(backend, impl, false, snapshot, now, routeKind);
   if (inner.tls.mode !== 'tls') return undefined;
   const source = inner.policy ? `BackendTLSPolicy ${inner.policy.policy.meta.namespace}/${inner.policy.policy.meta.name}` : inner.envoyBackend ? `Backend ${inner.envoyBackend.meta.namespace}/${inner.envoyBackend.meta.name} (tls)` : inner.tls.by;
   return {

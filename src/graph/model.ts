@@ -194,7 +194,7 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
         const choice = svc ? targetGroupFor(a.route.obj, svc, gm.lbc, snapshot, gm.impl.id === 'aws-lbc-nlb') : undefined;
         tls = loadBalancerBackendTLS(backend, choice, passthrough, gm.impl, snapshot);
       } else {
-        tls = proxyBackendTLS(backend, gm.impl, passthrough, snapshot, now);
+        tls = proxyBackendTLS(backend, gm.impl, passthrough, snapshot, now, a.route.obj.kind);
       }
       lm.backends.push({ attachment: a, backend, tls });
     }

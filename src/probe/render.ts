@@ -1,5 +1,7 @@
-// Plain-text rendering of probe reports, readable at 80 columns.
+// Plain-text rendering of probe reports, readable at 80 columns. Names, certificate fields, banners and error
+// text come from the peer: rendering works on a sanitised copy (control characters shown as escapes).
 import type { Cert } from '../report/types.ts';
+import { sanitizeDeep } from '../report/sanitize.ts';
 import type { ProbeFinding } from './codes.ts';
 import { certRole, shortName } from './chain.ts';
 import { joinHostPort } from './target.ts';
@@ -53,7 +55,7 @@ export function verdict(r: ProbeReport): string {
 }
 
 export function renderProbeText(reports: ProbeReport[], style: Style = makeStyle(false)): string {
-  return reports.map((r) => renderOne(r, style)).join(`\n${'-'.repeat(WIDTH)}\n\n`);
+  return sanitizeDeep(reports).map((r) => renderOne(r, style)).join(`\n${'-'.repeat(WIDTH)}\n\n`);
 }
 
 function row(label: string, value: string): string {

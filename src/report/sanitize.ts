@@ -5,18 +5,20 @@
 // JSON and YAML output does not need this: their serialisers escape. Colour added by our own styling is
 // applied after sanitising, never to unsanitised text.
 
-// C0 except TAB, DEL, C1; then the Unicode format/separator characters that can deceive a reader.
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// C0 (a tab too: in one line it only shifts columns, e.g. to fake a table cell), DEL, C1; then the Unicode
+// format/separator characters that can deceive a reader. Text keeps its tabs and line breaks.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 const UNSAFE_KEEP_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 function escape(ch: string): string {
   const code = ch.codePointAt(0)!;
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** One line, safe for a terminal: every control character (newlines included) shown as an escape. */
+/** One line, safe for a terminal: every control character (newlines and tabs included) shown as an escape. */
 export function safeLine(s: string): string {
   return s.replace(UNSAFE, escape);
 }
@@ -30,4 +32,33 @@ export function safeText(s: string): string {
 export function hasUnsafe(s: string): boolean {
   UNSAFE_KEEP_NEWLINE.lastIndex = 0;
   return UNSAFE_KEEP_NEWLINE.test(s);
+}
+
+/**
+ * A copy of a report (or any JSON-like value) whose strings are safe to print: every string through safeLine,
+ * except under the keys in `multiline` (preformatted text such as fix YAML), which keep their line breaks. For
+ * renderers that print many fields: the data itself stays untouched (JSON, YAML and --apply use it as it is).
+ */
+export function sanitizeDeep<T>(value: T, multiline: ReadonlySet<string> = new Set()): T {
+  return walk(value, undefined, multiline) as T;
+}
+
+function walk(v: unknown, key: string | undefined, multiline: ReadonlySet<string>): unknown {
+  if (typeof v === 'string') return key !== undefined && multiline.has(key) ? safeText(v) : safeLine(v);
+  if (Array.isArray(v)) return v.map((x) => walk(x, key, multiline));
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k, multiline);
+    return out;
+  }
+  return v;
+}
+
+// What JSON.stringify leaves raw that a terminal would act on or hide: DEL, C1 controls, bidi and zero-width
+// characters (it escapes only C0). They occur only inside JSON strings, where \u escapes mean the same.
+const JSON_RAW = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** JSON text safe for a terminal: the same JSON value, with those characters written as \u escapes. */
+export function terminalSafeJson(json: string): string {
+  return json.replace(JSON_RAW, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

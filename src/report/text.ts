@@ -1,6 +1,12 @@
-// The plain-text report: a tree per Gateway, readable at 80 columns, words for every state.
+// The plain-text report: a tree per Gateway, readable at 80 columns, words for every state. Every string of the
+// report came from a cluster, a file or a peer: the renderers work on a sanitised copy (control characters shown
+// as escapes), and style only what they add.
 import type { BackendReport, Condition, EndpointProbe, Finding, GatewayReport, Hop, InspectReport, ListenerReport, RouteReport } from './types.ts';
+import { safeLine, sanitizeDeep } from './sanitize.ts';
 import { plain, type Style } from './style.ts';
+
+/** Fix YAML is printed as the block it is (its line breaks kept, every other control character escaped). */
+const PREFORMATTED = new Set(['yaml']);
 
 export interface TextOptions {
   width?: number;
@@ -46,10 +52,16 @@ function verdictWord(ok: boolean | undefined, verdict: string | undefined, s: St
   return s.ok('OK');
 }
 
-export function renderGatewayList(report: InspectReport, opts: TextOptions = {}): string {
+export function renderGatewayList(input: InspectReport, opts: TextOptions = {}): string {
   const s = opts.style ?? plain;
   const width = opts.width ?? 80;
   const lines: string[] = [];
+  // Only what the table shows is copied: with -A the report can hold thousands of Gateways.
+  const report = {
+    gateways: input.gateways.map((g) => ({ namespace: safeLine(g.namespace), name: safeLine(g.name), ok: g.ok, verdict: g.verdict === undefined ? undefined : safeLine(g.verdict) })),
+    summary: input.summary,
+    skipped: sanitizeDeep(input.skipped),
+  };
   if (report.gateways.length === 0) {
     lines.push('No Gateways found in scope.');
   } else {
@@ -70,7 +82,8 @@ export function renderGatewayList(report: InspectReport, opts: TextOptions = {})
   return lines.join('\n') + '\n';
 }
 
-export function renderReport(report: InspectReport, opts: TextOptions = {}): string {
+export function renderReport(input: InspectReport, opts: TextOptions = {}): string {
+  const report = sanitizeDeep(input, PREFORMATTED);
   const s = opts.style ?? plain;
   const width = opts.width ?? 80;
   const lines: string[] = [];
@@ -192,14 +205,14 @@ function renderFindings(lines: string[], findings: Finding[], width: number, s: 
   }
 }
 
-function summaryLine(report: InspectReport, s: Style): string {
+function summaryLine(report: Pick<InspectReport, 'summary'>, s: Style): string {
   const { errors, warnings, info } = report.summary;
   const e = `${errors} error${errors === 1 ? '' : 's'}`;
   const w = `${warnings} warning${warnings === 1 ? '' : 's'}`;
   return `Summary: ${errors ? s.bad(e) : e}, ${warnings ? s.warn(w) : w}, ${info} info`;
 }
 
-function appendSkipped(lines: string[], report: InspectReport, width: number): void {
+function appendSkipped(lines: string[], report: Pick<InspectReport, 'skipped'>, width: number): void {
   if (report.skipped.length === 0) return;
   lines.push('Not checked:');
   for (const sk of report.skipped) lines.push(...wrap(`${sk.what} (${sk.reason}): ${sk.detail}`, width, '  - ', '    '));

@@ -1,9 +1,11 @@
 // Writes large reports without building one giant string: top-level arrays go out item by item, waiting for
-// the stream to drain, so memory stays flat for -A on big clusters.
+// the stream to drain, so memory stays flat for -A on big clusters. Characters a terminal would act on that
+// JSON.stringify leaves raw (C1 controls, bidi overrides) are written as \u escapes.
 import type { Writable } from 'node:stream';
+import { terminalSafeJson } from './sanitize.ts';
 
 async function write(stream: Writable, chunk: string): Promise<void> {
-  if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  if (!stream.write(terminalSafeJson(chunk))) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }
 
 /** JSON.stringify(value, null, 2), streamed: arrays directly under the root are written one element at a time. */

@@ -1,5 +1,9 @@
 // The UI draws text it has already laid out: a Line is a row of styled segments no wider than its pane. Panes
 // compute their lines with pure functions (testable without a terminal) and render only the rows in view.
+// Text enters a line through the functions below, which show control characters as escapes (names, messages
+// and probe output come from clusters, files and peers), so widths are measured on what is drawn; LineView
+// escapes once more at the edge, for segments built by hand.
+import { safeLine, safeText } from '../report/sanitize.ts';
 
 /** What a piece of text means; the theme turns it into a colour, or into nothing under NO_COLOR. */
 export type Tone = 'ok' | 'bad' | 'warn' | 'dim' | 'info' | 'accent' | 'plain';
@@ -13,7 +17,7 @@ export interface Seg {
 
 export type Line = Seg[];
 
-export const seg = (text: string, tone?: Tone, bold?: boolean): Seg => ({ text, ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
+export const seg = (text: string, tone?: Tone, bold?: boolean): Seg => ({ text: safeLine(text), ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
 
 export function lineText(line: Line): string {
   return line.map((s) => s.text).join('');
@@ -26,8 +30,9 @@ export function lineWidth(line: Line): number {
 }
 
 /** Cuts a string to `width` columns, marking the cut with an ellipsis. */
-export function truncate(text: string, width: number): string {
+export function truncate(raw: string, width: number): string {
   if (width <= 0) return '';
+  const text = safeLine(raw);
   if (text.length <= width) return text;
   if (width === 1) return '…';
   return text.slice(0, width - 1) + '…';
@@ -62,7 +67,7 @@ export function wrapText(text: string, width: number, first = '', rest = ' '.rep
   const out: string[] = [];
   let line = first;
   let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of safeLine(text).split(/\s+/).filter(Boolean)) {
     const room = width - line.length - (empty ? 0 : 1);
     if (!empty && word.length > room) {
       out.push(line);
@@ -94,7 +99,7 @@ export function wrapLine(text: string, width: number, opts: { first?: string; re
 /** Fits preformatted text (YAML, a diff, a probe report) to `width`: long lines are wrapped under their indent. */
 export function fitPreformatted(text: string, width: number, tone?: (line: string) => Tone | undefined): Line[] {
   const out: Line[] = [];
-  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+  for (const raw of safeText(text).replace(/\s+$/, '').split('\n')) {
     const t = tone?.(raw);
     if (raw.length <= width) {
       out.push([seg(raw, t)]);

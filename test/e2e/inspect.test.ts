@@ -170,7 +170,7 @@ describe.skipIf(skip)('inspect on a live control plane', () => {
   it('--apply refuses to change the cluster without a terminal or --yes, after showing the dry run', async () => {
     const r = await runPlugin(['inspect', 'ssl-offload-gateway', '-n', calico, '--apply'], { env: NOW });
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/Server-side dry run against/);
+    expect(r.stdout).toMatch(/Fix plan, with the server-side dry run against/);
     expect(r.stderr.trim()).toBe('error: refusing to change the cluster without confirmation: run in a terminal to be asked, or pass --yes');
     const gw = await restClient().get<{ spec: { listeners: Array<{ name: string; protocol: string }> } }>({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'ssl-offload-gateway', namespace: calico });
     expect(gw.spec.listeners.find((l) => l.name === 'https')!.protocol).toBe('HTTPS');
@@ -178,7 +178,7 @@ describe.skipIf(skip)('inspect on a live control plane', () => {
 
   it('--apply --yes applies the RT-003 fix with field manager kubectl-gwtls, and the path is re-evaluated', async () => {
     const r = await runPlugin(['inspect', 'ssl-offload-gateway', '-n', calico, '--apply', '--yes'], { env: NOW });
-    expect(r.stdout).toMatch(/Server-side dry run against/);
+    expect(r.stdout).toMatch(/Fix plan, with the server-side dry run against/);
     expect(r.stdout).toMatch(/-\s+protocol: HTTPS\n\s+\+\s+protocol: TLS/);
     expect(r.stdout).toContain(`applied Gateway ${calico}/ssl-offload-gateway`);
     const after = await inspect(['ssl-offload-gateway', '-n', calico]);

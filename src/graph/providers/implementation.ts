@@ -1,4 +1,5 @@
 import type { RouteKind } from '../../cluster/kinds.ts';
+import type { ServicePort } from '../../cluster/objects.ts';
 
 /** What an implementation does differently from the spec, as far as the TLS path is concerned. */
 export interface Implementation {
@@ -16,8 +17,20 @@ export interface Implementation {
   readsCertificateRefs: boolean;
   /** Whether BackendTLSPolicy is honoured (null: unknown implementation, assume the spec). */
   supportsBackendTLSPolicy: boolean | null;
+  /** Route kinds whose backends honour BackendTLSPolicy (absent: every kind; Traefik: HTTPRoute only). */
+  backendTLSPolicyRouteKinds?: readonly RouteKind[];
+  /**
+   * Why the implementation opens TLS (verifying against the system roots) to a Service port no BackendTLSPolicy
+   * targets, or null when it sends plaintext (absent: always plaintext, as the spec says; Traefik: port 443, a
+   * port named https*, appProtocol https).
+   */
+  upstreamTlsWithoutPolicy?: (port: ServicePort | undefined) => string | null;
   /** Envoy Gateway refuses a Passthrough listener that carries certificateRefs; the spec says they are ignored. */
   rejectsCertificateRefsOnPassthrough: boolean;
+  /** A route that fits a listener the implementation refused (certificateRefs unresolved) is not Accepted (Traefik: NoMatchingParent), though attachedRoutes counts it. */
+  attachesOnlyToProgrammedListeners?: boolean;
+  /** The implementation refuses a Secret whose key does not match its certificate: the listener serves nothing from it (Traefik, Envoy Gateway v1.9+). */
+  refusesMismatchedKey?: boolean;
   /** Backend kinds beyond core Service that backendRefs may name. */
   backendKinds: ReadonlyArray<{ group: string; kind: string }>;
   /**

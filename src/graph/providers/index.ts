@@ -4,6 +4,7 @@ import { ENVOY_GROUP } from '../../cluster/kinds.ts';
 import type { RouteKind } from '../../cluster/kinds.ts';
 import { awsLbcAlb, awsLbcNlb } from './aws-lbc.ts';
 import { envoyGateway } from './envoy-gateway.ts';
+import { traefik } from './traefik.ts';
 import { advertisesTlsRouteTerminate, protocolKey, SPEC_DEFAULT_KINDS, type Implementation, type RouteKindRule } from './implementation.ts';
 
 export type { Implementation } from './implementation.ts';
@@ -38,7 +39,8 @@ const KNOWN: Array<{ match: (controller: string) => boolean; impl: Implementatio
   { match: (c) => c === 'istio.io/gateway-controller', impl: generic('istio', 'Istio', { tlsRouteTerminate: true, backendTLSPolicy: true }) },
   { match: (c) => c === 'io.cilium/gateway-controller', impl: generic('cilium', 'Cilium', { tlsRouteTerminate: false, backendTLSPolicy: true }) },
   { match: (c) => c === 'gateway.nginx.org/nginx-gateway-controller', impl: generic('nginx-gateway-fabric', 'NGINX Gateway Fabric', { tlsRouteTerminate: true, backendTLSPolicy: true }) },
-  { match: (c) => c === 'traefik.io/gateway-controller', impl: generic('traefik', 'Traefik', { tlsRouteTerminate: true, backendTLSPolicy: true }) },
+  // Traefik's own profile, from its source (traefik.ts).
+  { match: (c) => c === 'traefik.io/gateway-controller', impl: traefik },
   { match: (c) => c.startsWith('konghq.com/'), impl: generic('kong', 'Kong', { tlsRouteTerminate: true, backendTLSPolicy: false }) },
   { match: (c) => c === 'networking.gke.io/gateway', impl: generic('gke', 'GKE Gateway', { tlsRouteTerminate: false, backendTLSPolicy: true }) },
   { match: (c) => c === 'projectcontour.io/gateway-controller', impl: generic('contour', 'Contour', { tlsRouteTerminate: true, backendTLSPolicy: null }) },

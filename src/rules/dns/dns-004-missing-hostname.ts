@@ -2,7 +2,7 @@ import { fix, identity } from '../../fixes/builders.ts';
 import type { RouteModel } from '../../graph/model.ts';
 import type { Fix } from '../../report/types.ts';
 import type { Rule } from '../types.ts';
-import { ALPHA, externalDnsAnnotations, GA, hostnameAnnotation } from './annotations.ts';
+import { ALPHA, GA, hostnameAnnotation } from './annotations.ts';
 
 /** Hostnames of the listeners the route attaches to, when every one of them has one. */
 function listenerHostnames(r: RouteModel): string[] {
@@ -23,8 +23,6 @@ export const dns004: Rule = {
   check(ctx) {
     const annotated = ctx.model.routes.filter((r) => hostnameAnnotation(r.obj) !== undefined);
     if (annotated.length === 0) return;
-    const ga = annotated.filter((r) => externalDnsAnnotations(r.obj).ga.has('hostname')).length;
-    const prefix = ga * 2 >= annotated.length ? GA : ALPHA;
     for (const r of ctx.model.routes) {
       const route = r.obj;
       if ((route.kind !== 'TCPRoute' && route.kind !== 'UDPRoute') || hostnameAnnotation(route) !== undefined) continue;
@@ -32,7 +30,8 @@ export const dns004: Rule = {
       const fixes: Fix[] = [];
       if (hosts.length) {
         const id = identity(route);
-        fixes.push(fix(`annotate it with ${prefix}hostname: ${hosts.join(',')} (the listener hostname)`, [{ ...id, metadata: { ...id.metadata, annotations: { [`${prefix}hostname`]: hosts.join(',') } } }]));
+        // Both prefixes, as GWTLS-DNS-002 asks: which one external-dns reads depends on its release and flags.
+        fixes.push(fix(`annotate it with hostname: ${hosts.join(',')} (the listener hostname) under both external-dns prefixes`, [{ ...id, metadata: { ...id.metadata, annotations: { [`${ALPHA}hostname`]: hosts.join(','), [`${GA}hostname`]: hosts.join(',') } } }]));
       }
       ctx.report({
         object: route,

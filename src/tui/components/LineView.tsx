@@ -3,6 +3,7 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { styleText } from 'node:util';
+import { safeLine } from '../../report/sanitize.ts';
 import type { Line, Seg } from '../lines.ts';
 import { toneColor, useTheme, type Theme } from '../theme.ts';
 
@@ -10,13 +11,15 @@ type Format = Parameters<typeof styleText>[0];
 
 const cache = [new WeakMap<Line, string>(), new WeakMap<Line, string>()];
 
+/** The edge: whatever a segment holds, no control character of it reaches the terminal; only our styles do. */
 function styleSeg(s: Seg, theme: Theme): string {
+  const text = safeLine(s.text);
   const formats: string[] = [];
   const color = toneColor(s.tone, theme);
   if (color) formats.push(color);
   if (s.bold) formats.push('bold');
   if (s.inverse) formats.push('inverse');
-  return formats.length ? styleText(formats as Format, s.text, { validateStream: false }) : s.text;
+  return formats.length ? styleText(formats as Format, text, { validateStream: false }) : text;
 }
 
 /** The line as a string with ANSI styles (colours only when the theme has colour). */

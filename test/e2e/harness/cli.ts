@@ -1,16 +1,19 @@
 /**
  * node test/e2e/harness/cli.ts <command>
  *
- *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy]
- *                start a control plane that keeps running; prints its kubeconfig (npm run e2e:up)
+ *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy] [--with-gateway]
+ *                start a control plane that keeps running; prints its kubeconfig (npm run e2e:up);
+ *                --with-gateway also runs Traefik against it (GatewayClass `traefik`) and prints its entry points
  *   down [--all] stop control planes started by `up` and any left by a crashed run (npm run e2e:down);
  *                --all also stops those of test runs still in progress
  *   status       list recorded control planes
- *   build        build (or reuse) the cached kube-apiserver and etcd binaries
+ *   build [--with-gateway]
+ *                build (or reuse) the cached kube-apiserver and etcd binaries (and Traefik)
  *   gen-gomod    regenerate the wrapper go.mod/go.sum files from the pinned upstream go.mod files
  */
 import { ControlPlane, stopRecorded } from './controlplane.ts';
-import { ensureBinaries, generateGoMod } from './gobuild.ts';
+import { TraefikGateway } from './gateway.ts';
+import { ensureBinaries, ensureBinary, generateGoMod } from './gobuild.ts';
 import { isOurProcess, pidAlive, readStates } from './state.ts';
 import type { GatewayApiVersion } from './versions.ts';
 
@@ -44,6 +47,22 @@ async function main(argv: string[]): Promise<number> {
           '',
         ].join('\n'),
       );
+      if (rest.includes('--with-gateway')) {
+        const gw = await new TraefikGateway().start({ kubeconfig: cp.kubeconfig, persistent: true });
+        const ep = gw.entryPoints;
+        process.stdout.write(
+          [
+            `gateway ${gw.id}: Traefik ${gw.version} (${gw.binary!.cached ? 'cached binary' : `built in ${gw.timings!.buildSeconds.toFixed(0)} s`}), ready in ${gw.timings!.startSeconds.toFixed(1)} s; GatewayClass ${gw.gatewayClass} Accepted`,
+            `  entry points (use these ports as Gateway listener ports; the Gateway status address is 127.0.0.1):`,
+            ...Object.entries(ep).map(([name, port]) => `    ${name.padEnd(12)} 127.0.0.1:${port}`),
+            `  backends: Service + EndpointSlice with addresses ${gw.backendAddress}, a server inside Traefik's network namespace, e.g.`,
+            `    ${gw.enterNamespace} python3 -m http.server --bind ${gw.backendAddress} 8080`,
+            `  Traefik log: ${gw.logFile}`,
+            `  e.g. curl --connect-to ::127.0.0.1:${ep.websecure} https://app.example.com:${ep.websecure}/   or   kubectl gwtls probe app.example.com:${ep.websecure} --connect-to 127.0.0.1`,
+            '',
+          ].join('\n'),
+        );
+      }
       return 0;
     }
     case 'down': {
@@ -66,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'build': {
       const { etcd, kubeApiserver } = await ensureBinaries();
-      for (const b of [etcd, kubeApiserver]) {
+      const gateway = rest.includes('--with-gateway') ? [await ensureBinary('traefik')] : [];
+      for (const b of [etcd, kubeApiserver, ...gateway]) {
         process.stdout.write(`${b.name} ${b.version}: ${b.path} (${b.cached ? 'cached' : `built in ${b.buildSeconds.toFixed(1)} s`})\n`);
       }
       return 0;
@@ -74,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     case 'gen-gomod': {
       await generateGoMod('etcd');
       await generateGoMod('kube-apiserver');
+      await generateGoMod('traefik');
       return 0;
     }
     default:

@@ -35,6 +35,17 @@ export const ENVOY_GATEWAY_CRD_DIR = 'charts/gateway-helm/charts/crds/crds/gener
 export const ENVOY_GATEWAY_CRD_FILES = ['gateway.envoyproxy.io_backends.yaml', 'gateway.envoyproxy.io_envoyproxies.yaml'];
 
 /**
+ * Traefik, the Gateway API implementation the gateway scenarios run (test/e2e/gateway/), built from
+ * github.com/traefik/traefik/v3/cmd/traefik. v3.6.12 (Gateway API v1.4.0) rather than v3.7.x: v3.7 replaces
+ * github.com/traefik/traefik/dynamic/ext with a nested module (./pkg/config/dynamic/ext) that the module proxy
+ * does not serve and that module zips leave out, so it cannot be built from the proxy alone.
+ */
+export const TRAEFIK_VERSION = 'v3.6.12';
+export const TRAEFIK_MODULE = 'github.com/traefik/traefik/v3';
+/** The GatewayClass controllerName Traefik's Kubernetes Gateway provider reconciles. */
+export const TRAEFIK_CONTROLLER_NAME = 'traefik.io/gateway-controller';
+
+/**
  * The differential oracle (test/oracle): Envoy Gateway's own translator, `egctl x translate`, built with
  * `go install EGCTL_PACKAGE@EGCTL_VERSION` (CGO_ENABLED=0) into the harness cache beside kube-apiserver.
  */

@@ -157,3 +157,24 @@ describe('the plan of seed (a) as written, with every safe fix', () => {
     expect(plan.changes).toEqual([]);
   });
 });
+
+describe('a fix is planned whole or not at all', () => {
+  it('refuses the whole fix when one of its objects exists unread, and no other object carries a part of it', async () => {
+    const text = readFile(join(REPO_ROOT, SEEDS, 'b-backend-tls/no-policy.yaml'), 'utf8');
+    const a = await analysis(text, '2026-11-22T00:00:00Z');
+    const btls = a.findings.find((f) => f.code === 'GWTLS-BTLS-001')!;
+    const policy = btls.fixes.find((f) => /BackendTLSPolicy/.test(f.yaml) && /ConfigMap/.test(f.yaml))!;
+    const cm = parseDocuments(policy.yaml).find((d) => d.kind === 'ConfigMap')!;
+    const meta = cm.metadata as Raw;
+    // The ConfigMap the fix would create turns out to exist (a GET found it): it must not be overwritten.
+    const existing = new Map([[`|ConfigMap|${String(meta.namespace)}|${String(meta.name)}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: meta.name, namespace: meta.namespace }, data: { 'ca.crt': 'theirs' } }]]);
+    const annotate = annotationFix(parseDocuments(policy.yaml).find((d) => d.kind === 'BackendTLSPolicy')!, btls);
+    const plan = composePlan([{ finding: btls, fix: policy }, annotate], a.snapshot, { defaultNamespace: 'default', existing });
+    expect(plan.fixes[0]).toMatchObject({ status: 'refused' });
+    expect(plan.fixes[0]!.reason).toMatch(/exists, but this run had not read it/);
+    // The annotation fix alone creates the policy from nothing but its annotation: none of the refused fix's fields.
+    const policyChange = plan.changes.find((c) => c.ref.kind === 'BackendTLSPolicy');
+    expect(policyChange?.config.spec).toBeUndefined();
+    expect(plan.changes.find((c) => c.ref.kind === 'ConfigMap')).toBeUndefined();
+  });
+});

@@ -4,9 +4,9 @@
 // number, little endian) and forwarding to a real TCP server on loopback. The e2e control plane runs no kubelet,
 // so this is where port-forward runs end to end.
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,12 @@ export type Forward =
   /** The API server refuses the upgrade with this status and Status message. */
   | { status: number; message: string };
 
+/** A path answered by code: hostile answers (trickles, redirects, endless pages, ...). */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** How the kubeconfig's user authenticates: the server's token (default), or an exec credential plugin. */
+export type KubeconfigUser = { token: string } | { exec: { command: string; args?: string[]; env?: Array<{ name: string; value: string }>; apiVersion?: string } };
+
 export interface FakeApiServer {
   url: string;
   ca: Issued;
@@ -39,12 +45,28 @@ export interface FakeApiServer {
   requests: Array<{ method: string; path: string; auth: string | undefined; protocols?: string }>;
   /** WebSocket subprotocols the server selected, in order. */
   selected: string[];
-  /** Writes a kubeconfig for this server (bearer token) and returns its path. */
-  kubeconfig(namespace?: string): string;
+  /** Writes a kubeconfig for this server (bearer token, or the given user) and returns its path. */
+  kubeconfig(namespace?: string, user?: KubeconfigUser): string;
   close(): Promise<void>;
 }
 
-const TOKEN = 'gwtls-test-token';
+export const TOKEN = 'gwtls-test-token';
+
+/**
+ * Aggregated discovery (/api and /apis, APIGroupDiscoveryList) serving the core kinds and the Gateway API kinds
+ * at v1, as a Kubernetes 1.30+ API server answers it: what `inspect` needs before it LISTs anything.
+ */
+export function discoveryObjects(): Record<string, unknown> {
+  const group = (name: string, version: string, resources: string[]) => ({ metadata: { name }, versions: [{ version, resources: resources.map((resource) => ({ resource })) }] });
+  const list = (items: unknown[]) => ({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items });
+  return {
+    '/api': list([group('', 'v1', ['services', 'pods', 'secrets', 'configmaps', 'namespaces', 'events'])]),
+    '/apis': list([
+      group('gateway.networking.k8s.io', 'v1', ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants', 'backendtlspolicies']),
+      group('discovery.k8s.io', 'v1', ['endpointslices']),
+    ]),
+  };
+}
 
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -58,6 +80,8 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
   const ca = makeCert({ cn: [['O', 'gwtls tests'], ['CN', 'Fake API CA']], ca: true });
   const serving = makeCert({ cn: 'kube-apiserver', dns: ['localhost'], ips: ['127.0.0.1'], issuer: ca });
   const requests: FakeApiServer['requests'] = [];
+  /** The kubeconfigs written, removed on close. */
+  const dirs: string[] = [];
   const selected: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = https.createServer({ key: serving.key.keyPem, cert: serving.pem }, (req, res) => {
@@ -69,6 +93,7 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
       return;
     }
     const body = objects[path.split('?')[0]!];
+    if (typeof body === 'function') return (body as Handler)(req, res);
     if (body === undefined) {
       res.writeHead(404).end(status(404, 'NotFound', `the server could not find the requested resource (${path})`));
       return;
@@ -126,8 +151,9 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
     ca,
     requests,
     selected,
-    kubeconfig(namespace = 'default') {
+    kubeconfig(namespace = 'default', user: KubeconfigUser = { token: TOKEN }) {
       const dir = mkdtempSync(join(tmpdir(), 'gwtls-fake-api-'));
+      dirs.push(dir);
       const file = join(dir, 'kubeconfig');
       writeFileSync(
         file,
@@ -142,7 +168,7 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
           'users:',
           '- name: tester',
           '  user:',
-          `    token: ${TOKEN}`,
+          ...('token' in user ? [`    token: ${user.token}`] : ['    exec:', ...JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never', ...user.exec }, null, 2).split('\n').map((l) => `      ${l}`)]),
           'contexts:',
           '- name: fake',
           '  context:',
@@ -159,6 +185,7 @@ export async function startFakeApiServer(objects: Record<string, unknown>, forwa
       new Promise<void>((resolve) => {
         wss.close();
         for (const s of sockets) s.destroy();
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
         server.close(() => resolve());
       }),
   };

@@ -268,6 +268,12 @@ testRule(btls010, {
       yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-010/invalid-system-cas-against-a-self-signed-backend.yaml',
       findings: [{ object: 'BackendTLSPolicy apps/app-tls', message: /against the system CAs, but its certificate is self-signed/, fixes: 0 }],
     },
+    {
+      // shown by the real Traefik: test/e2e/gateway/backend-tls.test.ts (HTTP 500 until the policy is applied)
+      name: 'Traefik, no policy, port named https',
+      yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-010/invalid-traefik-no-policy-port-named-https.yaml',
+      findings: [{ object: 'Service apps/app', field: 'spec.ports[0]', message: /No BackendTLSPolicy targets .* Traefik opens TLS to it anyway because of its port name https .* self-signed: verification fails/, fixes: 1 }],
+    },
   ],
 });
 

@@ -102,6 +102,17 @@ testRule(cert004, {
       yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-004/invalid-key-of-another-certificate.yaml',
       findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /^(?!.*PRIVATE KEY-----).*not the private key of its certificate.*refuses the Secret/ }],
     },
+    {
+      // what the real Traefik writes: test/e2e/gateway/certificates.test.ts
+      name: 'key of another certificate, on Traefik',
+      yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-004/invalid-key-of-another-certificate-on-traefik.yaml',
+      findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /Traefik refuses the Secret .*ResolvedRefs=False \(InvalidCertificateRef\).*Traefik's default certificate/ }],
+    },
+    {
+      name: 'key of another certificate, on Istio',
+      yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-004/invalid-key-of-another-certificate-on-istio.yaml',
+      findings: [{ object: 'Secret infra/web-tls', field: 'data.tls.key', message: /every TLS handshake fails/ }],
+    },
   ],
 });
 
