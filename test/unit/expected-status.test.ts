@@ -170,3 +170,53 @@ describe('status differences as text', () => {
     expect(lines).toEqual(['status STALE  Gateway infra/gw\\x1b[31m Accepted: observed False (Invalid), expected True (Accepted)', '  lagging\\ncontroller']);
   });
 });
+
+describe('Envoy Gateway applies BackendTLSPolicy behind a passthrough listener (found by the oracle)', () => {
+  const yaml = (controller: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: c}
+spec: {controllerName: ${controller}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: apps}
+spec:
+  gatewayClassName: c
+  listeners:
+    - {name: tls, protocol: TLS, port: 443, tls: {mode: Passthrough}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: app, namespace: apps}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [app.example.com]
+  rules: [{backendRefs: [{name: app, port: 8443}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: apps}
+spec: {ports: [{name: https, port: 8443}], selector: {app: app}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: app, namespace: apps}
+spec:
+  targetRefs: [{group: "", kind: Service, name: app}]
+  validation: {hostname: app.internal, wellKnownCACertificates: System}
+`;
+
+  it('Envoy Gateway: TLS originated inside the passthrough session, the hop broken', async () => {
+    const r = await report(yaml('gateway.envoyproxy.io/gatewayclass-controller'));
+    const l = r.gateways[0]!.listeners[0]!;
+    expect(l.routes[0]!.backends[0]!.tls.state).toBe('tls-verified');
+    const hop = l.path.find((h) => h.hop === 'gateway->backend');
+    expect(hop?.ok).toBe(false);
+    expect(hop?.why).toMatch(/sends the client's TLS inside it/);
+  });
+
+  it('another implementation: the client TLS passes through', async () => {
+    const r = await report(yaml('istio.io/gateway-controller'));
+    expect(r.gateways[0]!.listeners[0]!.routes[0]!.backends[0]!.tls.state).toBe('passthrough');
+  });
+});
