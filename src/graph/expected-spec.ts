@@ -83,8 +83,8 @@ function listenerConditions(lm: ListenerModel, conflict: string | undefined): Ex
   if (lm.kinds.invalid.length > 0) c.set('ResolvedRefs', 'False', 'InvalidRouteKinds');
   else if (certProblem) c.set('ResolvedRefs', 'False', certProblem);
   else c.set('ResolvedRefs', 'True', 'ResolvedRefs');
+  // Conflicted=False may be absent (Gateway API v1.6, gateway-api#4642): only a conflict is predicted.
   if (conflict) c.set('Conflicted', 'True', conflict);
-  else c.set('Conflicted', 'False', 'NoConflicts');
   const ok = c.has('Accepted', 'True') && c.has('ResolvedRefs', 'True') && !conflict;
   c.set('Programmed', ok ? 'True' : 'False', ok ? 'Programmed' : 'Invalid');
   return c.list();
