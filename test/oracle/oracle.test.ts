@@ -104,8 +104,10 @@ describe.skipIf(unavailable !== undefined)('differential test against egctl x tr
   afterAll(() => {
     const sets = [...new Set(results.map((r) => r.set))];
     for (const s of sets) process.stdout.write(`[gwtls-oracle] ${formatSummary(summarize(s, results))}\n`);
-    const used = new Set(results.flatMap((r) => r.units.flatMap((u) => u.explained.map((e) => e.by))));
-    const unused = known.filter((k) => !used.has(k.id)).map((k) => k.id);
+    const uses = new Map<string, number>();
+    for (const e of results.flatMap((r) => r.units.flatMap((u) => u.explained))) uses.set(e.by, (uses.get(e.by) ?? 0) + 1);
+    process.stdout.write(`[gwtls-oracle] known differences used: ${[...uses].map(([id, n]) => `${id} ${n}`).join(', ') || 'none'}\n`);
+    const unused = known.filter((k) => !uses.has(k.id)).map((k) => k.id);
     if (unused.length) process.stdout.write(`[gwtls-oracle] known differences not seen in this run: ${unused.join(', ')}\n`);
     process.stdout.write(`[gwtls-oracle] differential test: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   });
