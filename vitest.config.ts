@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}', 'test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tui/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+          // Every test removes the temporary folders it creates (checked at the end of the run).
+          globalSetup: ['test/helpers/tmp-guard.ts'],
           testTimeout: 30_000,
         },
       },

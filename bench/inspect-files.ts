@@ -3,7 +3,10 @@
 // Prints wall time and peak memory (max RSS, from GNU time) of the built CLI:
 //   L, every Gateway:  inspect -A -o json -f L/cluster.json     (goal: < 5 s, < 1 GB)
 //   S, one Gateway:    inspect gw-0 -n ns-0 -o json -f S/...    (goal: < 1 s)
-// and, for reference, the same on YAML input (kubectl get -o yaml style) and the time to read the files alone.
+// and the same on YAML input (kubectl get -o yaml style): with parse workers, on one thread
+// (GWTLS_PARSE_WORKERS=0), and, given GWTLS_BENCH_BEFORE=path/to/an/older/dist/kubectl-gwtls.mjs, with that build,
+// so that before and after are measured in the same run. CPU time (user + system) is printed beside wall time:
+// on a shared machine it is the steadier figure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +15,8 @@ import { generate, type Size } from './synthetic.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out`;
-const cli = `${root}dist/kubectl-gwtls.mjs`;
+// GWTLS_BENCH_CLI: a copy of the build, so that rebuilding dist/ meanwhile does not change what is measured.
+const cli = process.env.GWTLS_BENCH_CLI ?? `${root}dist/kubectl-gwtls.mjs`;
 const node = process.execPath;
 
 function ensure(size: Size): { json: string; yaml: string; counts: Record<string, number> } {
@@ -29,12 +33,12 @@ function ensure(size: Size): { json: string; yaml: string; counts: Record<string
   return { json, yaml: yml, counts };
 }
 
-function measure(label: string, args: string[]): { seconds: number; maxRssMb: number; exit: number | null } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', node, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+function measure(label: string, args: string[], opts: { env?: Record<string, string>; cli?: string } = {}): { seconds: number; maxRssMb: number; exit: number | null } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', node, opts.cli ?? cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   const last = r.stderr.trim().split('\n').at(-1) ?? '';
-  const [secs, kb] = last.split(' ').map(Number);
+  const [secs, user, sys, kb] = last.split(' ').map(Number);
   const res = { seconds: secs ?? NaN, maxRssMb: Math.round((kb ?? NaN) / 1024), exit: r.status };
-  console.log(`${label.padEnd(44)} ${res.seconds.toFixed(2).padStart(6)} s  ${String(res.maxRssMb).padStart(5)} MB  exit ${res.exit}  (${(r.stdout.length / 1e6).toFixed(1)} MB of JSON)`);
+  console.log(`${label.padEnd(52)} ${res.seconds.toFixed(2).padStart(6)} s  cpu ${((user ?? NaN) + (sys ?? NaN)).toFixed(2).padStart(6)} s  ${String(res.maxRssMb).padStart(5)} MB  exit ${res.exit}  (${(r.stdout.length / 1e6).toFixed(1)} MB of JSON)`);
   return res;
 }
 
@@ -53,5 +57,8 @@ const l = measure('L: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 
 const s1 = measure('S: inspect gw-0 -n ns-0 -o json (JSON input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.json]);
 measure('S: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', S.json]);
 const ly = measure('L: inspect -A -o json (YAML input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml]);
+measure('L: inspect -A -o json (YAML input, one thread)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml], { env: { GWTLS_PARSE_WORKERS: '0' } });
+const before = process.env.GWTLS_BENCH_BEFORE;
+if (before) measure('L: inspect -A -o json (YAML input, before)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml], { cli: before });
 measure('S: inspect gw-0 -n ns-0 -o json (YAML input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.yaml]);
 console.log(`\ngoals: L under 5 s and 1 GB -> ${l.seconds < 5 && l.maxRssMb < 1024 ? 'met' : 'NOT met'} (${l.seconds.toFixed(2)} s, ${l.maxRssMb} MB; YAML input ${ly.seconds.toFixed(2)} s); one Gateway in S under 1 s -> ${s1.seconds < 1 ? 'met' : 'NOT met'} (${s1.seconds.toFixed(2)} s)`);

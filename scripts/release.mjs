@@ -5,8 +5,10 @@
 //   release/kubectl-gwtls_v<V>_windows_amd64.zip     single executable (Node SEA) + completion helper + LICENSE
 //   release/kubectl-gwtls_v<V>_node.tar.gz           the bundle (needs Node >= 22 on PATH): macOS, amd64 and arm64
 //   release/kubectl-gwtls-<V>.tgz                    the npm package (publish it with `npm publish <file>`)
-//   release/SHA256SUMS, release/gwtls.yaml           sums; the manifest under the name krew-index gives it
-//   plugin.yaml                                      the manifest (krew v1alpha2), one platform entry per os/arch
+//   release/SHA256SUMS                               sums
+//   release/plugin.yaml, release/gwtls.yaml          the krew manifest (v1alpha2), rendered from the template
+//                                                    .krew.yaml with the tag and the sums; gwtls.yaml is its
+//                                                    krew-index name. Nothing tracked is rewritten.
 //
 // macOS gets the bundle rather than an executable: an executable made here could not be signed, and arm64 macOS
 // kills unsigned binaries (no tool for an ad-hoc signature is packaged for Linux on npm or Debian).
@@ -18,10 +20,11 @@
 // Usage: node scripts/release.mjs [--out DIR] [--manifest FILE] [--cache DIR] [--base-url URL] [--no-npm]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tarGz, zip } from './release-archive.mjs';
+import { renderManifest } from './krew-manifest.mjs';
 import { buildBlob, buildExecutable, SEA_TARGETS, sha256 } from './sea.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +44,8 @@ const tag = `v${version}`;
 const nodeVersion = pkg.devDependencies.node;
 const out = resolve(args.out);
 const cacheDir = resolve(args.cache ?? join(root, 'release', '.cache'));
-const manifestPath = resolve(args.manifest ?? join(root, 'plugin.yaml'));
+const manifestPath = resolve(args.manifest ?? join(out, 'plugin.yaml'));
+const template = readFileSync(join(root, '.krew.yaml'), 'utf8');
 const HOMEPAGE = 'https://github.com/kubectl-gwtls/kubectl-gwtls';
 const baseUrl = (args['base-url'] ?? `${HOMEPAGE}/releases/download/${tag}`).replace(/\/$/, '');
 const started = performance.now();
@@ -58,7 +62,7 @@ mkdirSync(stage, { recursive: true });
 // 1. The bundle, built apart from dist/ so that a release never races a build or a test run in the checkout.
 let t0 = performance.now();
 const dist = join(stage, 'dist');
-const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--outdir', dist], { stdio: ['ignore', 'inherit', 'inherit'] });
+const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--outdir', dist, '--minify'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (built.status !== 0) process.exit(built.status ?? 2);
 log(`bundle built in ${seconds(t0)}`);
 
@@ -98,7 +102,7 @@ const archives = [];
 // 2. Single executables.
 t0 = performance.now();
 const blob = buildBlob({ distDir: dist, workDir: join(stage, 'sea'), nodeVersion });
-log(`SEA blob (${blob.assets} files) in ${seconds(t0)}`);
+log(`SEA blob (${blob.assets} files, ${(blob.bytes / 1048576).toFixed(1)} MB of minified JavaScript) in ${seconds(t0)}`);
 for (const target of SEA_TARGETS) {
   t0 = performance.now();
   const exe = await buildExecutable(target, { blobPath: blob.path, blobSha256: blob.sha256, cacheDir, nodeVersion, log });
@@ -143,7 +147,7 @@ if (!args['no-npm']) {
   t0 = performance.now();
   const dir = join(stage, 'npm');
   mkdirSync(dir, { recursive: true });
-  const { scripts: _scripts, dependencies: _deps, devDependencies: _devDeps, ...published } = pkg;
+  const { scripts: _scripts, dependencies: _deps, devDependencies: _devDeps, allowScripts: _allow, ...published } = pkg;
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   for (const f of ['LICENSE', 'README.md']) if (existsSync(join(root, f))) copyFileSync(join(root, f), join(dir, f));
   cpSync(join(root, 'docs', 'rules'), join(dir, 'docs', 'rules'), { recursive: true });
@@ -160,58 +164,11 @@ const sums = readdirSync(out)
   .sort()
   .map((f) => `${sha256(readFileSync(join(out, f)))}  ${f}`);
 writeFileSync(join(out, 'SHA256SUMS'), `${sums.join('\n')}\n`);
-const manifest = renderManifest(archives);
+const manifest = renderManifest(template, archives, { tag, baseUrl });
 writeFileSync(manifestPath, manifest);
 writeFileSync(join(out, 'gwtls.yaml'), manifest);
 log(`manifest ${manifestPath} (${archives.reduce((n, a) => n + a.platforms.length, 0)} platforms); done in ${seconds(started)}`);
 for (const line of sums) {
   const f = line.slice(66);
   process.stdout.write(`${(readFileSync(join(out, f)).length / 1048576).toFixed(1).padStart(6)} MB  ${line}\n`);
-}
-
-function renderManifest(list) {
-  const platforms = [];
-  for (const a of list) {
-    for (const p of a.platforms) {
-      platforms.push(
-        [
-          `    - selector:`,
-          `        matchLabels:`,
-          `          os: ${p.os}`,
-          `          arch: ${p.arch}`,
-          `      uri: ${baseUrl}/${basename(a.file)}`,
-          `      sha256: ${a.sha256}`,
-          `      bin: ${a.bin}`,
-          `      files:`,
-          ...a.files.flatMap((f) => [`        - from: ${f.from}`, `          to: ${f.to}`]),
-        ].join('\n'),
-      );
-    }
-  }
-  return `# krew plugin manifest, written by \`npm run release\` (scripts/release.mjs) with the sha256 of each archive.
-# In krew-index this file is plugins/gwtls.yaml: krew requires metadata.name to match the file name.
-apiVersion: krew.googlecontainertools.github.com/v1alpha2
-kind: Plugin
-metadata:
-  name: gwtls
-spec:
-  version: ${tag}
-  homepage: ${HOMEPAGE}
-  shortDescription: Explain TLS through a Gateway API Gateway, hop by hop
-  description: |
-    Walks a Gateway from its listeners to the backend pods and explains, hop by
-    hop, where TLS is terminated, with which certificate, whether the backend is
-    verified, and why the path works or not, with a generated fix. Probes what
-    is really served.
-  caveats: |
-    On macOS this plugin is a Node.js script: it needs Node.js 22 or later on
-    PATH (for example: brew install node). The Linux and Windows builds are
-    self-contained executables.
-
-    Shell completion of "kubectl gwtls <TAB>" (kubectl 1.26+) needs the
-    kubectl_complete-gwtls helper on PATH; see
-    ${HOMEPAGE}/blob/main/docs/install.md
-  platforms:
-${platforms.join('\n')}
-`;
 }

@@ -13,5 +13,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
+// Ctrl-C: exit 130 (128 + SIGINT), as a shell reports a command that SIGINT ended, whatever is in flight.
+process.once('SIGINT', () => process.exit(130));
 const { main } = await import('./cli/main.ts');
 await main();

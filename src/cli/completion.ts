@@ -14,14 +14,21 @@ export function registerCompletion(program: Command): void {
       'after',
       `
 Setup:
-  bash   source <(kubectl gwtls completion bash)           # add to ~/.bashrc
-  zsh    source <(kubectl gwtls completion zsh)            # add to ~/.zshrc, after compinit
-  fish   kubectl gwtls completion fish | source            # or save to ~/.config/fish/completions/kubectl-gwtls.fish
+  # bash: add to ~/.bashrc
+  source <(kubectl gwtls completion bash)
 
-The script completes the kubectl-gwtls command. For \`kubectl gwtls <TAB>\` (kubectl >= 1.26, with kubectl's own
-completion loaded), put an executable named kubectl_complete-gwtls on PATH that runs
-\`kubectl-gwtls __complete "$@"\`: npm installs one; the release archives carry one (see docs/install.md).
-Commands, flags, their values, and Gateway names (from -f files, or from the current cluster and namespace)
+  # zsh: add to ~/.zshrc, after compinit
+  source <(kubectl gwtls completion zsh)
+
+  # fish: or save to ~/.config/fish/completions/kubectl-gwtls.fish
+  kubectl gwtls completion fish | source
+
+The script completes the kubectl-gwtls command. For \`kubectl gwtls <TAB>\`
+(kubectl >= 1.26, with kubectl's own completion loaded), put an executable
+named kubectl_complete-gwtls on PATH that runs
+\`kubectl-gwtls __complete "$@"\`: npm installs one; the release archives
+carry one (see docs/install.md). Commands, flags, their values, and Gateway
+names (from -f files, or from the current cluster and namespace)
 are completed.`,
     )
     .action(async (shell: Shell) => {

@@ -3,6 +3,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
+/** Ctrl-C (SIGINT), as shells report a process that SIGINT ended: 128 + 2. */
+export const EXIT_INTERRUPTED = 130;
 
 /** An error the user can act on: printed as one line, exit code 2. */
 export class UserError extends Error {
@@ -22,4 +24,12 @@ export function describeError(e: unknown): string {
   if (e instanceof UserError) return e.hint ? `${e.message} (${e.hint})` : e.message;
   if (e instanceof Error) return e.message.split('\n')[0] ?? String(e);
   return String(e);
+}
+
+/** The user pressed Ctrl-C at a prompt: exit 130, with nothing more to say. */
+export class Interrupted extends UserError {
+  constructor() {
+    super('interrupted', { exitCode: EXIT_INTERRUPTED });
+    this.name = 'Interrupted';
+  }
 }

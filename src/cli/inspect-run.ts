@@ -14,7 +14,7 @@ import { safeLine } from '../report/sanitize.ts';
 import { writeJson } from '../report/write.ts';
 import { runRules, sortFindings } from '../rules/engine.ts';
 import { ALL_RULES } from '../rules/index.ts';
-import { EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
+import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, UserError } from './errors.ts';
 import { applyFixes, printFixes } from './fix-run.ts';
 import type { LoadRequest, LoadResult } from '../cluster/source.ts';
 import type { InspectOptions } from './inspect.ts';
@@ -31,12 +31,16 @@ export async function analyse(gateway: string | undefined, opts: InspectOptions,
   try {
     loaded = await loadSnapshot(loadRequest(gateway, opts));
   } catch (e) {
-    if (e instanceof InputPathError) throw new UserError(e.message);
+    if (e instanceof InputPathError) throw new UserError(safeLine(e.message));
     throw e;
   }
   const { snapshot, scope, inputErrors } = loaded;
   const model = buildModel(snapshot, scope, now);
-  if (gateway && model.gateways.length === 0) throw new UserError(gatewayNotFound(gateway, scope.namespace, snapshot.list('Gateway').map((g) => `${g.meta.namespace}/${g.meta.name}`), snapshot.source.type));
+  if (gateway && model.gateways.length === 0) {
+    // What could not be read may be why the Gateway is not there: say that first.
+    reportInput(loaded);
+    throw new UserError(gatewayNotFound(gateway, scope.namespace, snapshot.list('Gateway').map((g) => `${g.meta.namespace}/${g.meta.name}`), snapshot.source.type));
+  }
   // --probe: what the listeners and backends really serve, before the rules (the backend-TLS rules read it).
   const probes = opts.probe ? await probeAll(model, loaded, opts, now) : undefined;
   const { findings, skipped } = runRules(model, ALL_RULES, { ...(opts.ignore ? { ignore: opts.ignore } : {}) });
@@ -60,22 +64,25 @@ async function probeAll(model: Model, loaded: LoadResult, opts: InspectOptions, 
   return probeModel(model, { kc: await kubeConfigFor(loaded, opts), now });
 }
 
-function outputFormat(opts: InspectOptions): 'tui' | 'text' | 'json' | 'yaml' {
+function outputFormat(opts: InspectOptions): NonNullable<InspectOptions['output']> {
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const format = opts.output ?? (interactive && !opts.fix && !opts.apply ? 'tui' : 'text');
   if (format === 'tui' && !interactive) throw new UserError('-o tui needs a terminal on stdin and stdout; use -o text, json or yaml');
   return format;
 }
 
-export async function runInspect(gateway: string | undefined, opts: InspectOptions): Promise<number> {
+export async function runInspect(gateway: string | undefined, given: InspectOptions): Promise<number> {
+  const opts = given.ignore?.length ? { ...given, ignore: await ignoredCodes(given.ignore) } : given;
   const format = outputFormat(opts);
   if (opts.apply && opts.filename) throw new UserError('--apply changes a cluster; with -f files, print the fixes with --fix and apply them yourself');
+  if (opts.overlay && !opts.filename) throw new UserError('--overlay lays -f files over the cluster: give them with -f');
   if (opts.apply && format !== 'text' && !(format === 'json' && opts.yes)) throw new UserError('--apply talks to you: use it with text output, or with -o json and --yes for automation (the report after applying, with an applied section)');
   if (opts.fix && format !== 'text') throw new UserError('--fix prints the fixes as YAML; with -o json or yaml they are already in findings[].fixes');
+  if (opts.apply && (format === 'wide' || format === 'name')) throw new UserError(`--apply talks to you: use it with text output, not -o ${format}`);
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
   const { loaded, report, model } = await analyse(gateway, opts, now());
-  for (const err of loaded.inputErrors) process.stderr.write(`warning: ${safeLine(`${err.file}${err.line ? `:${err.line}` : ''}: ${err.message}`)}\n`);
+  reportInput(loaded);
   const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
   if (ignoredCount > 0 && format === 'text') process.stderr.write(`note: ignored ${ignoredCount} object${ignoredCount > 1 ? 's' : ''} of kinds this tool does not read (${safeLine(Object.keys(loaded.ignored).join(', '))})\n`);
 
@@ -96,9 +103,22 @@ export async function runInspect(gateway: string | undefined, opts: InspectOptio
   } else {
     const style = makeStyle(colorEnabled());
     const width = Math.max(60, Math.min(process.stdout.columns || 80, 120));
-    process.stdout.write(gateway ? renderReport(report, { style, width }) : renderGatewayList(report, { style, width }));
+    if (format === 'wide' || format === 'name') process.stdout.write(renderGatewayList(report, { style, width, format }));
+    else process.stdout.write(gateway ? renderReport(report, { style, width, details: opts.details ?? false }) : renderGatewayList(report, { style, width }));
   }
-  return exitCode(report, opts.failOn);
+  // Input that could not be read is a failure even when what was read looks fine (DESIGN.md §3).
+  return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, opts.failOn);
+}
+
+const reported = new WeakSet<LoadResult>();
+
+/** One line per input problem on stderr (file names and messages are hostile text). */
+function reportInput(loaded: LoadResult): void {
+  if (reported.has(loaded)) return;
+  reported.add(loaded);
+  const at = (e: { file: string; line?: number }) => `${e.file}${e.line ? `:${e.line}` : ''}`;
+  for (const w of loaded.inputWarnings) process.stderr.write(`warning: ${safeLine(`${at(w)}: ${w.message}`)}\n`);
+  for (const e of loaded.inputErrors) process.stderr.write(`error: ${safeLine(`${at(e)}: ${e.message}`)}\n`);
 }
 
 /** What the terminal UI gets: the report, reload, apply (cluster sources), and probes of listeners and backends (exported for tests). */
@@ -162,6 +182,14 @@ export function tuiContext(report: InspectReport, loaded: LoadResult, gateway: s
   return ctx;
 }
 
+/** --ignore takes codes as `explain` does (`CERT-001` is GWTLS-CERT-001); an unknown one is a usage error. */
+async function ignoredCodes(codes: string[]): Promise<string[]> {
+  const { resolveCode } = await import('./rules-run.ts');
+  const out: string[] = [];
+  for (const c of codes) out.push((await resolveCode(c, '--ignore')).code);
+  return out;
+}
+
 export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {
   if (failOn === 'none') return EXIT_OK;
   const { errors, warnings } = report.summary;
@@ -172,6 +200,8 @@ export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'n
 function loadRequest(gateway: string | undefined, opts: InspectOptions): LoadRequest {
   return {
     ...(opts.filename ? { files: opts.filename } : {}),
+    ...(opts.filename && (opts.overlay || opts.context !== undefined || opts.kubeconfig !== undefined) ? { overlay: true } : {}),
+    ...(opts.maxInputBytes !== undefined ? { maxInputBytes: opts.maxInputBytes } : {}),
     ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
     allNamespaces: opts.allNamespaces ?? false,
     ...(gateway ? { gatewayName: gateway } : {}),

@@ -1,8 +1,8 @@
 // The `kubectl gwtls` program: commander wiring only. Each command loads its implementation lazily so that
 // `version` and `--help` start fast.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { registerCompletion } from './completion.ts';
-import { describeError, EXIT_FAILURE, UserError } from './errors.ts';
+import { describeError, EXIT_FAILURE, Interrupted, UserError } from './errors.ts';
 import { registerInspect } from './inspect.ts';
 import { registerProbe } from './probe.ts';
 import { registerRules, registerExplain } from './rules.ts';
@@ -17,7 +17,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .helpCommand(true)
     .exitOverride()
-    .configureHelp({ sortSubcommands: false, helpWidth: Math.min(process.stdout.columns || 100, 100) })
+    .version(`kubectl-gwtls ${VERSION}`, '--version', 'print the version')
+    // 80 columns unless the terminal says otherwise (piped help is read in 80-column places: issues, docs).
+    .configureHelp({ sortSubcommands: false, helpWidth: Math.min(process.stdout.columns || 80, 100) })
     // Usage errors quote the words given (a Gateway name pasted from a hostile manifest): escaped like the rest.
     .configureOutput({ outputError: (text, write) => write(safeText(text)) });
   registerInspect(program);
@@ -28,8 +30,15 @@ export function buildProgram(): Command {
   program
     .command('version')
     .description('Print the version')
-    .action(() => {
-      process.stdout.write(`kubectl-gwtls ${VERSION}\n`);
+    .addOption(new Option('-o, --output <format>', 'output format: json or yaml (kubectl version -o json has the same clientVersion key)').choices(['json', 'yaml']))
+    .action(async (opts: { output?: 'json' | 'yaml' }) => {
+      if (!opts.output) {
+        process.stdout.write(`kubectl-gwtls ${VERSION}\n`);
+        return;
+      }
+      const doc = { clientVersion: { gitVersion: `v${VERSION}`, version: VERSION, nodeVersion: process.version, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` } };
+      if (opts.output === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      else process.stdout.write((await import('js-yaml')).dump(doc));
     });
   return program;
 }
@@ -37,11 +46,27 @@ export function buildProgram(): Command {
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = buildProgram();
   try {
+    // No command: the help, on stdout, exit 0 (as kubectl does).
+    if (argv.length <= 2) {
+      process.stdout.write(program.helpInformation());
+      process.exitCode = 0;
+      return;
+    }
+    // Completion reads the words itself: commander would take a `--` being completed for its own end of options.
+    if (argv[2] === '__complete') {
+      const { complete } = await import('./completion-run.ts');
+      await complete(program, argv.slice(3));
+      return;
+    }
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version output end here with exit code 0; usage errors were already printed by commander.
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_FAILURE;
+      return;
+    }
+    if (e instanceof Interrupted) {
+      process.exitCode = e.exitCode;
       return;
     }
     // Error messages carry API error text, file names and exec plugin output: one escaped line.

@@ -22,29 +22,47 @@ export function registerProbe(program: Command): void {
       'after',
       `
 Examples:
-  kubectl gwtls probe shop.example.com                       # port 443, SNI shop.example.com
-  kubectl gwtls probe db.example.com:5432 --starttls postgres # PostgreSQL negotiates TLS in-band
-  kubectl gwtls probe shop.example.com --connect-to 203.0.113.7   # test a Gateway address before DNS points at it
-  kubectl gwtls probe internal.corp:8443 --ca-file corp-ca.pem    # verify against a private CA
-  kubectl gwtls probe a.example.com b.example.com -o json         # several at once, JSON for CI
-  kubectl gwtls probe svc/app:8443 -n apps                        # a backend, as the gateway would see it
+  # Port 443, SNI shop.example.com
+  kubectl gwtls probe shop.example.com
 
-The chain is read as the server sends it and verified afterwards (never trust-on-connect): against the
-system store (Node's roots, NODE_EXTRA_CA_CERTS, the operating system's store) or only --ca-file.
-When a kubeconfig is usable, HOST targets are cross-checked against the cluster: the Gateway listeners that
-should serve this name and port (hostname, port, status.addresses) and whether the served certificate is the
-configured one (GWTLS-PRB-004; GWTLS-PRB-009 for Passthrough). Without a cluster the cross-check is skipped
-with a note; --no-cluster turns it off. -n limits it to one namespace (default: all the user may list).
+  # PostgreSQL negotiates TLS in-band
+  kubectl gwtls probe db.example.com:5432 --starttls postgres
 
-svc/NAME:PORT (a Service port, number or name) goes to a ready endpoint Pod and its target port; pod/NAME:PORT
-to the Pod. SNI defaults to the hostname of the BackendTLSPolicy that targets the Service port (else the
-Service DNS name), and the served chain is judged as the gateway would: against the policy's CA references
-and names (GWTLS-BPRB-*), next to the system-store view.
+  # Test a Gateway address before DNS points at it
+  kubectl gwtls probe shop.example.com --connect-to 203.0.113.7
 
-Exit codes: 0 handshake complete, chain trusted and name matches (for backends: no error finding); 1 handshake
-or verification failed, the port does not speak TLS, or the served certificate is not the configured one;
-2 bad usage, a name or backend that does not resolve, a refused port-forward, or another tool failure.
-With several targets: the worst.`,
+  # Verify against a private CA
+  kubectl gwtls probe internal.corp:8443 --ca-file corp-ca.pem
+
+  # Several at once, JSON for CI
+  kubectl gwtls probe a.example.com b.example.com -o json
+
+  # A backend, as the gateway would see it
+  kubectl gwtls probe svc/app:8443 -n apps
+
+The chain is read as the server sends it and verified afterwards (never
+trust-on-connect): against the system store (Node's roots,
+NODE_EXTRA_CA_CERTS, the operating system's store) or only --ca-file.
+
+When a kubeconfig is usable, HOST targets are cross-checked against the
+cluster: the Gateway listeners that should serve this name and port (hostname,
+port, status.addresses) and whether the served certificate is the configured
+one (GWTLS-PRB-004; GWTLS-PRB-009 for Passthrough). Without a cluster the
+cross-check is skipped with a note; --no-cluster turns it off. -n limits it to
+one namespace (default: all the user may list).
+
+svc/NAME:PORT (a Service port, number or name) goes to a ready endpoint Pod
+and its target port; pod/NAME:PORT to the Pod. SNI defaults to the hostname of
+the BackendTLSPolicy that targets the Service port (else the Service DNS name),
+and the served chain is judged as the gateway would: against the policy's CA
+references and names (GWTLS-BPRB-*), next to the system-store view.
+
+Exit codes: 0 handshake complete, chain trusted and name matches (for
+backends: no error finding); 1 handshake or verification failed, the port does
+not speak TLS, or the served certificate is not the configured one; 2 bad
+usage, a name or backend that does not resolve, a refused port-forward, or
+another tool failure; 130 interrupted (Ctrl-C). With several targets: the
+worst.`,
     )
     .option('--sni <name>', 'server name to send (default: the target host; none for IP addresses; "" sends none)')
     .option('--connect-to <addr[:port]>', 'connect to this address (and port) instead, still sending the target host as SNI, like curl --connect-to')

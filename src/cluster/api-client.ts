@@ -123,19 +123,20 @@ export class ApiClient {
   }
 
   /**
-   * LIST with pagination; `query` holds labelSelector/fieldSelector; `accept` may ask for metadata only. Each page
+   * LIST with pagination; `query` holds labelSelector/fieldSelector; `accept` may ask for metadata only;
+   * `pageSize` 0 asks for everything in one answer (one request whatever the number of objects). Each page
    * must be a list (`kind` ending in List, `items` an array of objects); a continue token seen before, or more
    * pages than a LIST can have, ends it with a BadResponseError.
    */
-  async list(basePath: string, query: Record<string, string> = {}, accept?: string): Promise<ListResult> {
+  async list(basePath: string, query: Record<string, string> = {}, accept?: string, pageSize = PAGE_SIZE): Promise<ListResult> {
     const items: Array<Record<string, unknown>> = [];
     const seen = new Set<string>();
     const maxPages = this.opts.maxPages ?? MAX_PAGES;
     let cont: string | undefined;
     let pages = 0;
     do {
-      const params = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(cont ? { continue: cont } : {}) });
-      const path = `${basePath}?${params}`;
+      const params = new URLSearchParams({ ...query, ...(pageSize > 0 ? { limit: String(pageSize) } : {}), ...(cont ? { continue: cont } : {}) });
+      const path = params.size > 0 ? `${basePath}?${params}` : basePath;
       const page = await this.get(path, accept);
       pages++;
       items.push(...listItems(page, path));
@@ -143,7 +144,7 @@ export class ApiClient {
       const next = isObject(meta) && typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
       if (next !== undefined) {
         if (seen.has(next)) throw new BadResponseError(200, `the LIST of ${basePath} does not end: page ${pages} repeats the continue token of an earlier page`, path);
-        if (pages >= maxPages) throw new BadResponseError(200, `the LIST of ${basePath} does not end: still a continue token after ${pages} pages of ${PAGE_SIZE}`, path);
+        if (pages >= maxPages) throw new BadResponseError(200, `the LIST of ${basePath} does not end: still a continue token after ${pages} pages of ${pageSize}`, path);
         seen.add(next);
       }
       cont = next;

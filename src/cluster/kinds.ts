@@ -6,6 +6,8 @@ export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const LBC_GROUP = 'gateway.k8s.aws';
 export const ENVOY_GROUP = 'gateway.envoyproxy.io';
 export const CRD_GROUP = 'apiextensions.k8s.io';
+export const CERT_MANAGER_GROUP = 'cert-manager.io';
+export const ACME_GROUP = 'acme.cert-manager.io';
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
 export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
@@ -27,7 +29,14 @@ export type KindName =
   | 'TargetGroupConfiguration'
   | 'Backend'
   | 'EnvoyProxy'
-  | 'CustomResourceDefinition';
+  | 'CustomResourceDefinition'
+  // cert-manager (objects-cert-manager.ts): the issuance chain of listener certificates
+  | 'Certificate'
+  | 'CertificateRequest'
+  | 'Issuer'
+  | 'ClusterIssuer'
+  | 'Order'
+  | 'Challenge';
 
 export interface KindInfo {
   kind: KindName;
@@ -37,7 +46,7 @@ export interface KindInfo {
   /** Versions this tool understands, newest first. */
   versions: readonly string[];
   /** Implementation-specific kinds are only needed for Gateways of that implementation. */
-  provider?: 'aws-lbc' | 'envoy-gateway';
+  provider?: 'aws-lbc' | 'envoy-gateway' | 'cert-manager';
   /** Only metadata is needed (and read from a cluster as PartialObjectMetadata): CRDs carry megabytes of schema. */
   metadataOnly?: boolean;
 }
@@ -64,6 +73,12 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   Backend: { kind: 'Backend', group: ENVOY_GROUP, plural: 'backends', namespaced: true, versions: ['v1alpha1'], provider: 'envoy-gateway' },
   EnvoyProxy: { kind: 'EnvoyProxy', group: ENVOY_GROUP, plural: 'envoyproxies', namespaced: true, versions: ['v1alpha1'], provider: 'envoy-gateway' },
   CustomResourceDefinition: { kind: 'CustomResourceDefinition', group: CRD_GROUP, plural: 'customresourcedefinitions', namespaced: false, versions: ['v1'], metadataOnly: true },
+  Certificate: { kind: 'Certificate', group: CERT_MANAGER_GROUP, plural: 'certificates', namespaced: true, versions: ['v1'], provider: 'cert-manager' },
+  CertificateRequest: { kind: 'CertificateRequest', group: CERT_MANAGER_GROUP, plural: 'certificaterequests', namespaced: true, versions: ['v1'], provider: 'cert-manager' },
+  Issuer: { kind: 'Issuer', group: CERT_MANAGER_GROUP, plural: 'issuers', namespaced: true, versions: ['v1'], provider: 'cert-manager' },
+  ClusterIssuer: { kind: 'ClusterIssuer', group: CERT_MANAGER_GROUP, plural: 'clusterissuers', namespaced: false, versions: ['v1'], provider: 'cert-manager' },
+  Order: { kind: 'Order', group: ACME_GROUP, plural: 'orders', namespaced: true, versions: ['v1'], provider: 'cert-manager' },
+  Challenge: { kind: 'Challenge', group: ACME_GROUP, plural: 'challenges', namespaced: true, versions: ['v1'], provider: 'cert-manager' },
 };
 
 /** The kind registered for a group (apiVersion without version) and kind, if the tool reads it. */

@@ -1,11 +1,18 @@
-// Objects from manifest files: files, directories (recursive), or `-` for stdin; multi-document YAML and
-// JSON, and `List` kinds (kubectl get -o json|yaml output).
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Objects from manifest files: files, directories (recursive, symbolic links followed, loops detected), or `-`
+// for stdin; multi-document YAML and JSON, and `List` kinds (kubectl get -o json|yaml output). Read as kubectl
+// reads them, with bounds: each input within a size limit, documents within a nesting depth and an alias
+// budget. The same object given twice (two files, or twice in one) is merged as server-side apply would merge
+// the second into the first, with a warning naming both places.
+import { createReadStream } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import * as yaml from 'js-yaml';
-import { KINDS, kindFor, versionOf, type KindName } from './kinds.ts';
+import { applyConfigurations } from '../fixes/merge.ts';
+import { KINDS, kindFor, versionOf, type KindInfo, type KindName } from './kinds.ts';
 import { normalize } from './normalize.ts';
-import type { AnyObject } from './objects.ts';
+import type { Origin } from './objects.ts';
+import { formatBytes, parseJsonDocument, type ParsedDocument } from './parse-document.ts';
+import { ParsePool } from './parse-pool.ts';
+import { InputTooLarge, readDocuments } from './read-input.ts';
 import { Snapshot } from './snapshot.ts';
 
 export interface InputError {
@@ -14,34 +21,55 @@ export interface InputError {
   message: string;
 }
 
-export interface ManifestLoad {
-  snapshot: Snapshot;
+/** Something the user should know about the input that did not stop it from being read (duplicates, link loops). */
+export type InputWarning = InputError;
+
+type Raw = Record<string, unknown>;
+
+/** An object from the files, before normalisation: what overlay mode applies over a cluster. */
+export interface ManifestObject {
+  raw: Raw;
+  info: KindInfo;
+  origin: Origin;
+}
+
+export interface ManifestObjects {
+  objects: ManifestObject[];
   errors: InputError[];
+  warnings: InputWarning[];
   /** Kinds present in the input that the tool does not read, with counts. */
   ignored: Record<string, number>;
   files: string[];
 }
 
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+export interface ManifestLoad extends ManifestObjects {
+  snapshot: Snapshot;
+}
 
+export interface ManifestOptions {
+  /** Stdin for `-`: a string source (tests) or a byte stream (default: process.stdin). */
+  readStdin?: () => Promise<string>;
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Bytes per input (file or stdin); default DEFAULT_MAX_INPUT_BYTES. */
+  maxInputBytes?: number;
+  /** Parse workers (default: one per core, at most 4; 0 parses on this thread). */
+  workers?: number;
+}
+
+export const DEFAULT_MAX_INPUT_BYTES = 1 << 30;
+export const MAX_INPUT_FLAG = '--max-input-bytes';
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** Parsed batches allowed to wait before reading pauses. */
+const MAX_PENDING_BATCHES = 8;
+
+/** A -f path that does not exist or is not a file or directory: the run cannot start. */
 export class InputPathError extends Error {}
 
-export async function loadManifests(paths: string[], defaultNamespace: string, readStdin: () => Promise<string> = readAllStdin): Promise<ManifestLoad> {
-  const files: string[] = [];
-  for (const p of paths) {
-    if (p === '-') files.push('-');
-    else files.push(...(await expandPath(p)));
-  }
-  const errors: InputError[] = [];
-  const ignored: Record<string, number> = {};
-  const objects: AnyObject[] = [];
-  const texts = await Promise.all(files.map((f) => (f === '-' ? readStdin() : readFile(f, 'utf8'))));
-  files.forEach((file, i) => {
-    const name = file === '-' ? '<stdin>' : file;
-    for (const doc of parseDocuments(texts[i]!, name, errors)) collect(doc.value, name, doc.line, defaultNamespace, objects, errors, ignored);
-  });
-  const snapshot = new Snapshot({ type: 'files', files: files.map((f) => (f === '-' ? '<stdin>' : f)) });
-  for (const obj of objects) snapshot.add(obj);
+export async function loadManifests(paths: string[], defaultNamespace: string, input?: ManifestOptions | (() => Promise<string>)): Promise<ManifestLoad> {
+  const read = await readManifestObjects(paths, defaultNamespace, input);
+  const snapshot = new Snapshot({ type: 'files', files: read.files });
+  for (const o of read.objects) snapshot.add(normalize(o.raw, o.info, defaultNamespace, o.origin));
   const seen: Record<string, string> = {};
   for (const kind of Object.keys(KINDS) as KindName[]) {
     const list = snapshot.list(kind);
@@ -49,10 +77,123 @@ export async function loadManifests(paths: string[], defaultNamespace: string, r
     else seen[kind] = [...new Set(list.map((o) => versionOf(o.apiVersion)))].join(',');
   }
   snapshot.source.kinds = seen;
-  return { snapshot, errors, ignored, files: snapshot.source.files ?? [] };
+  return { ...read, snapshot };
 }
 
-async function expandPath(path: string): Promise<string[]> {
+/** Reads and merges the objects of every input, without normalising them. */
+export async function readManifestObjects(paths: string[], defaultNamespace: string, input?: ManifestOptions | (() => Promise<string>)): Promise<ManifestObjects> {
+  const opts: ManifestOptions = typeof input === 'function' ? { readStdin: input } : (input ?? {});
+  const errors: InputError[] = [];
+  const warnings: InputWarning[] = [];
+  const files: string[] = [];
+  const seenFiles = new Set<string>();
+  for (const p of paths) {
+    if (p === '-') files.push('-');
+    else files.push(...(await expandPath(p, new Set(), seenFiles, errors, warnings)));
+  }
+  const ignored: Record<string, number> = {};
+  const merged = new Map<string, ManifestObject>();
+  const pool = new ParsePool(opts.workers === undefined ? {} : { workers: opts.workers });
+  const limit = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  try {
+    for (const file of files) {
+      const name = file === '-' ? '<stdin>' : file;
+      const found: ManifestObject[] = [];
+      const handle = (d: ParsedDocument) => {
+        if ('skip' in d) return;
+        if ('error' in d) errors.push({ file: name, line: d.line, message: d.error });
+        else collect(d.value, name, d.line, defaultNamespace, found, errors, ignored);
+      };
+      let order: Promise<void> = Promise.resolve();
+      try {
+        const source = file === '-' ? stdinSource(opts) : await fileSource(file, limit);
+        const { json } = await readDocuments(source, { limit, flag: MAX_INPUT_FLAG }, async (docs) => {
+          const parsed = pool.parse(docs, name);
+          order = order.then(async () => (await parsed).forEach(handle));
+          await pool.below(MAX_PENDING_BATCHES);
+        });
+        await order;
+        if (json !== undefined) handle(parseJsonDocument(json, name));
+      } catch (e) {
+        await order.catch(() => undefined);
+        errors.push({ file: name, message: e instanceof InputTooLarge ? e.message : `cannot read: ${describeReadError(e)}` });
+        // Half an input is not what the user meant: nothing of it is used.
+        continue;
+      }
+      for (const obj of found) mergeInto(merged, obj, defaultNamespace, warnings);
+    }
+  } finally {
+    await pool.close();
+  }
+  return { objects: [...merged.values()], errors, warnings, ignored, files: files.map((f) => (f === '-' ? '<stdin>' : f)) };
+}
+
+function mergeInto(merged: Map<string, ManifestObject>, obj: ManifestObject, defaultNamespace: string, warnings: InputWarning[]): void {
+  const m = obj.raw.metadata as Raw;
+  const ns = obj.info.namespaced ? (typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : defaultNamespace) : '';
+  const id = `${obj.info.group}|${obj.info.kind}|${ns}|${String(m.name)}`;
+  const prev = merged.get(id);
+  if (!prev) {
+    merged.set(id, obj);
+    return;
+  }
+  const where = (o: Origin) => `${o.file}:${o.line}`;
+  warnings.push({
+    file: obj.origin.file,
+    line: obj.origin.line,
+    message: `${obj.info.kind} ${ns ? `${ns}/` : ''}${String(m.name)} is also defined at ${where(prev.origin)}: merged as server-side apply would merge this one into it (fields set here win)`,
+  });
+  // Each file applies as its own field manager, so that a later file merges into an earlier one (as `kubectl
+  // apply --server-side` of a fix onto objects another manager wrote) rather than taking back its fields.
+  const [raw] = applyConfigurations([prev.raw], [obj.raw], defaultNamespace, { manager: `gwtls -f ${obj.origin.file}` });
+  // The ownership the merge computed is not part of what the files say.
+  const meta = { ...(raw!.metadata as Raw) };
+  const before = (prev.raw.metadata as Raw).managedFields;
+  if (before === undefined) delete meta.managedFields;
+  else meta.managedFields = before;
+  raw!.metadata = meta;
+  const info = kindFor(String(raw!.apiVersion ?? ''), obj.info.kind) ?? obj.info;
+  merged.set(id, { raw: raw!, info, origin: prev.origin });
+}
+
+async function fileSource(file: string, limit: number): Promise<AsyncIterable<Buffer>> {
+  const info = await stat(file);
+  if (info.isFile() && info.size > limit) throw new InputTooLarge(`${formatBytes(info.size)}, larger than ${formatBytes(limit)}, the limit for one input (raise it with ${MAX_INPUT_FLAG})`);
+  return createReadStream(file, { highWaterMark: 1 << 20 });
+}
+
+function stdinSource(opts: ManifestOptions): AsyncIterable<Buffer | string> {
+  if (opts.stdin) return opts.stdin;
+  if (opts.readStdin) {
+    const read = opts.readStdin;
+    return (async function* () {
+      yield await read();
+    })();
+  }
+  return process.stdin;
+}
+
+function describeReadError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOENT':
+      return 'no such file';
+    default:
+      return err instanceof Error ? (err.message.split('\n')[0] ?? String(err)) : String(err);
+  }
+}
+
+/**
+ * Files under `path`: a file as given, a directory's .yaml/.yml/.json files recursively in name order.
+ * Symbolic links are followed; a directory reached again below itself is a loop, and a file reached twice is
+ * read once.
+ */
+async function expandPath(path: string, ancestors: Set<string>, seenFiles: Set<string>, errors: InputError[], warnings: InputWarning[]): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -61,88 +202,57 @@ async function expandPath(path: string): Promise<string[]> {
   }
   if (info.isFile()) return [path];
   if (!info.isDirectory()) throw new InputPathError(`${path}: not a file or directory`);
+  return walk(path, ancestors, seenFiles, errors, warnings);
+}
+
+async function walk(dir: string, ancestors: Set<string>, seenFiles: Set<string>, errors: InputError[], warnings: InputWarning[]): Promise<string[]> {
+  const real = await realpath(dir);
+  const chain = new Set(ancestors).add(real);
   const out: string[] = [];
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  let entries;
+  try {
+    entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    errors.push({ file: dir, message: `cannot read the directory: ${describeReadError(e)}` });
+    return out;
+  }
   for (const e of entries) {
-    const full = join(path, e.name);
-    if (e.isDirectory()) out.push(...(await expandPath(full)));
-    else if (e.isFile() && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(full);
+    const full = join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const target = await stat(full);
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      } catch {
+        if (MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) errors.push({ file: full, message: 'symbolic link to nothing (its target does not exist)' });
+        continue;
+      }
+    }
+    if (isDir) {
+      const target = await realpath(full);
+      if (chain.has(target)) {
+        warnings.push({ file: full, message: `symbolic link loop (leads back to ${target}); not followed` });
+        continue;
+      }
+      out.push(...(await walk(full, chain, seenFiles, errors, warnings)));
+    } else if (isFile && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      const target = await realpath(full);
+      if (seenFiles.has(target)) continue;
+      seenFiles.add(target);
+      out.push(full);
+    }
   }
   return out;
 }
 
-interface Document {
-  value: unknown;
-  line: number;
-}
-
-/**
- * Splits YAML at document markers so that one broken document does not hide the others, and keeps each
- * document's first line for messages. JSON input is parsed as one value.
- */
-export function parseDocuments(text: string, file: string, errors: InputError[]): Document[] {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return [{ value: JSON.parse(text), line: 1 }];
-    } catch (e) {
-      // Not JSON after all (a YAML flow mapping, for instance): let YAML have a go.
-      try {
-        return [{ value: yaml.load(text, { schema: yaml.CORE_SCHEMA }), line: 1 }];
-      } catch {
-        errors.push({ file, line: jsonErrorLine(text, e as Error), message: `invalid JSON: ${(e as Error).message}` });
-        return [];
-      }
-    }
-  }
-  const docs: Document[] = [];
-  const lines = text.split(/\r?\n/);
-  let start = 0;
-  const flush = (end: number) => {
-    const chunk = lines.slice(start, end).join('\n');
-    if (chunk.trim() === '') return;
-    try {
-      const value = yaml.load(chunk, { schema: yaml.CORE_SCHEMA, filename: file });
-      if (value !== undefined && value !== null) docs.push({ value, line: start + firstContentLine(lines, start, end) + 1 });
-    } catch (e) {
-      const ex = e as yaml.YAMLException;
-      const line = ex.mark ? start + ex.mark.line + 1 : start + 1;
-      errors.push({ file, line, message: `invalid YAML: ${ex.reason ?? ex.message}` });
-    }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (/^---(\s|$)/.test(l) || /^\.\.\.\s*$/.test(l)) {
-      flush(i);
-      // `--- {inline: document}` carries content on the marker line itself.
-      start = /^---\s+\S/.test(l) && !/^---\s+#/.test(l) ? i : i + 1;
-      if (start === i) lines[i] = l.replace(/^---/, '   ');
-    }
-  }
-  flush(lines.length);
-  return docs;
-}
-
-function firstContentLine(lines: string[], start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const l = lines[i]!.trim();
-    if (l !== '' && !l.startsWith('#')) return i - start;
-  }
-  return 0;
-}
-
-function jsonErrorLine(text: string, e: Error): number | undefined {
-  const m = /position (\d+)/.exec(e.message);
-  if (!m) return undefined;
-  return text.slice(0, Number(m[1])).split('\n').length;
-}
-
-function collect(value: unknown, file: string, line: number, ns: string, out: AnyObject[], errors: InputError[], ignored: Record<string, number>): void {
+function collect(value: unknown, file: string, line: number, ns: string, out: ManifestObject[], errors: InputError[], ignored: Record<string, number>): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     errors.push({ file, line, message: 'document is not a Kubernetes object (expected a mapping with apiVersion and kind)' });
     return;
   }
-  const raw = value as Record<string, unknown>;
+  const raw = value as Raw;
   const apiVersion = raw.apiVersion;
   const kind = raw.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(raw.items)) {
@@ -160,16 +270,10 @@ function collect(value: unknown, file: string, line: number, ns: string, out: An
     ignored[key] = (ignored[key] ?? 0) + 1;
     return;
   }
-  const meta = raw.metadata as Record<string, unknown> | undefined;
-  if (!meta || typeof meta.name !== 'string' || meta.name === '') {
+  const meta = raw.metadata as Raw | undefined;
+  if (!meta || typeof meta !== 'object' || typeof meta.name !== 'string' || meta.name === '') {
     errors.push({ file, line, message: `${kind} without metadata.name; skipped` });
     return;
   }
-  out.push(normalize(raw, info, ns, { file, line }));
-}
-
-async function readAllStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  out.push({ raw, info, origin: { file, line } });
 }

@@ -1,6 +1,7 @@
 // Raw object (any served version, hand-written or read from the API) -> typed view (objects.ts).
 import type { Condition } from '../report/types.ts';
 import { GATEWAY_GROUP, type KindInfo, type KindName, type RouteKind } from './kinds.ts';
+import { certManagerNormalizers } from './normalize-cert-manager.ts';
 import type {
   AnyObject,
   BackendReference,
@@ -621,6 +622,7 @@ const NORMALIZERS: Record<KindName, Normalizer> = {
     if (channel) out.channel = channel;
     return out;
   },
+  ...certManagerNormalizers(base),
 };
 
 function podSecretVolumes(volumes: unknown): NonNullable<PodObject['secretVolumes']> {

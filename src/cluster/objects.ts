@@ -3,6 +3,7 @@
 // scalar checked; analysis code never touches raw objects.
 import type { Condition } from '../report/types.ts';
 import type { KindName, RouteKind } from './kinds.ts';
+import type { CertManagerObjectsByKind } from './objects-cert-manager.ts';
 
 export interface Origin {
   file: string;
@@ -293,7 +294,7 @@ export interface CustomResourceDefinitionObject extends BaseObject<'CustomResour
   channel?: string;
 }
 
-export interface ObjectsByKind {
+export interface ObjectsByKind extends CertManagerObjectsByKind {
   GatewayClass: GatewayClassObject;
   Gateway: GatewayObject;
   HTTPRoute: RouteObject;

@@ -13,6 +13,7 @@ import { isAwsLbc } from './providers/aws-lbc.ts';
 import { lbcListenerKey, lbcParameters, targetGroupFor, type LbcParameters } from './providers/aws-lbc-config.ts';
 import { implementationFor, type Implementation } from './providers/index.ts';
 import { listenerPath } from './path.ts';
+import { issuanceChains, shimPlan, type IssuanceChain, type ShimPlan } from './cert-manager.ts';
 import { intersectHostnames } from './hostnames.ts';
 
 export interface Scope {
@@ -58,6 +59,8 @@ export interface ListenerModel {
   /** Routes whose parentRefs select this listener, attached or not. */
   attachments: Attachment[];
   backends: BackendHop[];
+  /** cert-manager's issuance chain behind each certificateRef it has a hand in (cert-manager.ts). */
+  issuance: IssuanceChain[];
   path: Hop[];
 }
 
@@ -67,6 +70,8 @@ export interface GatewayModel {
   impl: Implementation;
   features: string[];
   lbc?: LbcParameters;
+  /** What cert-manager's gateway-shim makes of the Gateway's annotations. */
+  certManager: ShimPlan;
   listeners: ListenerModel[];
   /** Routes whose parentRef names this Gateway's name in a namespace where no such Gateway exists. */
   misdirected: Array<{ route: RouteModel; parent: ParentResolution }>;
@@ -109,12 +114,13 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   const gatewayIds = new Set(gatewayObjs.map((g) => `${g.meta.namespace}/${g.meta.name}`));
   const gatewayNames = new Set(gatewayObjs.map((g) => g.meta.name));
   // A parentRef to a Gateway name in scope, in a namespace where no Gateway of that name exists, was most
-  // likely meant for the one in scope (a wrong or missing parentRef namespace).
-  const misdirected = (ns: string, name: string) => gatewayNames.has(name) && !snapshot.get('Gateway', ns, name);
+  // likely meant for the one in scope (a wrong or missing parentRef namespace), unless a Gateway of that name out
+  // of scope lives in the route's own namespace: then it was meant for that one.
+  const misdirected = (ns: string, name: string, routeNs: string) => gatewayNames.has(name) && !snapshot.get('Gateway', ns, name) && (!snapshot.get('Gateway', routeNs, name) || gatewayIds.has(`${routeNs}/${name}`));
   const routes: RouteModel[] = [];
   for (const kind of ROUTE_KINDS) {
     for (const r of snapshot.list(kind)) {
-      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name));
+      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name, r.meta.namespace));
       if (!targetsScope && (scope.gatewayName || !inScope(r.meta.namespace))) continue;
       routes.push({
         obj: r,
@@ -151,8 +157,9 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   const gateways = gatewayObjs.map((obj) => {
     const gatewayClass = classOf(obj);
     const impl = implOf(obj);
-    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), listeners: [], misdirected: [] };
-    gm.misdirected = missingByName.get(obj.meta.name) ?? [];
+    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), certManager: shimPlan({ kind: 'Gateway', meta: obj.meta, listeners: obj.listeners }), listeners: [], misdirected: [] };
+    // Meant for this Gateway unless another of the same name lives in the route's namespace.
+    gm.misdirected = (missingByName.get(obj.meta.name) ?? []).filter(({ route }) => route.obj.meta.namespace === obj.meta.namespace || !snapshot.get('Gateway', route.obj.meta.namespace, obj.meta.name));
     if (isAwsLbc(impl)) gm.lbc = lbcParameters(obj, gatewayClass.found ? gatewayClass.obj : undefined, snapshot);
     const parents = parentsByGateway.get(obj) ?? [];
     gm.listeners = obj.listeners.map((spec) => buildListener(gm, spec, parents, snapshot, decoder, now));
@@ -181,9 +188,13 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
     served: { type: 'none' },
     attachments,
     backends: [],
+    issuance: [],
     path: [],
   };
   lm.served = servedCertificate(lm);
+  // ListenerSets (cert-manager's "listenerset" shim, v1.20+): once they are modelled, plan their listeners with
+  // shimPlan({ kind: 'ListenerSet', ... }) and call issuanceChains with that plan and the ListenerSet as owner.
+  if (gm.impl.readsCertificateRefs) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
   const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   for (const a of attachments) {
     if (!a.result.accepted) continue;

@@ -2,6 +2,7 @@
 // verified or not, and whether it works, in a sentence per hop.
 import type { Cert, Hop } from '../report/types.ts';
 import { certificateCovers } from './hostnames.ts';
+import { chainSummary } from './cert-manager.ts';
 import type { CertRef } from './listener-certs.ts';
 import type { BackendHop, ListenerModel } from './model.ts';
 
@@ -79,7 +80,9 @@ function frontHop(lm: ListenerModel, hop: string, now: Date): Hop {
       if (usable.length > 0) return { ...base, tls: 'terminate', certificate, verified: null, ok: true, why: `${who} terminates TLS with ${certificate}` };
       if (unknown.length === served.refs.length) return { ...base, tls: 'terminate', certificate, verified: null, ok: null, why: `${who} terminates TLS with Secret ${first.ref.namespace}/${first.ref.name}, which could not be checked: ${unknown[0]!.why}` };
       const problems = served.refs.map((r) => certificateProblem(r, spec.hostname, now)).filter(Boolean);
-      return { ...base, tls: 'terminate', certificate, verified: null, ok: false, why: `${who} has no usable certificate: ${problems.join('; ')}` };
+      // Why cert-manager did not provide (or renew) it, when it was meant to.
+      const issuance = lm.issuance.filter((c) => c.cause || !c.certificate).map(chainSummary);
+      return { ...base, tls: 'terminate', certificate, verified: null, ok: false, why: `${who} has no usable certificate: ${[...problems, ...issuance].join('; ')}` };
     }
   }
 }

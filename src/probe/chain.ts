@@ -1,7 +1,7 @@
 // Analysis of a chain as served: order, gaps, extras, validity, weak crypto. Pure: certificates and a trust
 // store in, facts out.
 import type { Cert } from '../report/types.ts';
-import type { DecodedCert } from '../tls/certificate.ts';
+import { daysAgo, type DecodedCert } from '../tls/certificate.ts';
 import type { ChainAnalysis, ChainIssue } from './types.ts';
 import { buildPath, issuedBy, type PathResult, type TrustStore } from './trust.ts';
 
@@ -89,7 +89,7 @@ export function analyzeChain(chain: DecodedCert[], store: TrustStore, now: Date 
     const label = `certificate ${i} (${shortName(c.subject)})`;
     const nb = new Date(c.notBefore);
     const na = new Date(c.notAfter);
-    if (now > na) issues.push({ kind: 'expired', index: i, message: `${label} expired on ${c.notAfter.slice(0, 10)} (${Math.floor((now.getTime() - na.getTime()) / 86_400_000)} days ago)` });
+    if (now > na) issues.push({ kind: 'expired', index: i, message: `${label} expired on ${c.notAfter.slice(0, 10)} (${daysAgo(na, now)} days ago)` });
     if (now < nb) issues.push({ kind: 'not-yet-valid', index: i, message: `${label} is not valid before ${c.notBefore.replace('T', ' ').slice(0, 16)} UTC (clock skew, or issued with a future start date)` });
     if (c.keyType === 'RSA' && c.keyBits !== null && c.keyBits < 2048) issues.push({ kind: 'weak-key', index: i, message: `${label} has a ${c.keyBits}-bit RSA key: clients and CAs require at least 2048 bits` });
     if (c.keyType === 'ECDSA' && c.keyBits !== null && c.keyBits < 256) issues.push({ kind: 'weak-key', index: i, message: `${label} has a ${c.keyBits}-bit EC key: use P-256 or larger` });

@@ -120,6 +120,12 @@ export const PROBE_CODES: ProbeCode[] = [
     title: 'Nothing listening on the backend\'s target port',
     description: 'The port-forward reached the backend Pod, but the connection to its target port was refused: the Service\'s targetPort does not name the port the server listens on, or the server is not running.',
   },
+  {
+    code: 'GWTLS-CM-005',
+    severity: 'error',
+    title: 'Gateway still serves the certificate cert-manager replaced',
+    description: 'inspect --probe: the listener serves an older certificate with the same names than the one cert-manager wrote into the Secret (a renewal, a new revision of the Certificate): the gateway has not reloaded the Secret, so clients get the old certificate until it expires.',
+  },
 ];
 
 const BY_CODE = new Map(PROBE_CODES.map((c) => [c.code, c]));

@@ -13,6 +13,7 @@ import type { EndpointProbe, Finding } from '../report/types.ts';
 import { decodeServed } from './backend.ts';
 import { shortName } from './chain.ts';
 import type { ProbeFinding } from './codes.ts';
+import { certManagerReloadFinding } from './cert-manager-reload.ts';
 import { compareWithListener, listenerEntry } from './cross-check.ts';
 import { probe } from './probe.ts';
 import { verdict } from './render.ts';
@@ -322,8 +323,13 @@ export async function probeListenerReports(model: Model, lm: ListenerModel, time
 
 /** Fills `cluster` of a listener probe (this listener, known) and adds the comparison's finding. */
 function compareReport(model: Model, lm: ListenerModel, r: ProbeReport): void {
-  const { check, finding } = compareWithListener(lm, model, r, joinHostPort(r.target.host, r.target.port));
+  const endpoint = joinHostPort(r.target.host, r.target.port);
+  const { check, finding: compared } = compareWithListener(lm, model, r, endpoint);
   r.cluster = { ...check, context: model.snapshot.source.context ?? null, matched: [listenerEntry({ gateway: lm.gateway.obj, listener: lm.spec, addressMatch: true, rank: 3 })] };
+  // An older issuance of the Secret's cert-manager Certificate: say that the gateway has not reloaded it.
+  const reload = certManagerReloadFinding(lm, r, endpoint);
+  if (reload) r.cluster.code = reload.code;
+  const finding = reload ?? compared;
   if (!finding) return;
   r.findings.push(finding);
   if (finding.severity === 'error') {

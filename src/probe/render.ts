@@ -176,6 +176,6 @@ function renderFinding(f: ProbeFinding, s: Style): string {
   const lines = [head.replace(word, paint(word))];
   lines.push(wrap(f.message, WIDTH, ind, ind));
   if (f.hint) lines.push(wrap(`fix: ${f.hint}`, WIDTH, ind + '     ', ind));
-  lines.push(`${ind}docs: ${f.docs}`);
+  lines.push(`${ind}see: kubectl gwtls explain ${f.code}`);
   return lines.join('\n');
 }

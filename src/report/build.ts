@@ -4,8 +4,10 @@ import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
 import { expectationsFor, type GatewayExpectations } from '../graph/expected.ts';
 import { backendTlsFacts, servedCertificates } from '../graph/tls-facts.ts';
-import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 import { expectationSections, listenerDifferences } from './expected-sections.ts';
+import { issuanceReport } from './issuance.ts';
+import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
+import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
 export interface BuildReportInput {
   model: Model;
@@ -22,14 +24,7 @@ export interface ProbeFold {
 }
 
 export function buildReport({ model, findings, skipped, inputErrors, probes }: BuildReportInput): InspectReport {
-  const byGateway = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (!f.gateway) continue;
-    const list = byGateway.get(f.gateway) ?? [];
-    if (list.length === 0) byGateway.set(f.gateway, list);
-    list.push(f);
-  }
-  const gateways = model.gateways.map((g) => gatewayReport(g, model, byGateway.get(`${g.obj.meta.namespace}/${g.obj.meta.name}`) ?? [], probes));
+  const gateways = model.gateways.map((g) => gatewayReport(g, model, findings, probes));
   const report: InspectReport = {
     apiVersion: 'gwtls.dev/v1alpha1',
     kind: 'InspectReport',
@@ -60,10 +55,12 @@ function unresolvedKinds(model: Model): Skipped[] {
   return out;
 }
 
-/** `findings` are this Gateway's. */
-function gatewayReport(g: GatewayModel, model: Model, gwFindings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+/** `findings` are all of the report's: src/report/state.ts picks this Gateway's. */
+function gatewayReport(g: GatewayModel, model: Model, findings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+  const st = gatewayState(g, findings);
+  const gwFindings = st.findings;
   const expected = expectationsFor(g, model);
-  const listeners = g.listeners.map((l) => listenerReport(l, model, expected, gwFindings.filter((f) => f.listener === l.spec.name), probes));
+  const listeners = g.listeners.map((l, i) => listenerReport(l, model, expected, st.listeners[i]!, probes));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {
@@ -76,7 +73,9 @@ function gatewayReport(g: GatewayModel, model: Model, gwFindings: Finding[], pro
     conditions: g.obj.conditions,
     gatewayClass: { name: g.obj.className, conditions: cls?.conditions ?? [], parameters: null, parametersFound: null },
     listeners,
-    ok: errors.length === 0 && listeners.every((l) => l.ok !== false),
+    ok: st.state !== 'BROKEN',
+    state: st.state,
+    summary: countFindings(gwFindings),
   };
   if (cls?.parametersRef) {
     const p = cls.parametersRef;
@@ -103,20 +102,35 @@ function gatewayReport(g: GatewayModel, model: Model, gwFindings: Finding[], pro
       parametersFound: g.lbc?.gatewayConfig?.lookup ? (g.lbc.gatewayConfig.lookup.found ? true : g.lbc.gatewayConfig.lookup.known ? false : null) : null,
     };
   }
-  const broken = listeners.filter((l) => l.ok === false);
+  const broken = listeners.filter((l) => l.state === 'BROKEN');
   const first = errors[0];
   const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
-  report.verdict = !report.ok
-    ? first
-      ? `BROKEN: ${first.title}: ${first.object.kind} ${first.object.namespace ? `${first.object.namespace}/` : ''}${first.object.name}${more}`
-      : `BROKEN: ${broken.map((l) => `listener ${l.name} (${l.path.find((h) => h.ok === false)?.hop ?? 'path'})`).join(', ')}`
-    : gwFindings.some((f) => f.severity === 'warning')
-      ? `OK with warnings (${gwFindings.filter((f) => f.severity === 'warning').length})`
-      : 'OK';
+  const warnings = gwFindings.filter((f) => f.severity === 'warning').length;
+  switch (st.state) {
+    case 'BROKEN':
+      report.verdict = first
+        ? `BROKEN: ${first.title}: ${first.object.kind} ${first.object.namespace ? `${first.object.namespace}/` : ''}${first.object.name}${more}`
+        : `BROKEN: ${broken.map((l) => `listener ${l.name} (${l.path.find((h) => h.state === 'BROKEN')?.hop ?? 'path'})`).join(', ')}`;
+      break;
+    case 'NO_ROUTES':
+      report.verdict = `NO ROUTES: no route attaches to ${listeners.length === 1 ? `listener ${listeners[0]!.name}` : `any of the ${listeners.length} listeners`}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`;
+      break;
+    case 'WARNING':
+      report.verdict = `OK with warnings (${warnings})`;
+      break;
+    case 'NOT_CHECKED':
+    case 'UNVERIFIED': {
+      const where = listeners.filter((l) => l.state === st.state).map((l) => `listener ${l.name}`);
+      report.verdict = `${stateWords(st.state)}: ${where.join(', ')}${st.state === 'NOT_CHECKED' ? ' (what it depends on could not be read)' : ' (a certificate on the way is not verified)'}`;
+      break;
+    }
+    default:
+      report.verdict = 'OK';
+  }
   return report;
 }
 
-function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpectations, findings: Finding[], probes: ProbeFold | undefined): ListenerReport {
+function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpectations, st: ListenerState, probes: ProbeFold | undefined): ListenerReport {
   const spec = l.spec;
   const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
@@ -131,6 +145,7 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
           certificates,
           certificateRefs: l.certRefs.map((r) => ({ kind: r.ref.kind, group: r.ref.group, namespace: r.ref.namespace, name: r.ref.name, state: r.state, ...(r.state === 'ok' ? {} : { why: r.why }) })),
           servedFrom: servedFrom(l),
+          ...(l.issuance.length ? { issuance: l.issuance.map(issuanceReport) } : {}),
         }
       : null,
     conditions: l.status?.conditions ?? [],
@@ -138,7 +153,7 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
     attachedRoutes: l.status?.attachedRoutes ?? null,
     expectedConditions: expected.listeners.get(l)?.conditions ?? [],
     expectedAttachedRoutes: expected.listeners.get(l)?.attachedRoutes ?? 0,
-    routes: l.attachments.map((a) => {
+    routes: l.attachments.map((a, i) => {
       const route = a.route.obj;
       const r: RouteReport = {
         kind: route.kind,
@@ -149,6 +164,7 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
         reason: a.result.reason,
         why: a.result.accepted ? a.result.why : a.parent.reason === 'Accepted' ? a.result.why : a.parent.why,
         conditions: route.parents.filter((p) => sameParent(p.parentRef, a.parent.ref)).flatMap((p) => p.conditions),
+        state: st.routes[i]!,
         backends: a.result.accepted
           ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, model, passthrough, probes))
           : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } }, model, passthrough)),
@@ -159,16 +175,34 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
       if (a.result.accepted && a.result.hostnames.length) r.effectiveHostnames = a.result.hostnames;
       return r;
     }),
-    path: l.path,
+    path: l.path.map((h, i) => ({ ...h, state: st.hops[i]! })),
   };
   const served = report.tls ? servedCertificates(l, model.now) : undefined;
   if (report.tls && served) report.tls.served = served;
   const probed = probes?.listeners.get(l);
   if (probed) report.probe = probed;
-  const errors = findings.filter((f) => f.severity === 'error');
-  report.ok = l.path.every((h) => h.ok !== false) && errors.length === 0;
-  const failing = l.path.find((h) => h.ok === false);
-  report.verdict = report.ok ? (l.path.some((h) => h.ok === null) ? 'UNVERIFIED' : 'OK') : `BROKEN: ${failing?.why ?? errors[0]?.message}`;
+  report.ok = st.state !== 'BROKEN';
+  report.state = st.state;
+  const failing = report.path.find((h) => h.state === 'BROKEN');
+  const firstError = st.findings.find((f) => f.severity === 'error');
+  const warnings = st.findings.filter((f) => f.severity === 'warning').length;
+  switch (st.state) {
+    case 'BROKEN':
+      report.verdict = `BROKEN: ${failing?.why ?? firstError?.message ?? 'a route meant for it cannot attach'}`;
+      break;
+    case 'NO_ROUTES':
+      report.verdict = `NO ROUTES: ${l.path.find((h) => h.to === 'nothing')?.why ?? 'no route is attached to this listener'}`;
+      break;
+    case 'WARNING':
+      report.verdict = `OK with warnings (${warnings})`;
+      break;
+    case 'UNVERIFIED':
+    case 'NOT_CHECKED':
+      report.verdict = `${stateWords(st.state)}: ${report.path.find((h) => h.state === st.state)?.why ?? ''}`.replace(/: $/, '');
+      break;
+    default:
+      report.verdict = 'OK';
+  }
   return report;
 }
 

@@ -1,4 +1,7 @@
 // The JSON/YAML report contract (DESIGN.md section 4). Fields may be added; none may be renamed or dropped.
+import type { State } from './state.ts';
+
+export type { State } from './state.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -181,6 +184,8 @@ export interface RouteReport {
   /** Hostnames this listener actually serves for the route (listener ∩ route). */
   effectiveHostnames?: string[];
   conditions: Condition[];
+  /** The worst of: not attached anywhere, the findings about the route, the hops to its backends (src/report/state.ts). */
+  state?: State;
   backends: BackendReport[];
   /** The parentRef that selects this listener: index in spec.parentRefs, with its sectionName and port. */
   parentRef?: ParentRefReport;
@@ -243,6 +248,8 @@ export interface Hop {
   why: string;
   from?: string;
   to?: string;
+  /** The worst of what the model says about the hop and the findings about it (src/report/state.ts). */
+  state?: State;
 }
 
 export interface ListenerTLSReport {
@@ -253,6 +260,49 @@ export interface ListenerTLSReport {
   servedFrom?: string;
   /** Which certificate is served for which SNI (the usable certificateRefs, as the implementation selects them). */
   served?: ServedCertificateReport[];
+  /** cert-manager's issuance chain behind each certificateRef it has (or should have) a hand in. */
+  issuance?: IssuanceReport[];
+}
+
+/** One certificateRef's cert-manager chain: Gateway annotations -> Certificate -> issuer -> request -> order -> challenges. */
+export interface IssuanceReport {
+  /** The line under the listener's certificate: `issued by cert-manager Certificate ns/name via ClusterIssuer X: Ready=False, reason: ...`. */
+  summary: string;
+  secret: { namespace: string; name: string; exists: boolean | null; certificateNameAnnotation?: string; issuerAnnotation?: string };
+  /** What the gateway-shim does with this listener (only for Gateways carrying cert-manager.io/issuer or cluster-issuer). */
+  shim?: { issuer: string | null; outcome: 'certificate' | 'skipped' | 'passed-over' | 'refused'; why?: string; dnsNames?: string[] };
+  certificate: {
+    namespace: string;
+    name: string;
+    /** `Gateway ns/name` when a Gateway's shim controls it. */
+    controller?: string;
+    dnsNames: string[];
+    ready: Condition | null;
+    issuing: Condition | null;
+    notBefore?: string;
+    notAfter?: string;
+    /** When cert-manager renews it next (status.renewalTime); `renewalDue` once that time has passed. */
+    renewalTime?: string;
+    renewalDue: boolean;
+    revision?: number;
+    failedIssuanceAttempts?: number;
+    lastFailureTime?: string;
+    /** Other Certificates naming the same Secret. */
+    alsoClaimedBy?: string[];
+  } | null;
+  issuer: { kind: string; name: string; group: string; namespace?: string; state: 'found' | 'missing' | 'unknown' | 'external'; type?: string; ready: Condition | null } | null;
+  /** The newest CertificateRequest. */
+  request: { name: string; revision?: number; conditions: Condition[] } | null;
+  order: { name: string; state: string; reason?: string } | null;
+  challenges: Array<{ name: string; type: string; dnsName: string; state: string; reason?: string; presented: boolean | null; solver: string }>;
+  /**
+   * ACME HTTP-01 through Gateway API, per name: the HTTPRoute cert-manager creates (or created: `route`), its
+   * parentRefs, the listeners it attaches to that the ACME server reaches (HTTP, port 80), and why not.
+   */
+  solverRoutes?: Array<{ dnsName: string; challenge?: string; route?: string; parentRefs: string[]; reachable: string[]; otherPorts: string[]; problem?: string }>;
+  /** The deepest failure along the chain, in words, and the object it was read from. */
+  cause: string | null;
+  causeFrom: string | null;
 }
 
 export interface ListenerReport {
@@ -269,8 +319,11 @@ export interface ListenerReport {
   expectedAttachedRoutes?: number;
   routes: RouteReport[];
   path: Hop[];
+  /** The sentence; `state` is the word. */
   verdict?: string;
+  /** No error is about the listener (its hops, its routes, or naming it). */
   ok?: boolean;
+  state?: State;
   /** inspect --probe: one probe per Gateway address and SNI name (or why the listener was not probed). */
   probe?: EndpointProbe[];
 }
@@ -297,8 +350,13 @@ export interface GatewayReport {
   statusDifferences?: StatusDifference[];
   /** Routes that name this Gateway's name in a namespace where no such Gateway exists (likely meant for it). */
   misdirectedRoutes?: Array<{ kind: string; name: string; namespace: string; parentRef: string; why: string }>;
+  /** The sentence; `state` is the word. */
   verdict?: string;
+  /** No error is about the Gateway or anything in its tree. */
   ok?: boolean;
+  state?: State;
+  /** The findings about this Gateway and its tree, counted (the report's `summary` counts them all). */
+  summary?: { errors: number; warnings: number; info: number };
 }
 
 export interface Fix {

@@ -46,7 +46,7 @@ export function runRules(model: Model, rules: readonly Rule[], opts: EngineOptio
         const key = `${finding.code}|${finding.object.kind}|${finding.object.namespace ?? ''}|${finding.object.name}|${finding.field ?? ''}|${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
-        const annotated = (input.object.meta.annotations[IGNORE_ANNOTATION] ?? '').split(',').map((s) => s.trim().toUpperCase());
+        const annotated = (input.object.meta.annotations[IGNORE_ANNOTATION] ?? '').split(',').map((s) => s.trim().toUpperCase()).map((c) => (c.startsWith('GWTLS-') ? c : `GWTLS-${c}`));
         if (ignored.has(finding.code) || annotated.includes(finding.code)) {
           suppressed[finding.code] = (suppressed[finding.code] ?? 0) + 1;
           return;

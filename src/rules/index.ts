@@ -2,6 +2,7 @@
 import { AWS_LBC_RULES } from './aws-lbc/index.ts';
 import { BACKEND_TLS_RULES } from './backend-tls/index.ts';
 import { BACKENDS_RULES } from './backends/index.ts';
+import { CERT_MANAGER_RULES } from './cert-manager/index.ts';
 import { CERTIFICATES_RULES } from './certificates/index.ts';
 import { DNS_RULES } from './dns/index.ts';
 import { ENVOY_GATEWAY_RULES } from './envoy-gateway/index.ts';
@@ -20,6 +21,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...AWS_LBC_RULES,
   ...ENVOY_GATEWAY_RULES,
   ...DNS_RULES,
+  ...CERT_MANAGER_RULES,
 ].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 /** Every code the tool can report (inspect rules, then codes reported by other commands). */

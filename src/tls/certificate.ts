@@ -18,6 +18,19 @@ export interface DecodedChain {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Whole days until notAfter, negative once it has passed (-1 during the first day after): the report's `daysLeft`.
+ * Every output that says "N days ago" says -daysLeft, so text, JSON and the UI give one number.
+ */
+export function daysLeft(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** How many days ago notAfter was, in the words of every output: -daysLeft. */
+export function daysAgo(notAfter: Date, now: Date): number {
+  return -daysLeft(notAfter, now);
+}
+
 const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
   '1.3.6.1.5.5.7.3.2': 'clientAuth',
@@ -112,8 +125,10 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
   const keyBits = details.modulusLength ?? curveBits(details.namedCurve) ?? edBits(pub.asymmetricKeyType);
   const notBefore = x509.validFromDate;
   const notAfter = x509.validToDate;
-  const subject = formatName(x509.subject);
-  const issuer = formatName(x509.issuer);
+  // Node's X509Certificate leaves subject undefined when it is empty (cert-manager's shim-made certificates have
+  // no commonName, only SANs: RFC 5280 §4.1.2.6 allows an empty subject with a critical SAN extension).
+  const subject = formatName(x509.subject ?? '');
+  const issuer = formatName(x509.issuer ?? '');
   // Not checkIssued: OpenSSL also demands keyCertSign there, which self-signed leaf certificates lack.
   const selfSigned = x509.subject === x509.issuer && safe(() => x509.verify(pub), false);
   const cert: Cert = {
@@ -130,14 +145,14 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
     isCA: x509.ca,
     selfSigned,
     source,
-    commonName: commonNameOf(x509.subject),
+    commonName: commonNameOf(x509.subject ?? ''),
     fingerprintSha1: x509.fingerprint,
     pathLength: ext.pathLength,
     keyUsage: ext.keyUsage,
     extendedKeyUsage: (safe(() => x509.keyUsage, undefined) ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
     aiaIssuers: ext.aiaIssuers,
     ocsp: ext.ocsp,
-    daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+    daysLeft: daysLeft(notAfter, now),
   };
   if (details.namedCurve) cert.keyCurve = details.namedCurve;
   return { cert, x509 };

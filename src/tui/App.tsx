@@ -13,7 +13,7 @@ import { LinesView } from './components/LineView.tsx';
 import { TreePane } from './components/TreePane.tsx';
 import type { TuiContext } from './contract.ts';
 import { findingLines, nodeLines } from './describe.ts';
-import { intentFor, type Intent, type KeyLike } from './keys.ts';
+import { burstKeys, intentFor, type Intent, type KeyLike } from './keys.ts';
 import { layout, MIN_COLUMNS, MIN_ROWS, type Size } from './layout.ts';
 import { seg, wrapLine, type Line } from './lines.ts';
 import { fixPreviewLines, helpLines, planLines, probeLines, resultLines } from './panels.ts';
@@ -31,6 +31,8 @@ export interface AppProps {
   now?: () => Date;
   /** Called with every report the UI shows (the exit code follows the last one). */
   onReport?: (report: InspectReport) => void;
+  /** Called when the user quits with Ctrl-C (the command then exits 130). */
+  onInterrupt?: () => void;
 }
 
 function useTerminalSize(fixed: Size | undefined): Size {
@@ -66,7 +68,7 @@ function summaryOf(r: InspectReport): string {
   return countWords(r.summary) || 'no findings';
 }
 
-export function App({ ctx, color, size: fixedSize, now = () => new Date(), onReport }: AppProps) {
+export function App({ ctx, color, size: fixedSize, now = () => new Date(), onReport, onInterrupt }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
   // The reducer runs here rather than in useReducer, so that the ref always holds the state the next key sees:
@@ -340,6 +342,10 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
         case 'quit':
           exit();
           return;
+        case 'interrupt':
+          onInterrupt?.();
+          exit();
+          return;
         case 'reload':
           void reload('refresh');
           return;
@@ -383,7 +389,7 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
           return;
       }
     },
-    [exit, reload, probe, startApply, confirmApply, submitPrompt],
+    [exit, onInterrupt, reload, probe, startApply, confirmApply, submitPrompt],
   );
 
   const detailRef = useRef(detail);
@@ -405,13 +411,27 @@ export function App({ ctx, color, size: fixedSize, now = () => new Date(), onRep
     [dispatch, run],
   );
 
+  /** Printable keys that arrived together are pressed one by one (outside a prompt, where they are text). */
+  const typed = useCallback(
+    (input: string, key: KeyLike) => {
+      if (input.length > 1 && !stateRef.current.prompt && !key.ctrl && !key.meta && /^[\x20-\x7e]+$/.test(input)) {
+        for (const ch of input) handleKey(ch, {});
+        return;
+      }
+      handleKey(input, key);
+    },
+    [handleKey],
+  );
+
   useInput((input, key) => {
-    // Printable keys that arrived together are pressed one by one (outside a prompt, where they are text).
-    if (input.length > 1 && !stateRef.current.prompt && !key.ctrl && !key.meta && /^[\x20-\x7e]+$/.test(input)) {
-      for (const ch of input) handleKey(ch, {});
+    // Text and Enter in one read (a paste, fast typing): each line, then Enter, in order; the state each key sees
+    // is the one the key before left (a prompt opened by `/` takes the text after it).
+    const burst = key.ctrl || key.meta ? null : burstKeys(input);
+    if (burst) {
+      for (const b of burst) typed(b.input, b.key);
       return;
     }
-    handleKey(input, key as KeyLike);
+    typed(input, key as KeyLike);
   });
 
   // ---- layout -----------------------------------------------------------------------------------------------------

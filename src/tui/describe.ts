@@ -3,6 +3,7 @@
 import type { Cert, Condition, Finding, Hop } from '../report/types.ts';
 import { clipAll, seg, wrapAfter, wrapLine, wrapText, type Line, type Tone } from './lines.ts';
 import type { TreeModel, TreeNode } from './tree.ts';
+import { issuanceFor, issuanceLines } from './issuance.ts';
 import * as w from './words.ts';
 
 const LABEL = 12;
@@ -46,9 +47,31 @@ export function certLines(c: Cert, width: number): Line[] {
   if (c.keyMatches !== undefined && c.keyMatches !== null) out.push(...kv('private key', c.keyMatches ? 'matches this certificate' : 'DOES NOT MATCH this certificate', width, c.keyMatches ? 'ok' : 'bad'));
   if (c.extendedKeyUsage?.length) out.push(...kv('ext usage', c.extendedKeyUsage.join(', '), width));
   if (c.issuedByNext === false) out.push(...kv('chain', 'the next certificate in tls.crt did NOT issue this one', width, 'bad'));
-  out.push(...kv('sha256', c.fingerprintSha256, width, 'dim'));
+  out.push(...fingerprintLines('sha256', c.fingerprintSha256, width));
   out.push(...kv('from', c.source, width, 'dim'));
   return out;
+}
+
+/**
+ * A fingerprint (`AB:CD:…`) laid out like kv(), but broken only after a colon: never in the middle of a byte, so
+ * what is on screen can be compared with `openssl x509 -fingerprint` byte by byte.
+ */
+export function fingerprintLines(label: string, fingerprint: string, width: number): Line[] {
+  const first = `  ${label.padEnd(LABEL)}`;
+  const room = Math.max(3, width - first.length);
+  const bytes = fingerprint.split(':');
+  const rows: string[] = [];
+  let row = '';
+  for (const [i, b] of bytes.entries()) {
+    const piece = i < bytes.length - 1 ? `${b}:` : b;
+    if (row && row.length + piece.length > room) {
+      rows.push(row);
+      row = '';
+    }
+    row += piece;
+  }
+  rows.push(row);
+  return rows.map((r, i) => (i === 0 ? [seg(first), seg(r, 'dim')] : [seg(' '.repeat(first.length)), seg(r, 'dim')]));
 }
 
 /** The per-listener TLS path drawn top to bottom: each endpoint, and between them the hop's TLS state. */
@@ -118,7 +141,7 @@ function nodeBody(node: TreeNode, width: number): Line[] {
       out.push(heading('Conditions'), ...conditionLines(g.conditions, width));
       out.push(heading('Listeners'));
       for (const l of g.listeners) {
-        const st = w.verdictStatus(l.ok, l.verdict);
+        const st = w.gatewayStatus(l);
         out.push([seg(`  ${l.name}  ${l.protocol} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}  `), seg(st.word, st.tone, true)]);
       }
       for (const m of g.misdirectedRoutes ?? []) out.push(...wrapLine(`${m.kind} ${m.namespace}/${m.name} names this Gateway (${m.parentRef}) but cannot reach it: ${m.why}`, width, { first: '  ! ', rest: '    ', tone: 'bad' }));
@@ -131,7 +154,13 @@ function nodeBody(node: TreeNode, width: number): Line[] {
       if (l.tls) {
         out.push(...kv('tls mode', l.tls.mode ?? 'not set', width));
         if (l.tls.servedFrom) out.push(...kv('served from', l.tls.servedFrom, width));
-        for (const r of l.tls.certificateRefs ?? []) out.push(...kv('certificate', `${r.kind} ${r.namespace}/${r.name}: ${r.state}${r.why ? ` (${r.why})` : ''}`, width, r.state === 'ok' ? undefined : 'bad'));
+        for (const r of l.tls.certificateRefs ?? []) {
+          // The reference's state says whether it resolves; the certificate's (EXPIRED, KEY MISMATCH) says more.
+          const source = `secret ${r.namespace}/${r.name}`.toLowerCase();
+          const certs = l.tls.certificates.filter((c) => c.source.toLowerCase() === source);
+          const st = w.certRefStatus(r.state, certs.find((c) => c.index === 0) ?? certs[0]);
+          out.push(...kv('certificate', `${r.kind} ${r.namespace}/${r.name}: ${st.word}${r.why ? ` (${r.why})` : ''}`, width, st.tone === 'ok' ? undefined : st.tone));
+        }
       }
       if (l.allowedKinds?.length) out.push(...kv('accepts', l.allowedKinds.join(', '), width));
       if (l.attachedRoutes !== undefined && l.attachedRoutes !== null) out.push(...kv('attached', `${l.attachedRoutes} route(s) by status`, width));
@@ -155,8 +184,10 @@ function nodeBody(node: TreeNode, width: number): Line[] {
     case 'cert': {
       const r = d.ref;
       out.push(...kv('reference', `${r.kind}${r.group ? `.${r.group}` : ''} ${r.namespace}/${r.name}`, width));
-      out.push(...kv('state', r.state, width, r.state === 'ok' ? 'ok' : 'bad'));
+      out.push(...kv('state', node.status.word, width, node.status.tone));
       if (r.why) out.push(...kv('why', r.why, width));
+      const issuance = issuanceFor(d.l, r.namespace, r.name);
+      if (issuance) out.push(...issuanceLines(issuance, width));
       if (d.certs.length) out.push(heading(`Decoded certificates (${d.certs.length})`));
       for (const c of d.certs) out.push(...certLines(c, width));
       break;

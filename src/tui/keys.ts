@@ -27,6 +27,8 @@ export type Intent =
   /** Scroll the detail pane or the open panel (the App knows how far it can go). */
   | { kind: 'scroll'; delta: number }
   | { kind: 'quit' }
+  /** Ctrl-C: quit, and exit 130 as an interrupted command does. */
+  | { kind: 'interrupt' }
   | { kind: 'reload' }
   | { kind: 'toggleWatch' }
   | { kind: 'probe' }
@@ -85,6 +87,7 @@ function overlayIntent(s: UiState, input: string, key: KeyLike, page: number): I
 }
 
 export function intentFor(s: UiState, input: string, key: KeyLike, page: number): Intent {
+  if (key.ctrl && input === 'c') return { kind: 'interrupt' };
   if (s.prompt) return promptIntent(s, input, key);
   if (s.overlay) return overlayIntent(s, input, key, page);
   if (key.tab) return act({ type: 'cycleFocus', dir: key.shift ? -1 : 1 });
@@ -133,4 +136,27 @@ export function intentFor(s: UiState, input: string, key: KeyLike, page: number)
     default:
       return NONE;
   }
+}
+
+/** One key of a burst: text typed or pasted, or Enter. */
+export interface BurstKey {
+  input: string;
+  key: KeyLike;
+}
+
+/**
+ * Input that arrived in one read (a paste, fast typing, a test writing a line) as the keys it stands for: runs of
+ * text, and Enter for every line break (CR, LF or CRLF), so that `/name⏎` searches instead of leaving the prompt
+ * open with the line break dropped. Null when the input holds no line break (nothing to split) or is an escape
+ * sequence (a key ink has already named).
+ */
+export function burstKeys(input: string): BurstKey[] | null {
+  if (input.length < 2 || !/[\r\n]/.test(input) || input.includes('\x1b')) return null;
+  const out: BurstKey[] = [];
+  for (const part of input.split(/(\r\n|\r|\n)/)) {
+    if (part === '') continue;
+    if (/^(\r\n|\r|\n)$/.test(part)) out.push({ input: '\r', key: { return: true } });
+    else out.push({ input: part, key: {} });
+  }
+  return out;
 }

@@ -81,10 +81,10 @@ export function headerLine(report: InspectReport, opts: { gatewayName?: string; 
   const one = opts.gatewayName && gws.length === 1 ? gws[0] : undefined;
   const left: Line = [seg('gwtls ', 'accent', true)];
   if (one) {
-    const st = w.verdictStatus(one.ok, one.verdict);
+    const st = w.gatewayStatus(one);
     left.push(seg(`${one.namespace}/${one.name} `, undefined, true), seg(st.word, st.tone, true));
   } else {
-    const broken = gws.filter((g) => g.ok === false).length;
+    const broken = gws.filter((g) => (g.state ? g.state === 'BROKEN' : g.ok === false)).length;
     left.push(seg(`${gws.length} Gateway${gws.length === 1 ? '' : 's'}`, undefined, true));
     if (broken) left.push(seg(`, ${broken} BROKEN`, 'bad', true));
   }

@@ -17,5 +17,7 @@ export async function runTui(ctx: TuiContext, io: TuiIo = {}): Promise<number> {
   // is chosen when React loads, so say "production" before loading it, unless the environment says otherwise.
   process.env.NODE_ENV ??= 'production';
   const { startTui } = await import('./session.tsx');
-  return tuiExitCode(await startTui(ctx, io), ctx.failOn);
+  const { report, interrupted } = await startTui(ctx, io);
+  // Ctrl-C: 130, as for any interrupted command (the findings shown decide the code only on a normal quit).
+  return interrupted ? 130 : tuiExitCode(report, ctx.failOn);
 }

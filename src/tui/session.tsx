@@ -14,11 +14,19 @@ export interface TuiIo {
   color?: boolean;
 }
 
-export async function startTui(ctx: TuiContext, io: TuiIo = {}): Promise<InspectReport> {
+export interface TuiOutcome {
+  /** The last report shown. */
+  report: InspectReport;
+  /** The user quit with Ctrl-C. */
+  interrupted: boolean;
+}
+
+export async function startTui(ctx: TuiContext, io: TuiIo = {}): Promise<TuiOutcome> {
   let latest = ctx.report;
+  let interrupted = false;
   const stdout = io.stdout ?? process.stdout;
   const color = io.color ?? colorEnabled(stdout as NodeJS.WriteStream);
-  const instance = render(<App ctx={ctx} color={color} onReport={(r) => (latest = r)} />, {
+  const instance = render(<App ctx={ctx} color={color} onReport={(r) => (latest = r)} onInterrupt={() => (interrupted = true)} />, {
     stdout,
     stdin: io.stdin ?? process.stdin,
     stderr: io.stderr ?? process.stderr,
@@ -26,11 +34,12 @@ export async function startTui(ctx: TuiContext, io: TuiIo = {}): Promise<Inspect
     // The CLI chose the UI because stdin and stdout are terminals; ink would otherwise go quiet (final frame
     // only) whenever a CI variable is set, as it is in many dev containers and in our own test runs.
     interactive: true,
-    exitOnCtrlC: true,
+    // The App reads Ctrl-C itself (also inside a prompt) and quits; the command then exits 130.
+    exitOnCtrlC: false,
     patchConsole: !io.stdout,
     incrementalRendering: true,
     maxFps: 60,
   });
   await instance.waitUntilExit();
-  return latest;
+  return { report: latest, interrupted };
 }

@@ -75,10 +75,22 @@ function hopChain(path: Hop[]): string {
   const names = path[0]!.hop.split('->');
   let s = names[0] ?? 'client';
   for (const h of path) {
-    const mark = h.ok === false ? ' ✗' : h.ok === null ? ' ?' : '';
+    const bad = h.state ? h.state === 'BROKEN' : h.ok === false;
+    const doubt = h.state ? h.state !== 'OK' && !bad : h.ok === null;
+    const mark = bad ? ' ✗' : doubt ? ' ?' : '';
     s += ` ─${SHORT_TLS[h.tls] ?? h.tls}${mark}→ ${h.hop.split('->')[1] ?? '?'}`;
   }
   return s;
+}
+
+function issuanceObjects(l: ListenerReport, ref: CertRef): ObjId[] {
+  const i = l.tls?.issuance?.find((x) => x.secret.namespace === ref.namespace && x.secret.name === ref.name);
+  if (!i) return [];
+  const out: ObjId[] = [];
+  if (i.certificate) out.push({ kind: 'Certificate', namespace: i.certificate.namespace, name: i.certificate.name });
+  if (i.issuer) out.push({ kind: i.issuer.kind, ...(i.issuer.namespace ? { namespace: i.issuer.namespace } : {}), name: i.issuer.name });
+  if (i.certificate) for (const c of i.challenges) out.push({ kind: 'Challenge', namespace: i.certificate.namespace, name: c.name });
+  return out;
 }
 
 function certSummary(certs: Cert[]): string {
@@ -115,7 +127,7 @@ function gatewayNode(key: string, depth: number, gw: GatewayReport): TreeNode {
     depth,
     data: { kind: 'gateway', gw },
     label: `Gateway ${gwId(gw)}`,
-    status: w.verdictStatus(gw.ok, gw.verdict),
+    status: w.gatewayStatus(gw),
     expandable: true,
     objects,
     gateway: gwId(gw),
@@ -129,7 +141,7 @@ function listenerNode(parent: TreeNode, gw: GatewayReport, l: ListenerReport): T
     depth: parent.depth + 1,
     data: { kind: 'listener', gw, l },
     label: `listener ${l.name}  ${l.protocol}${mode} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}`,
-    status: w.verdictStatus(l.ok, l.verdict),
+    status: w.gatewayStatus(l),
     expandable: true,
     objects: [{ kind: 'Gateway', namespace: gw.namespace, name: gw.name }],
     gateway: gwId(gw),
@@ -154,7 +166,8 @@ function childrenOfListener(parent: TreeNode, gw: GatewayReport, l: ListenerRepo
       label: `certificate ${ref.kind} ${ref.namespace}/${ref.name}${summary ? `  ${summary}` : ''}`,
       status: w.certRefStatus(ref.state, leaf),
       expandable: false,
-      objects: [{ kind: ref.kind, namespace: ref.namespace, name: ref.name }],
+      // cert-manager objects behind the Secret: their findings belong to this row too.
+      objects: [{ kind: ref.kind, namespace: ref.namespace, name: ref.name }, ...issuanceObjects(l, ref)],
       ...ctx,
     });
   }
@@ -169,7 +182,7 @@ function childrenOfListener(parent: TreeNode, gw: GatewayReport, l: ListenerRepo
       depth,
       data: { kind: 'route', gw, l, route },
       label: `${route.kind} ${route.namespace}/${route.name}${hosts.length ? `  ${hosts.join(', ')}` : ''}`,
-      status: w.routeStatus(route.attached),
+      status: w.routeStatus(route),
       expandable: route.backends.length > 0,
       objects: [{ kind: route.kind, namespace: route.namespace, name: route.name }],
       ...ctx,

@@ -1,5 +1,6 @@
 // Every state in words (colour only decorates): the verdict words of the tree, the hop words of the TLS path.
-import type { BackendReport, Cert, Condition, GatewayReport, Hop, HopTLS, Pod, Severity } from '../report/types.ts';
+import type { BackendReport, Cert, Condition, GatewayReport, Hop, HopTLS, ListenerReport, Pod, RouteReport, Severity, State } from '../report/types.ts';
+import { stateWords } from '../report/state.ts';
 import type { Tone } from './lines.ts';
 
 export interface Status {
@@ -7,11 +8,22 @@ export interface Status {
   tone: Tone;
 }
 
-export function verdictStatus(ok: boolean | undefined, verdict: string | undefined): Status {
+/** The report's state (src/report/state.ts) in the words the text output uses. */
+export function stateStatus(state: State): Status {
+  return { word: stateWords(state), tone: state === 'BROKEN' ? 'bad' : state === 'OK' ? 'ok' : 'warn' };
+}
+
+/** A Gateway or listener: its state, or (a report without states) what ok and the verdict say. */
+export function verdictStatus(ok: boolean | undefined, verdict: string | undefined, state?: State): Status {
+  if (state) return stateStatus(state);
   if (ok === false) return { word: 'BROKEN', tone: 'bad' };
   if (verdict?.startsWith('UNVERIFIED')) return { word: 'UNVERIFIED', tone: 'warn' };
-  if (verdict?.startsWith('OK with')) return { word: 'OK (warnings)', tone: 'warn' };
+  if (verdict?.startsWith('OK with')) return { word: 'WARNING', tone: 'warn' };
   return { word: 'OK', tone: 'ok' };
+}
+
+export function gatewayStatus(g: GatewayReport | ListenerReport): Status {
+  return verdictStatus(g.ok, g.verdict, g.state);
 }
 
 export function classStatus(g: GatewayReport): Status {
@@ -24,12 +36,17 @@ export function classStatus(g: GatewayReport): Status {
 }
 
 export function hopStatus(h: Hop): Status {
+  if (h.state) return stateStatus(h.state);
   if (h.ok === false) return { word: 'BROKEN', tone: 'bad' };
-  if (h.ok === true) return { word: 'ok', tone: 'ok' };
-  return { word: 'unverified', tone: 'warn' };
+  if (h.ok === true) return { word: 'OK', tone: 'ok' };
+  return { word: 'UNVERIFIED', tone: 'warn' };
 }
 
+const RANK: Record<State, number> = { OK: 0, UNVERIFIED: 1, NOT_CHECKED: 2, WARNING: 3, NO_ROUTES: 4, BROKEN: 5 };
+
+/** The path as a whole: its worst hop. */
 export function pathStatus(path: Hop[]): Status {
+  if (path.every((h) => h.state)) return stateStatus(path.reduce<State>((a, h) => (RANK[h.state!] > RANK[a] ? h.state! : a), 'OK'));
   if (path.some((h) => h.ok === false)) return { word: 'BROKEN', tone: 'bad' };
   if (path.some((h) => h.ok === null)) return { word: 'UNVERIFIED', tone: 'warn' };
   return { word: 'OK', tone: 'ok' };
@@ -50,8 +67,11 @@ export function hopWords(h: Hop): string {
   return h.verified === true ? `${base}, verified` : h.verified === false ? `${base}, NOT verified` : base;
 }
 
-export function routeStatus(attached: boolean): Status {
-  return attached ? { word: 'attached', tone: 'ok' } : { word: 'NOT ATTACHED', tone: 'bad' };
+/** A route under a listener: NOT ATTACHED, or attached and its state when that is not OK. */
+export function routeStatus(route: Pick<RouteReport, 'attached' | 'state'>): Status {
+  if (!route.attached) return { word: 'NOT ATTACHED', tone: 'bad' };
+  if (route.state && route.state !== 'OK') return { word: `attached, ${stateWords(route.state)}`, tone: route.state === 'BROKEN' ? 'bad' : 'warn' };
+  return { word: 'attached', tone: 'ok' };
 }
 
 export function backendStatus(b: BackendReport): Status {

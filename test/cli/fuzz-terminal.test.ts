@@ -134,9 +134,12 @@ interface OutputForm {
 const NOW = { GWTLS_NOW: '2026-11-22T00:00:00Z' };
 const FORMS: OutputForm[] = [
   // The report is rendered (not an error): the fuzzed names still find the Gateway.
-  { name: 'inspect GATEWAY -o text', runs: (c) => c.gateways.map((g) => ({ args: ['inspect', g.name, '-n', g.namespace, '-f', c.file, '-o', 'text'] })), check: (out) => expect(out.stdout).toMatch(/^Gateway [^\n]*\/[^\n]* {2}(OK|BROKEN|UNVERIFIED)/m) },
+  { name: 'inspect GATEWAY -o text', runs: (c) => c.gateways.map((g) => ({ args: ['inspect', g.name, '-n', g.namespace, '-f', c.file, '-o', 'text'] })), check: (out) => expect(out.stdout).toMatch(/^Gateway [^\n]*\/[^\n]* {2}(OK|BROKEN|UNVERIFIED|WARNING|NO ROUTES|NOT CHECKED)/m) },
+  { name: 'inspect GATEWAY -o text -v (details)', runs: (c) => c.gateways.slice(0, 1).map((g) => ({ args: ['inspect', g.name, '-n', g.namespace, '-f', c.file, '-o', 'text', '-v'] })) },
   { name: 'inspect GATEWAY -o text, colour on', styled: true, runs: (c) => c.gateways.slice(0, 1).map((g) => ({ args: ['inspect', g.name, '-n', g.namespace, '-f', c.file, '-o', 'text'], env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })) },
   { name: 'inspect -A (table)', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file] }] },
+  { name: 'inspect -A -o wide', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file, '-o', 'wide'] }] },
+  { name: 'inspect -A -o name', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file, '-o', 'name'] }], check: (out) => expect(out.stdout).toMatch(/^(gateway\.gateway\.networking\.k8s\.io\/[^\n]+\n)*$/) },
   { name: 'inspect MISSING (error naming the Gateways there)', runs: (c) => c.gateways.slice(0, 1).map((g) => ({ args: ['inspect', `${g.name}-x`, '-n', g.namespace, '-f', c.file, '-o', 'text'] })), check: (out) => expect(out.exitCode).toBe(2) },
   { name: 'inspect -o json', runs: (c) => [{ args: ['inspect', '-A', '-f', c.file, '-o', 'json'] }], check: (out) => void JSON.parse(out.stdout) },
   // Every line is a comment or part of a document the YAML library wrote; the plan-level check (documents

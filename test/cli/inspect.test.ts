@@ -1,11 +1,11 @@
 // The built CLI, run as a user runs it: output, JSON contract, exit codes, and bad input.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 const NOW = { GWTLS_NOW: '2026-11-22T00:00:00Z' };
@@ -17,8 +17,14 @@ function noStackTrace(stderr: string): void {
   expect(stderr).not.toMatch(/^\s+at /m);
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tmp(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gwtls-cli-'));
+  dirs.push(dir);
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 }
@@ -107,9 +113,81 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
     const broken = tmp('broken.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   namespace: y\n');
     const goodFile = tmp('good.yaml', good);
     const r = await runCli(['inspect', '-f', broken, '-f', goodFile], { env: NOW });
-    expect(r.stderr).toContain(`warning: ${broken}:5: invalid YAML: bad indentation of a mapping entry`);
+    expect(r.stderr).toContain(`error: ${broken}:5: invalid YAML: bad indentation of a mapping entry`);
     expect(r.stdout).toContain('tls-passthrough-gateway');
+    // Unreadable input is a failure, whatever was found in the rest (DESIGN.md §3): the report still comes.
+    expect(r.code).toBe(2);
     noStackTrace(r.stderr);
+  });
+
+  it('exits 2 with the report and inputErrors filled when nothing could be parsed, whatever --fail-on says', async () => {
+    const broken = tmp('broken.yaml', 'apiVersion: v1\nkind: [Service\n');
+    for (const failOn of ['error', 'none']) {
+      const r = await runCli(['inspect', '-f', broken, '-o', 'json', '--fail-on', failOn], { env: NOW });
+      expect(r.code).toBe(2);
+      const report = JSON.parse(r.stdout) as { inputErrors: Array<{ file: string; line: number; message: string }> };
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+      expect(report.inputErrors).toEqual([expect.objectContaining({ file: broken, line: 3 })]);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^error: .*broken\.yaml:3: invalid YAML/);
+    }
+  });
+
+  it('shows hostile file names with their control characters visible, on one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gwtls-cli-'));
+    dirs.push(dir);
+    const name = join(dir, 'evil\x1b]52;c;cm0gLXJmIH4=\x07\nname.yaml');
+    writeFileSync(name, 'kind: [broken\n');
+    const r = await runCli(['inspect', '-f', dir, '-o', 'json'], { env: NOW });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('evil\\x1b]52;c;cm0gLXJmIH4=\\x07\\nname.yaml');
+    noStackTrace(r.stderr);
+  });
+
+  it('reads each input within --max-input-bytes, stdin included, and says which limit and flag stopped it', async () => {
+    const file = seed('c-calico-passthrough/as-written.yaml');
+    const small = await runCli(['inspect', '-f', file, '-o', 'json', '--max-input-bytes', '1Ki'], { env: NOW });
+    expect(small.code).toBe(2);
+    expect(small.stderr.trim()).toMatch(/^error: test\/fixtures\/seeds\/c-calico-passthrough\/as-written\.yaml: \d+ bytes, larger than 1Ki, the limit for one input \(raise it with --max-input-bytes\)$/);
+    expect(JSON.parse(small.stdout).inputErrors).toHaveLength(1);
+    const stdin = await runCli(['inspect', '-f', '-', '-o', 'json', '--max-input-bytes', '2Ki'], { env: NOW, stdin: 'x'.repeat(5000) });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr.trim()).toBe('error: <stdin>: larger than 2Ki, the limit for one input (raise it with --max-input-bytes)');
+    const raised = await runCli(['inspect', '-f', file, '-o', 'json', '--max-input-bytes', '1Mi'], { env: NOW });
+    expect(JSON.parse(raised.stdout).inputErrors).toBeUndefined();
+    const bad = await runCli(['inspect', '-f', file, '--max-input-bytes', 'lots']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: invalid --max-input-bytes "lots": use a number of bytes or a quantity such as 512Mi or 1Gi']);
+  });
+
+  it('gives one line for a 5,000-deep nested List and for a YAML alias bomb', async () => {
+    let list = '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}';
+    for (let i = 0; i < 5000; i++) list = `{"apiVersion":"v1","kind":"List","items":[${list}]}`;
+    const deep = await runCli(['inspect', '-f', '-', '-o', 'json'], { env: NOW, stdin: list });
+    expect(deep.code).toBe(2);
+    expect(deep.stderr.trim()).toBe('error: <stdin>:1: document nested more than 1000 levels deep; skipped');
+    const message = 'x'.repeat(200_000);
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n  annotations:\n    a: &m "${message}"\ndata:\n${Array.from({ length: 1000 }, (_, i) => `  k${i}: *m`).join('\n')}\n`;
+    const b = await runCli(['inspect', '-f', '-', '-o', 'json'], { env: NOW, stdin: bomb });
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toMatch(/^error: <stdin>:1: YAML aliases expand this document beyond \d+(Mi| bytes) \(10 times its size\); skipped$/);
+    expect(b.stdout.length).toBeLessThan(100_000);
+  });
+
+  it('merges the same object given twice as server-side apply would, and warns naming both files', async () => {
+    const asWritten = seed('c-calico-tls-termination/as-written.yaml');
+    const gatewayFix = tmp('fix.yaml', 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ssl-offload-gateway\nspec:\n  listeners:\n  - name: https\n    protocol: TLS\n    tls:\n      mode: Terminate\n');
+    const r = await runCli(['inspect', 'ssl-offload-gateway', '-f', asWritten, '-f', gatewayFix, '-o', 'json'], { env: NOW });
+    expect(r.stderr).toContain(`warning: ${gatewayFix}:1: Gateway default/ssl-offload-gateway is also defined at ${asWritten}:`);
+    expect(r.stderr).toContain('merged as server-side apply would merge this one into it (fields set here win)');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { gateways: Array<{ listeners: Array<{ name: string; protocol: string; port: number }> }> };
+    // The listener list is a map keyed by name: https changes protocol and keeps its port; http stays.
+    expect(report.gateways[0]!.listeners.map((l) => [l.name, l.protocol, l.port])).toEqual([
+      ['http', 'HTTP', 80],
+      ['https', 'TLS', 443],
+    ]);
   });
 
   it('fails with exit 2 on a path that does not exist', async () => {

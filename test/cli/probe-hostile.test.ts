@@ -1,6 +1,6 @@
 // Hostile and non-TLS peers through the built CLI: each run ends within --timeout, explains itself in words,
 // and exits with the documented code.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,10 @@ import { makePki, pem } from '../helpers/tls-certs.ts';
 import { freePort, postgresAvailable, startPostgres, startRawServer, type Running } from '../helpers/tls-servers.ts';
 
 const servers: Running[] = [];
+const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const raw = async (h: Parameters<typeof startRawServer>[0]) => {
   const s = await startRawServer(h);
@@ -142,7 +144,9 @@ describe.skipIf(pgMissing !== null)('probe CLI: a real PostgreSQL 15 with ssl=on
     const leaf = pki.leaf({ cn: 'db.example.test', dns: ['db.example.test', 'localhost'] });
     pg = await startPostgres(pem(leaf, pki.int), leaf.key.keyPem);
     servers.push(pg);
-    caFile = join(mkdtempSync(join(tmpdir(), 'gwtls-ca-')), 'ca.pem');
+    const dir = mkdtempSync(join(tmpdir(), 'gwtls-ca-'));
+    dirs.push(dir);
+    caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pki.root.pem);
   }, 30_000);
 

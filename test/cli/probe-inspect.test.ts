@@ -1,7 +1,7 @@
 // `kubectl gwtls inspect NAME --probe` from manifest files: every TLS listener is probed at the Gateway's status
 // addresses (real TLS servers on loopback), the served leaf is compared with the configured Secret, and the
 // results are folded into the report (JSON contract, findings, text). Backends are not reachable from files.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -19,6 +19,7 @@ const stale = pki.leaf({ cn: 'api.example.test', dns: ['api.example.test'] });
 let shop: Running;
 let api: Running;
 let file: string;
+let dir: string | undefined;
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const secret = (name: string, c: { pem: string; key: { keyPem: string } }) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'web' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(c.pem), 'tls.key': b64(c.key.keyPem) } });
@@ -48,12 +49,13 @@ beforeAll(async () => {
     secret('shop-tls', shopLeaf),
     secret('api-tls', apiLeaf),
   ];
-  const dir = mkdtempSync(join(tmpdir(), 'gwtls-inspect-probe-'));
+  dir = mkdtempSync(join(tmpdir(), 'gwtls-inspect-probe-'));
   file = join(dir, 'edge.yaml');
   writeFileSync(file, docs.map((d) => yaml.dump(d, { lineWidth: -1 })).join('---\n'));
 });
 afterAll(async () => {
   await Promise.all([shop.close(), api.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Listener {

@@ -1,5 +1,5 @@
 // `kubectl gwtls probe` as users run it: the built CLI against loopback TLS servers.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('probe CLI', () => {
@@ -65,7 +66,7 @@ describe('probe CLI', () => {
     expect(out).toContain('chain as served: 1 certificate');
     expect(out).toContain('ERROR    GWTLS-PRB-007');
     expect(flat(out)).toContain('the issuer certificate can be downloaded from http://pki.example.test/cli-int.crt');
-    expect(flat(out)).toContain('docs: docs/rules/GWTLS-PRB-007.md');
+    expect(flat(out)).toContain('see: kubectl gwtls explain GWTLS-PRB-007');
     for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 

@@ -41,8 +41,10 @@ describe('inspect text output', () => {
     clean(r);
     expect(r.stdout).toContain(`Gateway infra/${shown(HOSTILE.gateway)}`);
     for (const s of [HOSTILE.hostname, HOSTILE.route, HOSTILE.reason, `203.0.113.7${OSC0}`]) expect(r.stdout, shown(s)).toContain(shown(s));
-    // Wrapped text: compare without the line breaks the renderer adds.
-    const flat = r.stdout.replace(/\n\s*(?:│\s*)*/g, ' ');
+    // The condition message is part of a finding's details (-v). Wrapped text: compare without the line breaks.
+    const details = await runCli(['inspect', HOSTILE.gateway, '-n', 'infra', '-f', manifest, '-o', 'text', '-v'], { env: NOW });
+    clean(details);
+    const flat = details.stdout.replace(/\n\s*(?:│\s*)*/g, ' ');
     expect(flat).toContain(shown(HOSTILE.message).replace(/\s+/g, ' '));
     // The subject as OpenSSL renders it (it escapes control characters itself); the SAN as our sanitiser does.
     expect(r.stdout).toMatch(/CN=evil\\1B\]52/);

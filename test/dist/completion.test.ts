@@ -106,7 +106,7 @@ describe('__complete (cobra protocol)', () => {
   });
 
   it('completes flag values: choices, files by extension, codes', async () => {
-    expect(values((await complete(['inspect', '-o', ''])).lines)).toEqual(['tui', 'text', 'json', 'yaml']);
+    expect(values((await complete(['inspect', '-o', ''])).lines)).toEqual(['tui', 'text', 'json', 'yaml', 'wide', 'name']);
     expect(values((await complete(['inspect', '--output=j'])).lines)).toEqual(['--output=json']);
     expect(values((await complete(['probe', '--starttls', 'p'])).lines)).toEqual(['postgres', 'pop3']);
     expect((await complete(['inspect', '-f', ''])).lines).toEqual(['yaml', 'yml', 'json']);

@@ -3,12 +3,14 @@
 // and run by the real kubectl with no Node on PATH, the script archive run with Node on PATH, the other
 // executables' formats, the npm package installed into a temporary prefix, and what each command loads.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { krewInstall, platformFor, readManifest, unpack, validateManifest, type Plugin } from './krew.ts';
+import { renderManifest } from '../../scripts/krew-manifest.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test/fixtures/seeds/c-calico-passthrough/as-written.yaml');
@@ -21,6 +23,21 @@ let out: string;
 let manifestFile: string;
 let manifest: Plugin;
 let releaseLog = '';
+let templateBefore = '';
+
+/** The section names of a 64-bit little-endian ELF file. */
+function elfSections(elf: Buffer): string[] {
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const size = elf.readUInt16LE(0x3a);
+  const count = elf.readUInt16LE(0x3c);
+  const strndx = elf.readUInt16LE(0x3e);
+  const header = (i: number) => ({ name: elf.readUInt32LE(shoff + i * size), offset: Number(elf.readBigUInt64LE(shoff + i * size + 0x18)) });
+  const names = header(strndx).offset;
+  return Array.from({ length: count }, (_, i) => {
+    const start = names + header(i).name;
+    return elf.subarray(start, elf.indexOf(0, start)).toString('latin1');
+  });
+}
 
 function findOnPath(cmd: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -46,8 +63,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'gwtls-dist-'));
   out = join(work, 'release');
   manifestFile = join(out, 'plugin.yaml');
+  templateBefore = readFileSync(join(ROOT, '.krew.yaml'), 'utf8');
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/release.mjs'), '--out', out, '--manifest', manifestFile], { cwd: ROOT, encoding: 'utf8', timeout: 900_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/release.mjs'), '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 900_000 });
   releaseLog = `${r.stderr}${r.stdout}`;
   if (r.status !== 0) throw new Error(`npm run release failed (${r.status}):\n${releaseLog}`);
   process.stderr.write(`release built in ${((performance.now() - t0) / 1000).toFixed(1)}s\n${r.stderr}`);
@@ -94,11 +112,33 @@ describe('krew manifest', () => {
     expect(bad((p) => (p.spec!.platforms![0]!.uri = 'https://example.invalid/missing.tar.gz'))).toMatch(/missing\.tar\.gz is not in/);
   });
 
-  it('the checked-in plugin.yaml is a valid manifest too (its sums are those of the last `npm run release`)', () => {
-    const copy = join(work, 'checked-in', 'gwtls.yaml');
-    mkdirSync(dirname(copy), { recursive: true });
-    cpSync(join(ROOT, 'plugin.yaml'), copy);
-    expect(validateManifest(copy)).toEqual([]);
+  it('is rendered into the release directory only: the repository keeps the template, which holds no sums', () => {
+    expect(existsSync(join(ROOT, 'plugin.yaml'))).toBe(false);
+    const template = readFileSync(join(ROOT, '.krew.yaml'), 'utf8');
+    expect(template).toBe(templateBefore);
+    expect(template).not.toMatch(/sha256: [0-9a-f]{64}/);
+    expect(template).not.toContain(TAG);
+    // The template names each archive the release builds; rendered with the real sums it is the manifest written.
+    const archives = readdirSync(out)
+      .filter((f) => /^kubectl-gwtls_.*\.(tar\.gz|zip)$/.test(f))
+      .map((f) => ({ file: f, sha256: createHash('sha256').update(readFileSync(join(out, f))).digest('hex') }));
+    const base = manifest.spec!.platforms![0]!.uri!.replace(/\/[^/]+$/, '');
+    expect(renderManifest(template, archives, { tag: TAG, baseUrl: base })).toBe(readFileSync(manifestFile, 'utf8'));
+    expect(() => renderManifest(template, archives.slice(1), { tag: TAG, baseUrl: base })).toThrow(/which the release did not build/);
+    expect(() => renderManifest(template, [...archives, { file: 'kubectl-gwtls_v0_freebsd_amd64.tar.gz', sha256: '0'.repeat(64) }], { tag: TAG, baseUrl: base })).toThrow(/no platform for kubectl-gwtls_v0_freebsd/);
+  });
+
+  it('the single executables are stripped and carry their JavaScript minified', () => {
+    const exe = unpack(join(out, `kubectl-gwtls_${TAG}_linux_amd64.tar.gz`)).find((f) => f.name === 'kubectl-gwtls')!.data;
+    const node = readFileSync(process.execPath);
+    // Sizes, for the record (docs/install.md quotes them): the official binary, the executable made of it.
+    process.stderr.write(`linux/amd64: node ${(node.length / 1e6).toFixed(1)} MB, kubectl-gwtls ${(exe.length / 1e6).toFixed(1)} MB\n`);
+    expect(exe.length).toBeLessThan(node.length);
+    expect(releaseLog).toMatch(/MB of minified JavaScript/);
+    const strip = ['llvm-strip', 'strip'].some((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
+    if (!strip) console.warn('no strip tool on this machine: the executable keeps its symbols');
+    else expect(elfSections(exe).filter((n) => n === '.symtab' || n.startsWith('.debug_'))).toEqual([]);
+    expect(elfSections(exe)).toContain('.dynsym');
   });
 
   it('SHA256SUMS lists every archive and the npm package', () => {

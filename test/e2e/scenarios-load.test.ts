@@ -30,9 +30,10 @@ async function dryRunCreate(client: RestClient, d: ScenarioDocument): Promise<st
     return `${label(d)}: ${(err as Error).message}`;
   }
   const query = '?dryRun=All&fieldValidation=Strict&fieldManager=gwtls-e2e';
-  // A Namespace this test already created is checked by a dry-run apply instead (create would say AlreadyExists).
+  // An object that already exists (a Namespace this test created, a cluster-scoped object another test file
+  // left, such as its GatewayClass) is checked by a dry-run apply instead: create would say AlreadyExists.
   const res =
-    d.kind === 'Namespace' && (await exists(client, `${collection}/${encodeURIComponent(d.metadata.name)}`))
+    (d.kind === 'Namespace' || !d.metadata.namespace) && (await exists(client, `${collection}/${encodeURIComponent(d.metadata.name)}`))
       ? await client.request('PATCH', `${collection}/${encodeURIComponent(d.metadata.name)}${query}&force=true`, { body: d, contentType: 'application/apply-patch+yaml' })
       : await client.request('POST', collection + query, { body: d });
   if (res.status >= 200 && res.status < 300) return undefined;

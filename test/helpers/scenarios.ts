@@ -38,8 +38,8 @@ export type ScenarioDocument = Record<string, unknown> & { apiVersion: string; k
 
 /**
  * Versions the e2e control plane serves for every kind a scenario may use: Gateway API v1.6.1 experimental
- * (config/crd/experimental), AWS LBC v3.5.0 gateway CRDs, Envoy Gateway v1.9.0 Backend/EnvoyProxy, and the
- * built-in kinds. test/e2e/scenarios-load.test.ts checks this table against the server's discovery.
+ * (config/crd/experimental), AWS LBC v3.5.0 gateway CRDs, Envoy Gateway v1.9.0 Backend/EnvoyProxy, cert-manager
+ * v1.21.2 (deploy/crds), and the built-in kinds. test/e2e/scenarios-load.test.ts checks this table against the server's discovery.
  */
 export const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'gateway.networking.k8s.io/GatewayClass': ['v1', 'v1beta1'],
@@ -57,6 +57,12 @@ export const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'gateway.k8s.aws/ListenerRuleConfiguration': ['v1', 'v1beta1'],
   'gateway.envoyproxy.io/Backend': ['v1alpha1'],
   'gateway.envoyproxy.io/EnvoyProxy': ['v1alpha1'],
+  'cert-manager.io/Certificate': ['v1'],
+  'cert-manager.io/CertificateRequest': ['v1'],
+  'cert-manager.io/Issuer': ['v1'],
+  'cert-manager.io/ClusterIssuer': ['v1'],
+  'acme.cert-manager.io/Order': ['v1'],
+  'acme.cert-manager.io/Challenge': ['v1'],
   '/Namespace': ['v1'],
   '/Service': ['v1'],
   '/Pod': ['v1'],
@@ -67,7 +73,7 @@ export const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'apiextensions.k8s.io/CustomResourceDefinition': ['v1'],
 };
 
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'GatewayClass', 'CustomResourceDefinition']);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'GatewayClass', 'CustomResourceDefinition', 'ClusterIssuer']);
 
 export function servedKey(apiVersion: string, kind: string): { key: string; version: string } {
   const slash = apiVersion.indexOf('/');

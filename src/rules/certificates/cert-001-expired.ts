@@ -1,8 +1,9 @@
+import { daysAgo } from '../../tls/certificate.ts';
 import type { ListenerModel } from '../../graph/model.ts';
 import type { Severity } from '../../report/types.ts';
 import type { Rule } from '../types.ts';
 import { envoyExpiryEffect } from './envoy-expiry.ts';
-import { certEvidence, certManagerHint, certName, daysBetween, envoyUsers, position, secretId, servedSecrets, usersText } from './served.ts';
+import { certEvidence, certManagerHint, certName, envoyUsers, position, secretId, servedSecrets, usersText } from './served.ts';
 
 export const cert001: Rule = {
   meta: {
@@ -26,7 +27,7 @@ export const cert001: Rule = {
       const what = bad
         .map(({ c, i, expired }) =>
           expired
-            ? `${position(c, i)} (${certName(c.cert)}) expired on ${c.cert.notAfter.slice(0, 10)}, ${daysBetween(new Date(c.cert.notAfter), ctx.now)} days ago`
+            ? `${position(c, i)} (${certName(c.cert)}) expired on ${c.cert.notAfter.slice(0, 10)}, ${daysAgo(new Date(c.cert.notAfter), ctx.now)} days ago`
             : `${position(c, i)} (${certName(c.cert)}) is not valid before ${c.cert.notBefore.slice(0, 10)}`,
         )
         .join('; ');

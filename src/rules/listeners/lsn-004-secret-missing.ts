@@ -79,7 +79,14 @@ export const lsn004: Rule = {
           severity = 'info';
           cause = `names Secret ${ref.ref.namespace}/${ref.ref.name}, which is not in the input; the Gateway's ${shim} annotation asks cert-manager to create it for ${lm.spec.hostname}`;
         } else {
-          cause = `names Secret ${ref.ref.namespace}/${ref.ref.name}, which does not exist${shim ? ` (cert-manager should create it because of the Gateway's ${shim} annotation: check kubectl describe certificate ${ref.ref.name} -n ${ref.ref.namespace})` : ''}${ref.crossNamespace ? `; once it exists, a ReferenceGrant in namespace ${ref.ref.namespace} must also allow the Gateway to use it` : ''}`;
+          // What cert-manager's chain says about it (graph/cert-manager.ts; the GWTLS-CM-* findings explain it).
+          const chain = lm.issuance.find((c) => c.secret.namespace === ref.ref.namespace && c.secret.name === ref.ref.name);
+          const cm = chain?.certificate
+            ? ` (cert-manager's Certificate ${chain.certificate.meta.namespace}/${chain.certificate.meta.name} should write it${chain.ready?.status === 'True' ? '' : ` but is not Ready${chain.cause ? `: ${chain.cause}` : ''}`})`
+            : shim
+              ? ` (cert-manager should create it because of the Gateway's ${shim} annotation${chain && !chain.certificates.known ? `: check kubectl describe certificate ${ref.ref.name} -n ${ref.ref.namespace}` : ', but no Certificate for it exists: see GWTLS-CM-001'})`
+              : '';
+          cause = `names Secret ${ref.ref.namespace}/${ref.ref.name}, which does not exist${cm}${ref.crossNamespace ? `; once it exists, a ReferenceGrant in namespace ${ref.ref.namespace} must also allow the Gateway to use it` : ''}`;
         }
         const candidate = severity === 'info' || ref.crossNamespace ? undefined : meant(ctx, ref);
         const resolved = listenerCondition(lm, 'ResolvedRefs');

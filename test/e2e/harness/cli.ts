@@ -1,14 +1,14 @@
 /**
  * node test/e2e/harness/cli.ts <command>
  *
- *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy] [--with-gateway]
+ *   up [--gateway-api v1.6.1|v1.4.1] [--no-lbc] [--no-envoy] [--no-cert-manager] [--with-gateway]
  *                start a control plane that keeps running; prints its kubeconfig (npm run e2e:up);
  *                --with-gateway also runs Traefik against it (GatewayClass `traefik`) and prints its entry points
  *   down [--all] stop control planes started by `up` and any left by a crashed run (npm run e2e:down);
  *                --all also stops those of test runs still in progress
  *   status       list recorded control planes
- *   build [--with-gateway]
- *                build (or reuse) the cached kube-apiserver and etcd binaries (and Traefik)
+ *   build [--with-gateway] [--with-cert-manager]
+ *                build (or reuse) the cached kube-apiserver and etcd binaries (and Traefik, the cert-manager wrapper)
  *   gen-gomod    regenerate the wrapper go.mod/go.sum files from the pinned upstream go.mod files
  */
 import { ControlPlane, stopRecorded } from './controlplane.ts';
@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
         gatewayApiVersion,
         lbcCrds: !rest.includes('--no-lbc'),
         envoyCrds: !rest.includes('--no-envoy'),
+        certManagerCrds: !rest.includes('--no-cert-manager'),
         persistent: true,
       });
       const t = cp.timings!;
@@ -86,7 +87,8 @@ async function main(argv: string[]): Promise<number> {
     case 'build': {
       const { etcd, kubeApiserver } = await ensureBinaries();
       const gateway = rest.includes('--with-gateway') ? [await ensureBinary('traefik')] : [];
-      for (const b of [etcd, kubeApiserver, ...gateway]) {
+      const certManager = rest.includes('--with-cert-manager') ? [await ensureBinary('cert-manager')] : [];
+      for (const b of [etcd, kubeApiserver, ...gateway, ...certManager]) {
         process.stdout.write(`${b.name} ${b.version}: ${b.path} (${b.cached ? 'cached' : `built in ${b.buildSeconds.toFixed(1)} s`})\n`);
       }
       return 0;
@@ -95,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       await generateGoMod('etcd');
       await generateGoMod('kube-apiserver');
       await generateGoMod('traefik');
+      await generateGoMod('cert-manager');
       return 0;
     }
     default:

@@ -42,7 +42,7 @@ export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
 /** Read-only access for the restricted user: Gateway API, provider CRDs and the core objects a diagnosis reads, no Secrets. */
 export const RESTRICTED_RULES = [
   {
-    apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io', 'gateway.k8s.aws', 'gateway.envoyproxy.io'],
+    apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io', 'gateway.k8s.aws', 'gateway.envoyproxy.io', 'cert-manager.io', 'acme.cert-manager.io'],
     resources: ['*'],
     verbs: ['get', 'list', 'watch'],
   },
@@ -271,6 +271,18 @@ export class ControlPlane {
       'current-context': ADMIN_CONTEXT,
       preferences: {},
     });
+  }
+
+  /**
+   * Runs another process against this control plane (a controller such as the cert-manager wrapper), tracked like
+   * etcd and kube-apiserver: stopped first by stop(), the watchdog and `cli.ts down`. Its output goes to
+   * `<workDir>/<name>.log`.
+   */
+  startProcess(name: string, exe: string, args: string[]): { pid: number; logFile: string } {
+    if (!this.state) throw new Error('control plane not started');
+    const logFile = join(this.workDir, `${name}.log`);
+    this.spawnTracked(name, exe, args, logFile);
+    return { pid: this.state.processes.at(-1)!.pid, logFile };
   }
 
   private spawnTracked(name: string, exe: string, args: string[], logFile: string): void {

@@ -9,6 +9,9 @@ import { ApiextensionsV1Api, type V1CustomResourceDefinition } from '@kubernetes
 import { goModDownload, log } from './gobuild.ts';
 import { KubeApiError, type KubeObject, type RestClient } from './rest.ts';
 import {
+  CERT_MANAGER_CRD_DIR,
+  CERT_MANAGER_MODULE,
+  CERT_MANAGER_VERSION,
   DEFAULT_GATEWAY_API_VERSION,
   ENVOY_GATEWAY_CRD_DIR,
   ENVOY_GATEWAY_CRD_FILES,
@@ -31,6 +34,8 @@ export interface CrdOptions {
   lbcCrds?: boolean;
   /** Envoy Gateway Backend (+ EnvoyProxy) CRDs (gateway.envoyproxy.io); default true */
   envoyCrds?: boolean;
+  /** cert-manager CRDs (cert-manager.io, acme.cert-manager.io); default true */
+  certManagerCrds?: boolean;
 }
 
 export interface ManifestSet {
@@ -81,10 +86,22 @@ export async function envoyGatewayManifests(): Promise<ManifestSet> {
   };
 }
 
+/** Certificate, CertificateRequest, Issuer, ClusterIssuer, Order, Challenge from cert-manager's deploy/crds. */
+export async function certManagerManifests(): Promise<ManifestSet> {
+  const mod = await goModDownload(CERT_MANAGER_MODULE, CERT_MANAGER_VERSION);
+  const dir = join(mod.Dir, CERT_MANAGER_CRD_DIR);
+  const objects = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseYamlFile(join(dir, f)));
+  return { source: `${CERT_MANAGER_MODULE}@${CERT_MANAGER_VERSION} ${CERT_MANAGER_CRD_DIR}`, objects, optional: [] };
+}
+
 export async function crdManifests(opts: CrdOptions = {}): Promise<ManifestSet[]> {
   const sets = [await gatewayApiManifests(opts.gatewayApiVersion ?? DEFAULT_GATEWAY_API_VERSION)];
   if (opts.lbcCrds ?? true) sets.push(await lbcManifests());
   if (opts.envoyCrds ?? true) sets.push(await envoyGatewayManifests());
+  if (opts.certManagerCrds ?? true) sets.push(await certManagerManifests());
   return sets;
 }
 

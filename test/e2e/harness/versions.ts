@@ -46,6 +46,15 @@ export const TRAEFIK_MODULE = 'github.com/traefik/traefik/v3';
 export const TRAEFIK_CONTROLLER_NAME = 'traefik.io/gateway-controller';
 
 /**
+ * cert-manager v1.21.2: its CRDs (deploy/crds) from the module zip, and the controllers of the same module built
+ * into a small out-of-cluster wrapper (test/e2e/controlplane/cert-manager). The module proxy serves
+ * github.com/cert-manager/cert-manager but not the controller binary's own module (cmd/controller).
+ */
+export const CERT_MANAGER_MODULE = 'github.com/cert-manager/cert-manager';
+export const CERT_MANAGER_VERSION = 'v1.21.2';
+export const CERT_MANAGER_CRD_DIR = 'deploy/crds';
+
+/**
  * The differential oracle (test/oracle): Envoy Gateway's own translator, `egctl x translate`, built with
  * `go install EGCTL_PACKAGE@EGCTL_VERSION` (CGO_ENABLED=0) into the harness cache beside kube-apiserver.
  */

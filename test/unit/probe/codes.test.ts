@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { PROBE_CODES, probeFinding } from '../../../src/probe/codes.ts';
 
 describe('PROBE_CODES', () => {
-  it('lists GWTLS-PRB-001..012 and GWTLS-BPRB-001..006 with severity, title, description and a docs page', () => {
+  it('lists GWTLS-PRB-001..012, GWTLS-BPRB-001..006 and GWTLS-CM-005 (cert-manager, inspect --probe) with severity, title, description and a docs page', () => {
     expect(PROBE_CODES.map((c) => c.code)).toEqual([
       ...Array.from({ length: 12 }, (_, i) => `GWTLS-PRB-${String(i + 1).padStart(3, '0')}`),
       ...Array.from({ length: 6 }, (_, i) => `GWTLS-BPRB-${String(i + 1).padStart(3, '0')}`),
+      'GWTLS-CM-005',
     ]);
     for (const c of PROBE_CODES) {
       expect(['error', 'warning', 'info']).toContain(c.severity);

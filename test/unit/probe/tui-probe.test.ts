@@ -1,6 +1,6 @@
 // The terminal UI's probe actions (TuiContext.probeListener / probeBackend) as inspect provides them: they reuse
 // the --probe code on the model of the report on screen.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -16,6 +16,7 @@ const leaf = pki.leaf({ cn: 'shop.example.test', dns: ['shop.example.test'] });
 let server: Running;
 let ctx: TuiContext;
 
+let dir: string | undefined;
 beforeAll(async () => {
   server = await startTlsServer({ key: leaf.key.keyPem, cert: pem(leaf, pki.int) });
   const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -26,7 +27,8 @@ beforeAll(async () => {
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: 'web' }, spec: { selector: { app: 'app' }, ports: [{ port: 8080 }] } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-tls', namespace: 'web' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(leaf.pem), 'tls.key': b64(leaf.key.keyPem) } },
   ];
-  const file = join(mkdtempSync(join(tmpdir(), 'gwtls-tui-probe-')), 'edge.yaml');
+  dir = mkdtempSync(join(tmpdir(), 'gwtls-tui-probe-'));
+  const file = join(dir, 'edge.yaml');
   writeFileSync(file, docs.map((d) => yaml.dump(d)).join('---\n'));
   const opts: InspectOptions = { filename: [file], failOn: 'error' };
   const now = () => new Date();
@@ -35,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('TuiContext probes', () => {

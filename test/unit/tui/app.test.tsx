@@ -67,6 +67,18 @@ describe('navigation', () => {
     expect(r.frame()).toContain('search: qh227█');
   });
 
+  it('text and Enter in one burst (a paste, fast typing) run the search and close the prompt', async () => {
+    const r = await seedC();
+    // One write: the prompt opens, takes the text, and Enter submits it; the keys after it act on the tree.
+    await r.press('/TCPRoute\r');
+    expect(r.frame()).not.toContain('search:');
+    expect(selectedRow(r)).toMatch(/TCPRoute default\/backend-ssl-offload/);
+    // CRLF is one Enter; text after it is keys again (n: the next match).
+    await r.press('/HTTPRoute\r\nn');
+    expect(r.frame()).not.toContain('search:');
+    expect(selectedRow(r)).toMatch(/HTTPRoute default\/backend-ssl-offload/);
+  });
+
   it('expands with right and collapses with left', async () => {
     const r = await seedC();
     await r.press('G');
@@ -153,6 +165,17 @@ describe('fix preview', () => {
     expect(text).toContain('kind: Gateway');
     await r.press(KEY.esc);
     expect(r.frame()).toContain('▶ Findings');
+  });
+
+  it('a file name pasted with Enter saves at once and closes the save prompt', async () => {
+    const writeFile = vi.fn(async (path: string) => `/work/${path}`);
+    const r = await seedC({ writeFile, fixStream: seedFixStream(SEED_C, 'ssl-offload-gateway') });
+    await r.press(KEY.shiftTab, 'j', 'j', 'f', 's');
+    expect(r.frame()).toContain('save fixes to:');
+    await r.press('\u0015', 'pasted.yaml\r');
+    await r.waitFor('wrote /work/pasted.yaml');
+    expect(r.frame()).not.toContain('save fixes to:');
+    expect(writeFile.mock.calls.map((c) => c[0])).toEqual(['pasted.yaml']);
   });
 
   it('says when there is no fix to show', async () => {
@@ -377,6 +400,17 @@ describe('help, resize, quit', () => {
     await delay(50);
     send('q');
     await expect(none).resolves.toBe(0);
+    // Ctrl-C quits too, and exits 130 as any interrupted command, whatever the findings; also from a prompt.
+    const interrupted = runTui(makeCtx(report, { failOn: 'none' }), { stdin: stdin as never, stdout: stdout as never, stderr: stdout as never, color: false });
+    await delay(50);
+    send('\u0003');
+    await expect(interrupted).resolves.toBe(130);
+    const fromPrompt = runTui(makeCtx(fixed), { stdin: stdin as never, stdout: stdout as never, stderr: stdout as never, color: false });
+    await delay(50);
+    send('/abc');
+    await delay(20);
+    send('\u0003');
+    await expect(fromPrompt).resolves.toBe(130);
   });
 });
 

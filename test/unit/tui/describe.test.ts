@@ -2,7 +2,7 @@
 // probe results.
 import { describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../../src/probe/types.ts';
-import { findingLines, nodeLines, pathLines } from '../../../src/tui/describe.ts';
+import { findingLines, fingerprintLines, nodeLines, pathLines } from '../../../src/tui/describe.ts';
 import { lineText, type Line } from '../../../src/tui/lines.ts';
 import { fixPreviewLines, helpLines, planLines, probeLines } from '../../../src/tui/panels.ts';
 import { TreeModel } from '../../../src/tui/tree.ts';
@@ -36,7 +36,7 @@ describe('node details', () => {
     const t = text(pathLines(l.data.l.path, 80));
     expect(t.split('\n').slice(0, 3)).toEqual(['  ● client', '  │ TLS terminated  BROKEN', '  │ certificate Secret default/example-cert: CN=www.example.com (no DNS SAN);']);
     expect(t).toContain('  ▼ listener https');
-    expect(t).toContain('  │ plaintext  ok');
+    expect(t).toContain('  │ plaintext  OK');
     expect(t).toContain('  ▼ Service default/backend-ssl-offload:3000');
   });
 
@@ -111,5 +111,18 @@ describe('panels', () => {
     const t = text(helpLines(80, 3));
     for (const k of ['j k', 'h l', 'enter', 'tab', '/', 'e ', 'f ', 'a ', 'p ', 'w ', 'r ', '?', 'q ']) expect(t).toContain(`  ${k}`);
     expect(t).toContain('every 3 s');
+  });
+});
+
+describe('fingerprints', () => {
+  it('break only between bytes, at every width', () => {
+    const fp = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+    for (let width = 20; width <= 120; width++) {
+      const rows = fingerprintLines('sha256', fp, width).map(lineText);
+      for (const row of rows) expect(row.length, `width ${width}: ${row}`).toBeLessThanOrEqual(width);
+      const values = rows.map((r) => r.trim().replace(/^sha256\s+/, ''));
+      for (const v of values.slice(0, -1)) expect(v, `width ${width}`).toMatch(/^([0-9A-F]{2}:)+$/);
+      expect(values.join('')).toBe(fp);
+    }
   });
 });

@@ -80,7 +80,7 @@ describe('TreeModel, one Gateway', () => {
 describe('TreeModel, every Gateway (list view)', () => {
   it('lists the Gateways as top-level nodes with their GatewayClass inside', async () => {
     const m = new TreeModel(await seedReport([SEED_C, SEED_A, SEED_PASSTHROUGH]), { listView: true });
-    expect(m.roots.map((r) => `${r.label} ${r.status.word}`)).toEqual(['Gateway default/ssl-offload-gateway BROKEN', 'Gateway default/mygateway BROKEN', 'Gateway default/tls-passthrough-gateway BROKEN']);
+    expect(m.roots.map((r) => `${r.label} ${r.status.word}`)).toEqual(['Gateway default/ssl-offload-gateway BROKEN', 'Gateway default/mygateway BROKEN', 'Gateway default/tls-passthrough-gateway WARNING']);
     expect(initialExpanded(m).size).toBe(0);
     const kids = m.children(m.roots[1]!);
     expect(kids.map((k) => k.data.kind)).toEqual(['class', 'listener', 'misdirected']);
