@@ -14,6 +14,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'oracle',
+          include: ['test/oracle/**/*.test.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 3_600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/harness/global-setup.ts'],

@@ -113,7 +113,7 @@ function attachToListener(route: RouteObject, ref: ParentReference, l: ListenerS
   const kindAllowed = kinds.allowed.includes(route.kind);
   const ns = namespaceAllowed(l, gw.meta.namespace, route.meta.namespace, snapshot);
   const hasHostnames = route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' || route.kind === 'TLSRoute';
-  const hostnames = hasHostnames ? intersectHostnames(l.hostname, route.hostnames) : l.hostname ? [l.hostname] : [];
+  const hostnames = hasHostnames ? servedHostnames(l, gw, route, impl) : l.hostname ? [l.hostname] : [];
   const hostnamesOk = !hasHostnames || hostnames.length > 0;
   const who = `listener ${l.name} (${l.protocol}${l.tls?.mode && l.protocol === 'TLS' ? `/${l.tls.mode}` : ''}, port ${l.port})`;
   let why: string;
@@ -133,7 +133,11 @@ function attachToListener(route: RouteObject, ref: ParentReference, l: ListenerS
     why = `${who} does not admit routes from namespace ${route.meta.namespace}: ${ns.why}`;
   } else if (!hostnamesOk) {
     reason = 'NoMatchingListenerHostname';
-    why = `${who} hostname ${l.hostname} does not intersect the route's hostnames ${route.hostnames.join(', ')}`;
+    const claimed = intersectHostnames(l.hostname, route.hostnames);
+    why =
+      claimed.length > 0
+        ? `${who} would serve ${claimed.join(', ')}, but ${impl.name} leaves ${claimed.length > 1 ? 'these names' : 'this name'} to the listener on port ${l.port} whose hostname ${claimed.length > 1 ? 'they are' : 'it is'} (${otherListenerNames(l, gw, claimed)})`
+        : `${who} hostname ${l.hostname} does not intersect the route's hostnames ${route.hostnames.join(', ')}`;
   } else if (ns.allowed === null) {
     reason = 'NotAllowedByListeners';
     why = `${who}: cannot tell whether namespace ${route.meta.namespace} is admitted: ${ns.why}`;
@@ -142,6 +146,21 @@ function attachToListener(route: RouteObject, ref: ParentReference, l: ListenerS
     why = `${who} accepts it`;
   }
   return { listener: l, selected, kindAllowed, namespaceAllowed: ns.allowed, hostnames: hostnamesOk ? hostnames : [], accepted: reason === 'Accepted', reason, why };
+}
+
+/** The route hostnames a listener serves: the intersection, less names another same-port listener is exactly for. */
+function servedHostnames(l: ListenerSpec, gw: GatewayObject, route: RouteObject, impl: Implementation): string[] {
+  const names = intersectHostnames(l.hostname, route.hostnames);
+  if (!impl.listenerHostnamesExclusive || route.hostnames.length === 0) return names;
+  const taken = new Set(gw.listeners.filter((o) => o !== l && o.port === l.port && o.hostname).map((o) => o.hostname!));
+  return names.filter((n) => !taken.has(n));
+}
+
+function otherListenerNames(l: ListenerSpec, gw: GatewayObject, names: string[]): string {
+  return gw.listeners
+    .filter((o) => o !== l && o.port === l.port && o.hostname && names.includes(o.hostname))
+    .map((o) => `listener ${o.name}`)
+    .join(', ');
 }
 
 export function namespaceAllowed(l: ListenerSpec, gatewayNs: string, routeNs: string, snapshot: Snapshot): { allowed: boolean | null; why: string } {

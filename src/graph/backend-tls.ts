@@ -4,7 +4,7 @@
 //   Gateway Backend with tls settings (gateway-tls-domain.md §1.9, §2.2);
 // - AWS NLB/ALB: the target-group protocol (TargetGroupConfiguration, or inferred from the route kind); the
 //   load balancer never validates target certificates (§2.1).
-import type { BackendTLSPolicyObject, ConfigMapObject, EnvoyBackendObject, ServicePort } from '../cluster/objects.ts';
+import type { BackendTLSPolicyObject, ConfigMapObject, EnvoyBackendObject, SecretObject, ServicePort } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { BackendTLS } from '../report/types.ts';
 import { decodePemChain, type DecodedChain } from '../tls/certificate.ts';
@@ -94,19 +94,39 @@ function caRef(r: { group: string; kind: string; name: string }, ns: string, sec
     if (lookup.known) out.problem = `${lookup.why} (ResolvedRefs=False, InvalidCACertificateRef; CA references are local: a CA in another namespace cannot be used)`;
     return out;
   }
-  const text = lookup.obj.caCrt;
   const out: CaRef = { ...base, lookup: lookup.obj.kind === 'ConfigMap' ? (lookup as Lookup<ConfigMapObject>) : null };
-  if (text === undefined) {
+  // Envoy Gateway reads ca.crt, else tls.crt, else the only key there is (getFirstMatchOrFirstFromData,
+  // internal/gatewayapi/helpers.go v1.9.1), and checks only that there is something to read.
+  const fallback = lookup.obj.caCrt === undefined && secretsAccepted ? envoyFallbackKey(lookup.obj) : undefined;
+  const key = lookup.obj.caCrt !== undefined ? 'ca.crt' : fallback?.key;
+  const text = lookup.obj.caCrt ?? fallback?.text;
+  if (key === undefined || text === undefined) {
     out.problem = `${r.kind} ${ns}/${r.name} has no key ca.crt`;
     return out;
   }
   out.chain = decodePemChain(text, `${r.kind.toLowerCase()} ${ns}/${r.name}`, now);
-  if (out.chain.certs.length === 0) out.problem = `${r.kind} ${ns}/${r.name} ca.crt holds no readable certificate (${out.chain.errors.join('; ')})`;
+  if (out.chain.certs.length === 0) {
+    out.problem =
+      key === 'ca.crt'
+        ? `${r.kind} ${ns}/${r.name} ca.crt holds no readable certificate (${out.chain.errors.join('; ')})`
+        : `${r.kind} ${ns}/${r.name} has no key ca.crt; Envoy Gateway takes its key ${key} instead, which holds no readable certificate (${out.chain.errors.join('; ')}): Envoy Gateway accepts the policy and Envoy cannot load the CA`;
+  }
   return out;
+}
+
+function envoyFallbackKey(o: ConfigMapObject | SecretObject): { key: string; text: string } | undefined {
+  if (o.kind === 'ConfigMap') {
+    if (o.data['tls.crt'] !== undefined) return { key: 'tls.crt', text: o.data['tls.crt'] };
+    const keys = Object.keys(o.data);
+    return keys.length === 1 ? { key: keys[0]!, text: o.data[keys[0]!]! } : undefined;
+  }
+  return o.tlsCrt !== undefined ? { key: 'tls.crt', text: o.tlsCrt } : undefined;
 }
 
 export function proxyBackendTLS(backend: ResolvedBackend, impl: Implementation, passthrough: boolean, snapshot: Snapshot, now: Date, routeKind?: string): BackendTLSDecision {
   if (passthrough) {
+    const wrapped = impl.id === 'envoy-gateway' || impl.id === 'calico' ? passthroughOrigination(backend, impl, snapshot, now, routeKind) : undefined;
+    if (wrapped) return wrapped;
     return { tls: { mode: 'tls', verified: null, by: 'passthrough: the client TLS session reaches the backend unchanged' }, ignoredPolicies: [], ok: null, why: 'TLS passes through to the backend, which must serve a certificate the client trusts' };
   }
   if (backend.type === 'envoy-backend') {
@@ -207,3 +227,22 @@ export function loadBalancerBackendTLS(backend: ResolvedBackend, choice: TargetG
   }
   return { tls: { mode: 'none', verified: null, by: choice.source }, ignoredPolicies, targetGroup: choice, ok: null, why: `${choice.source}: the load balancer sends plaintext to the targets` };
 }
+
+/**
+ * Envoy Gateway applies a BackendTLSPolicy (or a Backend's tls) to the backend of a passthrough TLSRoute too:
+ * the route's cluster gets an UpstreamTlsContext (internal/gatewayapi/route.go processDestination applies it
+ * for every route kind; internal/xds/translator builds the cluster from it), so Envoy opens its own TLS session
+ * to the backend and carries the client's TLS session inside it. The backend, which expects the client's
+ * ClientHello, receives Envoy's: the path fails. Found by the differential test against egctl (test/oracle).
+ */
+function passthroughOrigination(backend: ResolvedBackend, impl: Implementation, snapshot: Snapshot, now: Date, routeKind?: string): BackendTLSDecision | undefined {
+  const inner = proxyBackendTLS(backend, impl, false, snapshot, now, routeKind);
+  if (inner.tls.mode !== 'tls') return undefined;
+  const source = inner.policy ? `BackendTLSPolicy ${inner.policy.policy.meta.namespace}/${inner.policy.policy.meta.name}` : inner.envoyBackend ? `Backend ${inner.envoyBackend.meta.namespace}/${inner.envoyBackend.meta.name} (tls)` : inner.tls.by;
+  return {
+    ...inner,
+    ok: false,
+    why: `the listener passes the client's TLS through, but ${impl.name} applies ${source} to this backend as well: Envoy opens its own TLS session to the backend and sends the client's TLS inside it, so the backend receives Envoy's ClientHello instead of the client's. Remove the policy (or the Backend's tls) for a passthrough backend, or terminate TLS at the listener`,
+  };
+}
+

@@ -2,6 +2,9 @@
 import { ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
+import { expectationsFor, type GatewayExpectations } from '../graph/expected.ts';
+import { backendTlsFacts, servedCertificates } from '../graph/tls-facts.ts';
+import { expectationSections, listenerDifferences } from './expected-sections.ts';
 import { issuanceReport } from './issuance.ts';
 import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
@@ -21,7 +24,7 @@ export interface ProbeFold {
 }
 
 export function buildReport({ model, findings, skipped, inputErrors, probes }: BuildReportInput): InspectReport {
-  const gateways = model.gateways.map((g) => gatewayReport(g, findings, probes));
+  const gateways = model.gateways.map((g) => gatewayReport(g, model, findings, probes));
   const report: InspectReport = {
     apiVersion: 'gwtls.dev/v1alpha1',
     kind: 'InspectReport',
@@ -53,10 +56,11 @@ function unresolvedKinds(model: Model): Skipped[] {
 }
 
 /** `findings` are all of the report's: src/report/state.ts picks this Gateway's. */
-function gatewayReport(g: GatewayModel, findings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+function gatewayReport(g: GatewayModel, model: Model, findings: Finding[], probes: ProbeFold | undefined): GatewayReport {
   const st = gatewayState(g, findings);
   const gwFindings = st.findings;
-  const listeners = g.listeners.map((l, i) => listenerReport(l, st.listeners[i]!, probes));
+  const expected = expectationsFor(g, model);
+  const listeners = g.listeners.map((l, i) => listenerReport(l, model, expected, st.listeners[i]!, probes));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {
@@ -78,6 +82,10 @@ function gatewayReport(g: GatewayModel, findings: Finding[], probes: ProbeFold |
     report.gatewayClass!.parameters = { apiVersion: p.group ? `${p.group}/*` : 'v1', kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}) };
     report.gatewayClass!.parametersFound = g.lbc?.classConfig?.lookup ? (g.lbc.classConfig.lookup.found ? true : g.lbc.classConfig.lookup.known ? false : null) : null;
   }
+  Object.assign(report, expectationSections(g, model, expected));
+  const differences = [...(report.statusDifferences ?? []), ...g.listeners.flatMap((l) => listenerDifferences(l, expected))];
+  if (differences.length) report.statusDifferences = differences;
+  else delete report.statusDifferences;
   if (g.misdirected.length) {
     report.misdirectedRoutes = g.misdirected.map(({ route, parent }) => ({
       kind: route.obj.kind,
@@ -122,8 +130,9 @@ function gatewayReport(g: GatewayModel, findings: Finding[], probes: ProbeFold |
   return report;
 }
 
-function listenerReport(l: ListenerModel, st: ListenerState, probes: ProbeFold | undefined): ListenerReport {
+function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpectations, st: ListenerState, probes: ProbeFold | undefined): ListenerReport {
   const spec = l.spec;
+  const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
   const report: ListenerReport = {
     name: spec.name,
@@ -142,6 +151,8 @@ function listenerReport(l: ListenerModel, st: ListenerState, probes: ProbeFold |
     conditions: l.status?.conditions ?? [],
     allowedKinds: l.kinds.allowed,
     attachedRoutes: l.status?.attachedRoutes ?? null,
+    expectedConditions: expected.listeners.get(l)?.conditions ?? [],
+    expectedAttachedRoutes: expected.listeners.get(l)?.attachedRoutes ?? 0,
     routes: l.attachments.map((a, i) => {
       const route = a.route.obj;
       const r: RouteReport = {
@@ -154,7 +165,11 @@ function listenerReport(l: ListenerModel, st: ListenerState, probes: ProbeFold |
         why: a.result.accepted ? a.result.why : a.parent.reason === 'Accepted' ? a.result.why : a.parent.why,
         conditions: route.parents.filter((p) => sameParent(p.parentRef, a.parent.ref)).flatMap((p) => p.conditions),
         state: st.routes[i]!,
-        backends: a.result.accepted ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, probes)) : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } })),
+        backends: a.result.accepted
+          ? l.backends.filter((b) => b.attachment === a).map((h) => backendReport(h, model, passthrough, probes))
+          : a.route.backends.map((b) => backendReport({ attachment: a, backend: b, tls: { tls: { mode: 'unknown', verified: null, by: 'route not attached to this listener' }, ignoredPolicies: [], ok: null, why: '' } }, model, passthrough)),
+        parentRef: { index: a.parent.index, ...(a.parent.ref.sectionName !== undefined ? { sectionName: a.parent.ref.sectionName } : {}), ...(a.parent.ref.port !== undefined ? { port: a.parent.ref.port } : {}) },
+        expectedConditions: expected.parents.get(a.parent) ?? [],
       };
       if (ROUTE_KINDS.includes(route.kind) && route.hostnames.length) r.hostnames = route.hostnames;
       if (a.result.accepted && a.result.hostnames.length) r.effectiveHostnames = a.result.hostnames;
@@ -162,6 +177,8 @@ function listenerReport(l: ListenerModel, st: ListenerState, probes: ProbeFold |
     }),
     path: l.path.map((h, i) => ({ ...h, state: st.hops[i]! })),
   };
+  const served = report.tls ? servedCertificates(l, model.now) : undefined;
+  if (report.tls && served) report.tls.served = served;
   const probed = probes?.listeners.get(l);
   if (probed) report.probe = probed;
   report.ok = st.state !== 'BROKEN';
@@ -209,7 +226,7 @@ function sameParent(a: ParentReference, b: ParentReference): boolean {
   return a.name === b.name && a.namespace === b.namespace && a.kind === b.kind && a.group === b.group && (a.sectionName ?? '') === (b.sectionName ?? '') && (a.port ?? 0) === (b.port ?? 0);
 }
 
-function backendReport(h: BackendHop, probes?: ProbeFold): BackendReport {
+function backendReport(h: BackendHop, model: Model, passthrough: boolean, probes?: ProbeFold): BackendReport {
   const b = h.backend;
   const svc = b.service?.found ? b.service.obj : undefined;
   const r: BackendReport = {
@@ -220,13 +237,15 @@ function backendReport(h: BackendHop, probes?: ProbeFold): BackendReport {
     resolved: b.resolved,
     endpoints: b.endpoints,
     pods: b.pods,
-    tls: h.tls.tls,
+    tls: { ...h.tls.tls, ...backendTlsFacts(h, passthrough && h.tls.tls.by.startsWith('passthrough'), model) },
   };
   if (b.ref.group) r.group = b.ref.group;
   if (b.why) r.why = b.why;
   if (b.servicePort) r.targetPort = b.servicePort.targetPort;
   if (svc) r.serviceType = svc.type;
   if (b.ref.weight !== undefined) r.weight = b.ref.weight;
+  r.rule = b.rule;
+  r.index = b.index;
   const probed = probes?.backends.get(h);
   if (probed) r.probe = probed;
   return r;

@@ -25,6 +25,29 @@ export interface Condition {
   controllerName?: string;
 }
 
+/**
+ * A condition the implementation is expected to write, from the objects alone (type, status, reason; the
+ * message is the implementation's wording). See GatewayReport.expectation for what it is modelled on.
+ */
+export interface ExpectedCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason: string;
+}
+
+/** Where observed status (written by a controller) and expected status differ, with the likely cause. */
+export interface StatusDifference {
+  /** `Gateway ns/name`, `listener https`, `HTTPRoute ns/name parentRefs[0]`, `BackendTLSPolicy ns/name ancestor ns/gw`. */
+  object: string;
+  /** Condition type, or `attachedRoutes`. */
+  type: string;
+  observed: { status: string; reason?: string } | null;
+  expected: { status: string; reason?: string } | null;
+  /** stale: the controller has not processed the current generation; not-written: the expected controller wrote nothing; disagrees: a current status the expectation does not predict. */
+  cause: 'stale' | 'not-written' | 'other-controller' | 'disagrees';
+  why: string;
+}
+
 export interface SubjectAltNames {
   dns: string[];
   ip: string[];
@@ -83,6 +106,16 @@ export interface BackendTLS {
   hostname?: string;
   /** What the gateway verifies the backend against (ConfigMap names, `System`, nothing). */
   trust?: string[];
+  /**
+   * This hop as a fact: plaintext, TLS without verifying the backend, TLS verifying it (against `caCertificates`
+   * or the system store, for `verifyNames`), the client's TLS passed through, or unknown.
+   */
+  state?: 'plaintext' | 'tls-unverified' | 'tls-verified' | 'passthrough' | 'unknown';
+  /** tls-verified: the names the backend certificate must carry (the SANs listed, else the hostname). */
+  verifyNames?: string[];
+  /** tls-verified: the CA certificates trusted (decoded from the referenced ConfigMaps/Secrets), or `system: true`. */
+  caCertificates?: Array<{ source: string; subject: string; fingerprintSha256: string }>;
+  system?: boolean;
 }
 
 export interface BackendReport {
@@ -102,6 +135,9 @@ export interface BackendReport {
   weight?: number;
   /** inspect --probe: what a probe of a ready endpoint (through the API server's port-forward) saw. */
   probe?: EndpointProbe;
+  /** Where the backendRef is: spec.rules[rule].backendRefs[index]. */
+  rule?: number;
+  index?: number;
 }
 
 /** What one probe saw (inspect --probe): a listener address, or a backend endpoint. */
@@ -151,6 +187,54 @@ export interface RouteReport {
   /** The worst of: not attached anywhere, the findings about the route, the hops to its backends (src/report/state.ts). */
   state?: State;
   backends: BackendReport[];
+  /** The parentRef that selects this listener: index in spec.parentRefs, with its sectionName and port. */
+  parentRef?: ParentRefReport;
+  /** Conditions the implementation is expected to write on this route parent (see GatewayReport.expectation). */
+  expectedConditions?: ExpectedCondition[];
+}
+
+export interface ParentRefReport {
+  index: number;
+  sectionName?: string;
+  port?: number;
+}
+
+/** A route parentRef naming a Gateway, attached or not. */
+export interface GatewayRouteReport {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  parentRef: ParentRefReport;
+  attached: boolean;
+  /** Listeners the route attaches to through this parentRef. */
+  listeners: string[];
+  reason: string;
+  why: string;
+  /** Observed: status.parents for this parentRef. */
+  conditions: Condition[];
+  expectedConditions: ExpectedCondition[];
+}
+
+/** A BackendTLSPolicy ancestor: the policy as applied for a route parent of this Gateway. */
+export interface PolicyAncestorReport {
+  name: string;
+  namespace: string;
+  ancestorRef: { name: string; namespace: string; sectionName?: string; port?: number };
+  /** Observed: status.ancestors for this ancestor. */
+  conditions: Condition[];
+  expectedConditions: ExpectedCondition[];
+}
+
+/** Which certificate a listener serves for an SNI name. */
+export interface ServedCertificateReport {
+  /** The SNI it answers: a listener hostname, a DNS name of the certificate, or `*` (any name, or none). */
+  sni: string;
+  /** `ns/name` of the Secret, when the certificate comes from one. */
+  secret: string | null;
+  /** Leaf fingerprint (SHA-256), when it could be decoded. */
+  fingerprintSha256: string | null;
+  source: string;
 }
 
 export type HopTLS = 'terminate' | 'originate' | 'passthrough' | 'none' | 'unknown';
@@ -174,6 +258,8 @@ export interface ListenerTLSReport {
   certificateRefs?: Array<{ kind: string; group: string; namespace: string; name: string; state: string; why?: string }>;
   /** Where the certificate a client sees really comes from (differs from certificateRefs on AWS NLB). */
   servedFrom?: string;
+  /** Which certificate is served for which SNI (the usable certificateRefs, as the implementation selects them). */
+  served?: ServedCertificateReport[];
   /** cert-manager's issuance chain behind each certificateRef it has (or should have) a hand in. */
   issuance?: IssuanceReport[];
 }
@@ -228,6 +314,9 @@ export interface ListenerReport {
   conditions: Condition[];
   allowedKinds?: string[];
   attachedRoutes?: number | null;
+  /** What the implementation is expected to write (see GatewayReport.expectation); observed: `conditions`, `attachedRoutes`. */
+  expectedConditions?: ExpectedCondition[];
+  expectedAttachedRoutes?: number;
   routes: RouteReport[];
   path: Hop[];
   /** The sentence; `state` is the word. */
@@ -250,6 +339,15 @@ export interface GatewayReport {
   gatewayClass?: { name: string; conditions: Condition[]; parameters?: ObjectRef | null; parametersFound?: boolean | null };
   infrastructure?: { parameters?: ObjectRef | null; parametersFound?: boolean | null };
   listeners: ListenerReport[];
+  /** What the expected* fields are modelled on: the Gateway API spec, or Envoy Gateway's translator. */
+  expectation?: { profile: 'gateway-api' | 'envoy-gateway' | string; basis: string };
+  expectedConditions?: ExpectedCondition[];
+  /** Every route parentRef that names this Gateway, attached or not, with observed and expected conditions. */
+  routes?: GatewayRouteReport[];
+  /** BackendTLSPolicies applied for this Gateway's routes, per ancestor. */
+  backendTLSPolicies?: PolicyAncestorReport[];
+  /** Observed status (from a controller) that differs from the expectation, and the likely cause. */
+  statusDifferences?: StatusDifference[];
   /** Routes that name this Gateway's name in a namespace where no such Gateway exists (likely meant for it). */
   misdirectedRoutes?: Array<{ kind: string; name: string; namespace: string; parentRef: string; why: string }>;
   /** The sentence; `state` is the word. */

@@ -29,4 +29,5 @@ export const envoyGateway: Implementation = {
   supportsBackendTLSPolicy: true,
   rejectsCertificateRefsOnPassthrough: true,
   backendKinds: [{ group: ENVOY_GROUP, kind: 'Backend' }],
+  listenerHostnamesExclusive: true,
 };

@@ -33,6 +33,11 @@ export interface Implementation {
   refusesMismatchedKey?: boolean;
   /** Backend kinds beyond core Service that backendRefs may name. */
   backendKinds: ReadonlyArray<{ group: string; kind: string }>;
+  /**
+   * A route hostname that is exactly the hostname of another listener on the same port belongs to that listener
+   * only: the less specific listener does not serve it (Envoy Gateway: internal/gatewayapi/helpers.go computeHosts).
+   */
+  listenerHostnamesExclusive?: boolean;
 }
 
 export interface RouteKindRule {

@@ -25,7 +25,7 @@ export function cacheRoot(): string {
   return join(xdg, 'kubectl-gwtls-e2e');
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, fsConstants.X_OK);
     return statSync(path).isFile();
@@ -84,8 +84,8 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
-async function goCommand(args: string[], cwd?: string, echo = false): Promise<string> {
-  const res = await run(requireGo(), args, { cwd, env: goEnv(), echo });
+export async function goCommand(args: string[], cwd?: string, echo = false, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  const res = await run(requireGo(), args, { cwd, env: { ...goEnv(), ...extraEnv }, echo });
   if (res.code !== 0) throw new Error(`go ${args.join(' ')} failed (exit ${res.code}):\n${res.stderr.slice(-4000)}`);
   return res.stdout;
 }
@@ -115,7 +115,7 @@ async function goModFile(module: string, version: string): Promise<string> {
 }
 
 /** Module queries run outside any module (a module-less directory), so the repo's go.mod files are not touched. */
-function tmpModuleDir(): string {
+export function tmpModuleDir(): string {
   const dir = join(cacheRoot(), 'gomod-query');
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -54,6 +54,13 @@ export const CERT_MANAGER_MODULE = 'github.com/cert-manager/cert-manager';
 export const CERT_MANAGER_VERSION = 'v1.21.2';
 export const CERT_MANAGER_CRD_DIR = 'deploy/crds';
 
+/**
+ * The differential oracle (test/oracle): Envoy Gateway's own translator, `egctl x translate`, built with
+ * `go install EGCTL_PACKAGE@EGCTL_VERSION` (CGO_ENABLED=0) into the harness cache beside kube-apiserver.
+ */
+export const EGCTL_PACKAGE = 'github.com/envoyproxy/gateway/cmd/egctl';
+export const EGCTL_VERSION = 'v1.9.1';
+
 /** kubeconfig context names written by the harness. */
 export const ADMIN_CONTEXT = 'gwtls-admin';
 export const RESTRICTED_CONTEXT = 'gwtls-restricted';

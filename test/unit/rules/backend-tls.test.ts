@@ -151,7 +151,10 @@ testRule(btls002, {
 });
 
 testRule(btls003, {
-  valid: [{ name: 'seed b: policy v1 with its ConfigMap', yaml: seed('policy-v1') }],
+  valid: [
+    { name: 'seed b: policy v1 with its ConfigMap', yaml: seed('policy-v1') },
+    { name: 'the CA under another key (Envoy Gateway reads the only key)', yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-003/valid-the-ca-under-another-key-envoy-gateway-reads-the-only-key.yaml' },
+  ],
   invalid: [
     {
       name: 'seed b: v1alpha3 policy whose ConfigMap is not in the input',
@@ -166,7 +169,7 @@ testRule(btls003, {
     {
       name: 'the ConfigMap has no ca.crt',
       yaml: 'file:test/fixtures/scenarios/backend-tls/gwtls-btls-003/invalid-the-configmap-has-no-ca-crt.yaml',
-      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /has no key ca.crt/, fixes: 1 }],
+      findings: [{ object: 'BackendTLSPolicy apps/app-tls', severity: 'error', message: /has no key ca.crt; Envoy Gateway takes its key ca.pem instead, which holds no readable certificate/, fixes: 1 }],
     },
     {
       name: 'a Secret where only ConfigMaps are portable (Istio)',

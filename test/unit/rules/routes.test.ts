@@ -103,6 +103,12 @@ testRule(rt007, {
       yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-007/invalid-disjoint-hostnames.yaml',
       findings: [{ object: 'HTTPRoute infra/web', message: /blog.example.com, none of which falls under hostname shop.example.com/ }],
     },
+    {
+      // Envoy Gateway computeHosts (internal/gatewayapi/helpers.go): found by the differential test (test/oracle).
+      name: 'the name belongs to a more specific listener on the same port (Envoy Gateway)',
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-007/invalid-the-name-belongs-to-a-more-specific-listener-on-the-same-port-envoy-gateway.yaml',
+      findings: [{ object: 'HTTPRoute infra/web', message: /leaves shop.example.com to listener shop .* on the same port: the route is not attached through any/ }],
+    },
   ],
 });
 

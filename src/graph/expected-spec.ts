@@ -1,0 +1,130 @@
+// The status the Gateway API spec asks of any implementation (apis/v1 gateway_types.go, shared_types.go,
+// backendtlspolicy_types.go @v1.6.1; gateway-tls-domain.md §1.10), from the objects alone. Implementations
+// add their own reasons and conditions; the Envoy Gateway profile (expected-envoy.ts) models one of them.
+import type { ExpectedCondition } from '../report/types.ts';
+import type { BackendTLSPolicyObject } from '../cluster/objects.ts';
+import { ConditionSet, type GatewayExpectations, type ListenerExpectation, type PolicyAncestorExpectation, type RouteParent } from './expected-core.ts';
+import type { GatewayModel, ListenerModel } from './model.ts';
+import type { ResolvedBackend } from './backends.ts';
+
+export function specExpectations(gm: GatewayModel, parents: RouteParent[]): GatewayExpectations {
+  const conflicts = listenerConflicts(gm.listeners);
+  const listeners = new Map<ListenerModel, ListenerExpectation>();
+  for (const lm of gm.listeners) listeners.set(lm, { conditions: listenerConditions(lm, conflicts.get(lm)), attachedRoutes: 0 });
+  const parentConds = new Map<RouteParent['parent'], ExpectedCondition[]>();
+  const policies: PolicyAncestorExpectation[] = [];
+  for (const { route, parent } of parents) {
+    const conds = new ConditionSet();
+    conds.set('Accepted', parent.accepted ? 'True' : 'False', parent.reason === 'GatewayUnknown' || parent.reason === 'GatewayNotFound' ? 'NoMatchingParent' : parent.reason);
+    const refs = resolvedRefs(route.backends);
+    if (refs) conds.set('ResolvedRefs', refs.status, refs.reason);
+    parentConds.set(parent, conds.list());
+    for (const l of parent.listeners) {
+      if (!l.accepted) continue;
+      const lm = gm.listeners.find((x) => x.spec === l.listener);
+      if (lm) listeners.get(lm)!.attachedRoutes++;
+    }
+  }
+  for (const lm of gm.listeners) {
+    for (const hop of lm.backends) {
+      const p = hop.tls.policy;
+      if (!p) continue;
+      const ref = hop.attachment.parent.ref;
+      if (policies.some((x) => x.policy === p.policy && x.ancestor.name === ref.name && x.ancestor.namespace === ref.namespace)) continue;
+      policies.push({ policy: p.policy, ancestor: { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name }, conditions: policyConditions(p.policy, p.problems, p.caRefs) });
+      for (const loser of p.losers) {
+        policies.push({ policy: loser, ancestor: { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name }, conditions: [{ type: 'Accepted', status: 'False', reason: 'Conflicted' }] });
+      }
+    }
+  }
+  const accepted = gm.listeners.map((lm) => listeners.get(lm)!.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
+  const gateway = new ConditionSet();
+  if (accepted.every(Boolean)) gateway.set('Accepted', 'True', 'Accepted');
+  else if (accepted.some(Boolean)) gateway.set('Accepted', 'True', 'ListenersNotValid');
+  else gateway.set('Accepted', 'False', 'ListenersNotValid');
+  return {
+    profile: 'gateway-api',
+    basis: `the Gateway API specification (v1.6), for ${gm.impl.name}`,
+    gateway: gateway.list(),
+    listeners,
+    parents: parentConds,
+    policies,
+  };
+}
+
+/** Conflicted (apis/v1 ListenerConditionConflicted): same port, different protocol families, or same hostname. */
+function listenerConflicts(listeners: ListenerModel[]): Map<ListenerModel, string> {
+  const out = new Map<ListenerModel, string>();
+  const family = (p: string) => (p === 'HTTPS' || p === 'TLS' ? 'https/tls' : p);
+  const byPort = new Map<number, ListenerModel[]>();
+  for (const lm of listeners) {
+    const list = byPort.get(lm.spec.port) ?? [];
+    if (list.length === 0) byPort.set(lm.spec.port, list);
+    list.push(lm);
+  }
+  for (const list of byPort.values()) {
+    const nonUdp = list.filter((l) => l.spec.protocol !== 'UDP');
+    if (new Set(nonUdp.map((l) => family(l.spec.protocol))).size > 1) {
+      for (const l of nonUdp) out.set(l, 'ProtocolConflict');
+      continue;
+    }
+    const seen = new Map<string, number>();
+    for (const l of list) seen.set(`${l.spec.protocol}/${l.spec.hostname ?? ''}`, (seen.get(`${l.spec.protocol}/${l.spec.hostname ?? ''}`) ?? 0) + 1);
+    for (const l of list) if ((seen.get(`${l.spec.protocol}/${l.spec.hostname ?? ''}`) ?? 0) > 1) out.set(l, 'HostnameConflict');
+  }
+  return out;
+}
+
+function listenerConditions(lm: ListenerModel, conflict: string | undefined): ExpectedCondition[] {
+  const c = new ConditionSet();
+  if (lm.kinds.unsupportedProtocol) c.set('Accepted', 'False', 'UnsupportedProtocol');
+  else c.set('Accepted', 'True', 'Accepted');
+  const certProblem = certificateRefsReason(lm);
+  if (lm.kinds.invalid.length > 0) c.set('ResolvedRefs', 'False', 'InvalidRouteKinds');
+  else if (certProblem) c.set('ResolvedRefs', 'False', certProblem);
+  else c.set('ResolvedRefs', 'True', 'ResolvedRefs');
+  // Conflicted=False may be absent (Gateway API v1.6, gateway-api#4642): only a conflict is predicted.
+  if (conflict) c.set('Conflicted', 'True', conflict);
+  const ok = c.has('Accepted', 'True') && c.has('ResolvedRefs', 'True') && !conflict;
+  c.set('Programmed', ok ? 'True' : 'False', ok ? 'Programmed' : 'Invalid');
+  return c.list();
+}
+
+/** InvalidCertificateRef when a ref is unusable; RefNotPermitted when a cross-namespace ref has no grant. */
+function certificateRefsReason(lm: ListenerModel): string | null {
+  const terminates = lm.spec.protocol === 'HTTPS' || (lm.spec.protocol === 'TLS' && lm.spec.tls?.mode !== 'Passthrough');
+  if (!terminates || !lm.gateway.impl.readsCertificateRefs) return null;
+  if (lm.certRefs.some((r) => r.state === 'not-permitted')) return 'RefNotPermitted';
+  if (lm.certRefs.some((r) => r.state !== 'ok' && r.state !== 'unknown' && r.state !== 'ignored')) return 'InvalidCertificateRef';
+  return null;
+}
+
+function resolvedRefs(backends: ResolvedBackend[]): { status: 'True' | 'False'; reason: string } | null {
+  for (const b of backends) {
+    if (b.grant.allowed === false) return { status: 'False', reason: 'RefNotPermitted' };
+    if (b.type === 'other') return { status: 'False', reason: 'InvalidKind' };
+    if (b.resolved === false) return { status: 'False', reason: b.problems.some((p) => p.problem === 'missing') ? 'BackendNotFound' : 'UnsupportedValue' };
+  }
+  if (backends.some((b) => b.resolved === null && b.type !== 'other')) return null;
+  return { status: 'True', reason: 'ResolvedRefs' };
+}
+
+function policyConditions(_p: BackendTLSPolicyObject, problems: string[], caRefs: Array<{ problem?: string; lookup: unknown; unresolved?: { known: boolean } }>): ExpectedCondition[] {
+  const c = new ConditionSet();
+  const badKind = caRefs.some((r) => r.problem?.includes('InvalidKind'));
+  const missing = caRefs.some((r) => r.unresolved?.known === true || (r.problem && !r.problem.includes('InvalidKind')));
+  if (badKind) {
+    c.set('Accepted', 'False', 'NoValidCACertificate');
+    c.set('ResolvedRefs', 'False', 'InvalidKind');
+  } else if (missing) {
+    c.set('Accepted', 'False', 'NoValidCACertificate');
+    c.set('ResolvedRefs', 'False', 'InvalidCACertificateRef');
+  } else if (problems.length > 0) {
+    c.set('Accepted', 'False', 'Invalid');
+    c.set('ResolvedRefs', 'True', 'ResolvedRefs');
+  } else {
+    c.set('Accepted', 'True', 'Accepted');
+    c.set('ResolvedRefs', 'True', 'ResolvedRefs');
+  }
+  return c.list();
+}
