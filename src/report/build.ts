@@ -3,6 +3,7 @@ import { ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { ParentReference } from '../cluster/objects.ts';
 import type { BackendHop, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
 import { issuanceReport } from './issuance.ts';
+import { findingOfListener, gatewayListenerSetFields, listenerSetFields } from './listener-sets.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
 export interface BuildReportInput {
@@ -60,7 +61,7 @@ function unresolvedKinds(model: Model): Skipped[] {
 
 /** `findings` are this Gateway's. */
 function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold | undefined): GatewayReport {
-  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => f.listener === l.spec.name), probes));
+  const listeners = g.listeners.map((l) => listenerReport(l, gwFindings.filter((f) => findingOfListener(f, l)), probes));
   const errors = gwFindings.filter((f) => f.severity === 'error');
   const cls = g.gatewayClass.found ? g.gatewayClass.obj : undefined;
   const report: GatewayReport = {
@@ -73,6 +74,7 @@ function gatewayReport(g: GatewayModel, gwFindings: Finding[], probes: ProbeFold
     conditions: g.obj.conditions,
     gatewayClass: { name: g.obj.className, conditions: cls?.conditions ?? [], parameters: null, parametersFound: null },
     listeners,
+    ...gatewayListenerSetFields(g),
     ok: errors.length === 0 && listeners.every((l) => l.ok !== false),
   };
   if (cls?.parametersRef) {
@@ -114,6 +116,7 @@ function listenerReport(l: ListenerModel, findings: Finding[], probes: ProbeFold
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
   const report: ListenerReport = {
     name: spec.name,
+    ...listenerSetFields(l),
     protocol: spec.protocol,
     port: spec.port,
     hostname: spec.hostname ?? null,
