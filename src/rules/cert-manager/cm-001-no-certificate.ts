@@ -1,7 +1,7 @@
 import { CERT_MANAGER_GROUP } from '../../cluster/kinds.ts';
 import { fix, listenerPatch, rawListener, FORCE_NOTE } from '../../fixes/builders.ts';
 import type { PlannedCertificate, ShimIssuer } from '../../graph/cert-manager-shim.ts';
-import type { GatewayModel, ListenerModel } from '../../graph/model.ts';
+import type { ListenerModel } from '../../graph/model.ts';
 import type { Fix } from '../../report/types.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule, RuleContext } from '../types.ts';
