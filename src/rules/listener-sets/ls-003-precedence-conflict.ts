@@ -3,6 +3,7 @@ import { describeListener } from '../../graph/listener-sets.ts';
 import type { GatewayModel, ListenerModel } from '../../graph/model.ts';
 import type { Fix } from '../../report/types.ts';
 import { conditionEvidence, listenerCondition } from '../listeners/status.ts';
+import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
 import { listenerField, listenerLabel } from '../util.ts';
 import { gatewayLabel } from './words.ts';
@@ -52,7 +53,7 @@ export const ls003: Rule = {
           ctx.report({
             object: lsm.obj,
             field: listenerField(lm),
-            message: `${listenerLabel(lm)} on ${gatewayLabel(lsm)} is refused: ${why}. It serves nothing; routes attached to it get no traffic until the conflict is gone (the earlier listener keeps its traffic).`,
+            message: sentence(`${listenerLabel(lm)} on ${gatewayLabel(lsm)} is refused: ${why}. It serves nothing; routes attached to it get no traffic until the conflict is gone (the earlier listener keeps its traffic).`),
             evidence: [
               `${listenerField(lm)}: ${lm.spec.protocol} port ${lm.spec.port}${lm.spec.hostname ? `, hostname ${lm.spec.hostname}` : ''}`,
               ...(lm.conflict ? [`wins: ${describeListener(lm.conflict.with)}`] : []),

@@ -50,7 +50,7 @@ export const ls005: Rule = {
         ctx.report({
           object: lsm.obj,
           field: lsm.obj.kind === 'XListenerSet' ? 'kind' : 'spec.parentRef',
-          message: `${gm.impl.name} does not serve ${setLabel(lsm.obj)} on ${gatewayLabel(lsm)}: ${cause}. Its listeners (${lsm.obj.listeners.map((l) => l.name).join(', ') || 'none'}) are not served and routes that name it attach nowhere; put them on the Gateway itself, or use an implementation that supports ListenerSets.${isAwsLbc(gm.impl) ? ` ${LBC_CAUSES}` : ''}`,
+          message: `${gm.impl.id === 'generic' ? `The controller of GatewayClass ${gm.obj.className}` : gm.impl.name} does not serve ${setLabel(lsm.obj)} on ${gatewayLabel(lsm)}: ${cause}. Its listeners (${lsm.obj.listeners.map((l) => l.name).join(', ') || 'none'}) are not served and routes that name it attach nowhere; put them on the Gateway itself, or use an implementation that supports ListenerSets.${isAwsLbc(gm.impl) ? ` ${LBC_CAUSES}` : ''}`,
           evidence: [`GatewayClass ${gm.obj.className}: ${gm.impl.name}${gm.features.length ? `, supportedFeatures: ${gm.features.includes('ListenerSet') ? 'ListenerSet listed' : 'ListenerSet not listed'}` : ''}`, ...statusEvidence(lsm.obj)],
           fixes: onGateway(lsm),
           gateway: gm,

@@ -37,7 +37,7 @@ export function listenerSetSupport(gm: GatewayModel, kind: ListenerSetKind): { s
   const known = SUPPORT[gm.impl.id];
   const cls = gm.gatewayClass.found ? gm.gatewayClass.obj : undefined;
   if (gm.features.length > 0) {
-    if (!gm.features.includes('ListenerSet')) return { supported: false, why: `GatewayClass ${cls?.meta.name ?? gm.obj.className} does not list ListenerSet among status.supportedFeatures (${gm.impl.name})` };
+    if (!gm.features.includes('ListenerSet')) return { supported: false, why: `GatewayClass ${cls?.meta.name ?? gm.obj.className} does not list ListenerSet among status.supportedFeatures${gm.impl.id === 'generic' ? '' : ` (${gm.impl.name})`}` };
     if (kind === 'XListenerSet' && known && !known.reads.includes('XListenerSet')) return { supported: false, why: `${gm.impl.name} reads ListenerSet v1, not the experimental XListenerSet: ${known.source}` };
     return { supported: true, why: `GatewayClass ${cls?.meta.name ?? gm.obj.className} lists ListenerSet among status.supportedFeatures` };
   }

@@ -27,7 +27,8 @@ export const lsn009: Rule = {
   check(ctx) {
     for (const gm of ctx.model.gateways) {
       if (isAwsLbc(gm.impl)) continue; // one load balancer listener per port: TLS settings are per port there.
-      const https = gm.listeners.filter((l) => l.spec.protocol === 'HTTPS');
+      // A listener refused for a precedence conflict (GWTLS-LS-003) serves no connection to coalesce.
+      const https = gm.listeners.filter((l) => l.spec.protocol === 'HTTPS' && !l.conflict);
       const covered = new Set<ListenerModel>();
       const pairs = new Set<string>();
       for (const a of https) {
