@@ -3,6 +3,8 @@
 // (AWS Load Balancer Controller, Envoy Gateway).
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+/** The experimental X-kinds of Gateway API v1.3/v1.4 (XListenerSet), removed from the bundle in v1.5. */
+export const X_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 export const LBC_GROUP = 'gateway.k8s.aws';
 export const ENVOY_GROUP = 'gateway.envoyproxy.io';
 export const CRD_GROUP = 'apiextensions.k8s.io';
@@ -10,12 +12,17 @@ export const CERT_MANAGER_GROUP = 'cert-manager.io';
 export const ACME_GROUP = 'acme.cert-manager.io';
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
+export type ListenerSetKind = 'ListenerSet' | 'XListenerSet';
+export const LISTENER_SET_KINDS: readonly ListenerSetKind[] = ['ListenerSet', 'XListenerSet'];
 export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
 
 export type KindName =
   | 'GatewayClass'
   | 'Gateway'
   | RouteKind
+  // GEP-1713: listeners attached to a Gateway from another object (Standard v1 since v1.5; XListenerSet v1alpha1 in v1.3/v1.4)
+  | 'ListenerSet'
+  | 'XListenerSet'
   | 'ReferenceGrant'
   | 'BackendTLSPolicy'
   | 'Service'
@@ -59,6 +66,8 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   TLSRoute: { kind: 'TLSRoute', group: GATEWAY_GROUP, plural: 'tlsroutes', namespaced: true, versions: ['v1', 'v1alpha3', 'v1alpha2'] },
   TCPRoute: { kind: 'TCPRoute', group: GATEWAY_GROUP, plural: 'tcproutes', namespaced: true, versions: ['v1', 'v1alpha2'] },
   UDPRoute: { kind: 'UDPRoute', group: GATEWAY_GROUP, plural: 'udproutes', namespaced: true, versions: ['v1', 'v1alpha2'] },
+  ListenerSet: { kind: 'ListenerSet', group: GATEWAY_GROUP, plural: 'listenersets', namespaced: true, versions: ['v1'] },
+  XListenerSet: { kind: 'XListenerSet', group: X_GATEWAY_GROUP, plural: 'xlistenersets', namespaced: true, versions: ['v1alpha1'] },
   ReferenceGrant: { kind: 'ReferenceGrant', group: GATEWAY_GROUP, plural: 'referencegrants', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha2'] },
   BackendTLSPolicy: { kind: 'BackendTLSPolicy', group: GATEWAY_GROUP, plural: 'backendtlspolicies', namespaced: true, versions: ['v1', 'v1alpha3', 'v1alpha2'] },
   Service: { kind: 'Service', group: '', plural: 'services', namespaced: true, versions: ['v1'] },

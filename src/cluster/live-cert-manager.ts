@@ -4,7 +4,7 @@
 // Gateways' Events where a Gateway asks cert-manager for certificates (the gateway-shim reports skipped listeners
 // there). A cluster without cert-manager's CRDs costs nothing: unserved kinds are not requested.
 import type { KindName } from './kinds.ts';
-import type { GatewayObject, ObjectsByKind } from './objects.ts';
+import type { ListenerSpec, Meta, ObjectsByKind } from './objects.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface CertManagerQuery {
@@ -16,7 +16,8 @@ export interface CertManagerQuery {
 export interface CertManagerReadContext {
   list<K extends KindName>(kind: K, queries: CertManagerQuery[], opts?: { quiet?: boolean }): Promise<Array<ObjectsByKind[K]>>;
   snapshot: Snapshot;
-  gateways: readonly GatewayObject[];
+  /** Gateways, and the ListenerSets attached to them (with the issuer annotations cert-manager lets them inherit). */
+  gateways: ReadonlyArray<{ kind: string; meta: Meta; listeners: readonly ListenerSpec[] }>;
   /** -A: one cluster-wide LIST per kind. */
   all: boolean;
   /** Kinds the cluster serves (kind -> version). */
@@ -31,17 +32,20 @@ export async function readCertManager(ctx: CertManagerReadContext): Promise<void
   const scope = (set: Set<string>): CertManagerQuery[] => (ctx.all ? [{ namespace: ALL }] : [...set].sort().map((namespace) => ({ namespace })));
   const secretNs = new Set<string>();
   const annotatedNs = new Set<string>();
+  const eventKinds = new Set<string>();
   for (const g of ctx.gateways) {
     for (const l of g.listeners) for (const r of l.tls?.certificateRefs ?? []) secretNs.add(r.namespace ?? g.meta.namespace);
     if (SHIM_ANNOTATIONS.some((a) => g.meta.annotations[a] !== undefined)) {
       annotatedNs.add(g.meta.namespace);
       secretNs.add(g.meta.namespace);
+      eventKinds.add(g.kind);
     }
   }
   if (secretNs.size === 0) return;
   const [certificates] = await Promise.all([
     ctx.list('Certificate', scope(secretNs)),
-    annotatedNs.size ? ctx.list('Event', ctx.all ? [{ namespace: ALL, fieldSelector: 'involvedObject.kind=Gateway' }] : [...annotatedNs].map((namespace) => ({ namespace, fieldSelector: 'involvedObject.kind=Gateway' })), { quiet: true }) : Promise.resolve([]),
+    // The shim's events sit on the object that asks: the Gateway, or the ListenerSet.
+    ...[...eventKinds].sort().map((kind) => ctx.list('Event', ctx.all ? [{ namespace: ALL, fieldSelector: `involvedObject.kind=${kind}` }] : [...annotatedNs].map((namespace) => ({ namespace, fieldSelector: `involvedObject.kind=${kind}` })), { quiet: true })),
   ]);
   const certNs = new Set(certificates.map((c) => c.meta.namespace));
   const issuerNs = new Set(certificates.filter((c) => c.issuerRef.kind === 'Issuer').map((c) => c.meta.namespace));

@@ -16,11 +16,12 @@ import { applyConfigurations } from '../fixes/merge.ts';
 import { ApiClient, ApiError, ConnectionError } from './api-client.ts';
 import { discover, versionToRead, type Served } from './discovery.ts';
 import { readCertManager } from './live-cert-manager.ts';
-import { apiVersionFor, kindFor, KINDS, LBC_GROUP, ROUTE_KINDS, type KindName } from './kinds.ts';
+import { apiVersionFor, kindFor, KINDS, LBC_GROUP, LISTENER_SET_KINDS, ROUTE_KINDS, type KindName } from './kinds.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { readManifestObjects, type InputError, type InputWarning, type ManifestObject } from './manifests.ts';
 import { normalize } from './normalize.ts';
-import type { AnyObject, GatewayObject, ObjectsByKind, RouteObject } from './objects.ts';
+import { inheritedShimAnnotations } from '../graph/listener-sets.ts';
+import type { AnyObject, GatewayObject, ListenerSetObject, ObjectsByKind, RouteObject } from './objects.ts';
 import { Snapshot } from './snapshot.ts';
 import type { LoadRequest, LoadResult } from './source.ts';
 
@@ -250,9 +251,34 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     return implementationFor(cls?.controllerName, g.className);
   };
 
+  // Phase 1b: ListenerSets that name them (GEP-1713), wherever they live: one LIST per served kind, or where RBAC
+  // forbids that, the Gateways' namespaces (and the ones their allowedListeners names by label, read below).
+  const gatewayIds = new Set(gateways.map((g) => `${g.meta.namespace}/${g.meta.name}`));
+  const setLists = await Promise.all(
+    LISTENER_SET_KINDS.map(async (k) => {
+      let forbidden = false;
+      const listed = await reader.list(k, [ns(ALL)], all ? {} : { unpaginated: true, onForbidden: () => (forbidden = true) });
+      if (!forbidden) return listed;
+      const where = [...new Set([namespace, ...gateways.map((g) => g.meta.namespace)])].sort();
+      const found = await reader.list(k, where.map(ns));
+      if (snapshot.state(k).state === 'listed') snapshot.skipped.push({ what: KINDS[k].plural, reason: 'forbidden', detail: `cannot list ${KINDS[k].plural} in all namespaces (RBAC: needs "list" on ${KINDS[k].plural}.${KINDS[k].group} cluster-wide): read in ${where.join(', ')} only; a ${k} elsewhere that names this Gateway is not seen` });
+      return found;
+    }),
+  );
+  const listenerSets = (setLists.flat() as ListenerSetObject[]).filter((ls) => gatewayIds.has(`${ls.parentRef.namespace}/${ls.parentRef.name}`));
+  // Listeners as cert-manager and the Secret reads see them: the Gateways' own, then those of their ListenerSets.
+  const owners = [
+    ...gateways.map((g) => ({ kind: 'Gateway', meta: g.meta, listeners: g.listeners })),
+    ...listenerSets.map((ls) => {
+      const gw = gateways.find((g) => g.meta.namespace === ls.parentRef.namespace && g.meta.name === ls.parentRef.name)!;
+      return { kind: ls.kind, meta: { ...ls.meta, annotations: ls.kind === 'ListenerSet' ? inheritedShimAnnotations(ls, gw) : {} }, listeners: ls.listeners };
+    }),
+  ];
+
   // Phase 2: routes that point at them (read in every namespace), and the objects their classes read.
   let selectors = false;
-  for (const g of gateways) for (const l of g.listeners) if (l.allowedRoutes.from === 'Selector') selectors = true;
+  for (const o of owners) for (const l of o.listeners) if (l.allowedRoutes.from === 'Selector') selectors = true;
+  for (const g of gateways) if (g.allowedListeners?.from === 'Selector') selectors = true;
   const lbcGateways = gateways.filter((g) => isAwsLbc(implOf(g)));
   const lbcNamespaces = new Set<string>();
   for (const g of lbcGateways) {
@@ -276,14 +302,14 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     lbcNamespaces.size ? reader.list('LoadBalancerConfiguration', spread(lbcNamespaces)) : Promise.resolve([]),
     lbcGateways.length ? reader.list('Event', all ? [{ namespace: ALL, fieldSelector: 'involvedObject.kind=Gateway' }] : [...new Set(lbcGateways.map((g) => g.meta.namespace))].map((n) => ({ namespace: n, fieldSelector: 'involvedObject.kind=Gateway' }))) : Promise.resolve([]),
   ]);
-  const gatewayIds = new Set(gateways.map((g) => `${g.meta.namespace}/${g.meta.name}`));
   const gatewayNames = new Set(gateways.map((g) => g.meta.name));
-  const namesGateway = (r: RouteObject) => r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || (!snapshot.get('Gateway', p.namespace, p.name) && gatewayNames.has(p.name)));
+  const setIds = new Set(listenerSets.map((ls) => `${ls.kind}/${ls.meta.namespace}/${ls.meta.name}`));
+  const namesGateway = (r: RouteObject) => r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || setIds.has(`${p.kind}/${p.namespace}/${p.name}`) || (!snapshot.get('Gateway', p.namespace, p.name) && gatewayNames.has(p.name)));
   const allRoutes = routeLists.flat() as RouteObject[];
   if (forbiddenKinds.size) {
     // RBAC forbids a cluster-wide LIST: read where routes for these Gateways are most likely, and say what was not seen.
-    const fallback = new Set<string>([namespace, ...gateways.map((g) => g.meta.namespace)]);
-    for (const g of gateways) {
+    const fallback = new Set<string>([namespace, ...gateways.map((g) => g.meta.namespace), ...listenerSets.map((ls) => ls.meta.namespace)]);
+    for (const g of owners) {
       for (const l of g.listeners) {
         if (l.allowedRoutes.from !== 'Selector' || !l.allowedRoutes.selector) continue;
         for (const n of namespaces) if (selectorMatches(l.allowedRoutes.selector, n.meta.labels)) fallback.add(n.meta.name);
@@ -319,10 +345,8 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   }
   const secretNs = new Set<string>();
   const grantNs = new Set<string>(backendNs);
-  for (const g of gateways) {
-    for (const l of g.listeners) for (const c of l.tls?.certificateRefs ?? []) secretNs.add(c.namespace ?? g.meta.namespace);
-    if (g.backendClientCertificateRef) secretNs.add(g.backendClientCertificateRef.namespace ?? g.meta.namespace);
-  }
+  for (const g of owners) for (const l of g.listeners) for (const c of l.tls?.certificateRefs ?? []) secretNs.add(c.namespace ?? g.meta.namespace);
+  for (const g of gateways) if (g.backendClientCertificateRef) secretNs.add(g.backendClientCertificateRef.namespace ?? g.meta.namespace);
   for (const n of secretNs) grantNs.add(n);
   const envoyGateways = gateways.some((g) => ['envoy-gateway', 'calico'].includes(implOf(g).id));
   let policiesForbidden = false;
@@ -349,7 +373,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
   const followUps: Array<Promise<unknown>> = [];
   if (snapshot.state('Secret').state === 'listed') {
     const found = new Set(secrets.map((s) => `${s.meta.namespace}/${s.meta.name}`));
-    for (const g of gateways) {
+    for (const g of owners) {
       for (const l of g.listeners) {
         for (const c of l.tls?.certificateRefs ?? []) {
           const id = `${c.namespace ?? g.meta.namespace}/${c.name}`;
@@ -390,7 +414,7 @@ export async function loadFromCluster(req: LoadRequest): Promise<LoadResult> {
     );
   }
   // cert-manager's issuance chain behind the listeners' Secrets (live-cert-manager.ts).
-  followUps.push(readCertManager({ list: (kind, queries, opts) => reader.list(kind, queries, opts), snapshot, gateways, all, served: kinds }));
+  followUps.push(readCertManager({ list: (kind, queries, opts) => reader.list(kind, queries, opts), snapshot, gateways: owners, all, served: kinds }));
   await Promise.all(followUps);
   // Pods not listed for a namespace are still known through EndpointSlices; the backend model asks only where it needs them.
   for (const n of backendNs) snapshot.markScope('Pod', n);

@@ -16,7 +16,9 @@ import type {
   GatewayClassObject,
   GatewayObject,
   LabelSelector,
+  ListenerSetObject,
   ListenerSpec,
+  ListenerStatus,
   LoadBalancerConfigurationObject,
   Meta,
   NamespaceObject,
@@ -172,6 +174,33 @@ function listener(x: unknown, index: number): ListenerSpec {
   return out;
 }
 
+function listenerStatus(x: unknown, generation: number | undefined): ListenerStatus[] {
+  return arr(x).map((l) => {
+    const r = rec(l);
+    return {
+      name: str(r.name) ?? '',
+      attachedRoutes: num(r.attachedRoutes) ?? null,
+      supportedKinds: arr(r.supportedKinds).map((k) => ({ group: str(rec(k).group) ?? GATEWAY_GROUP, kind: str(rec(k).kind) ?? '' })),
+      conditions: conditions(r.conditions, generation),
+    };
+  });
+}
+
+/** ListenerSet and XListenerSet share one shape (GEP-1713); the parentRef defaults to a Gateway in the set's namespace. */
+function listenerSet(raw: Raw, info: KindInfo, ns: string, origin?: Origin): ListenerSetObject {
+  const spec = rec(raw.spec);
+  const status = rec(raw.status);
+  const b = base(raw, info as KindInfo & { kind: ListenerSetObject['kind'] }, ns, origin);
+  const p = rec(spec.parentRef);
+  return {
+    ...b,
+    parentRef: { group: str(p.group) ?? GATEWAY_GROUP, kind: str(p.kind) ?? 'Gateway', namespace: str(p.namespace) || b.meta.namespace, name: str(p.name) ?? '' },
+    listeners: arr(spec.listeners).map(listener),
+    conditions: conditions(status.conditions, b.meta.generation),
+    listenerStatus: listenerStatus(status.listeners, b.meta.generation),
+  };
+}
+
 function addresses(x: unknown): Array<{ type?: string; value: string }> {
   return arr(x)
     .map((a) => {
@@ -283,16 +312,16 @@ const NORMALIZERS: Record<KindName, Normalizer> = {
       specAddresses: addresses(spec.addresses),
       conditions: conditions(status.conditions, b.meta.generation),
       statusAddresses: addresses(status.addresses),
-      listenerStatus: arr(status.listeners).map((l) => {
-        const r = rec(l);
-        return {
-          name: str(r.name) ?? '',
-          attachedRoutes: num(r.attachedRoutes) ?? null,
-          supportedKinds: arr(r.supportedKinds).map((k) => ({ group: str(rec(k).group) ?? GATEWAY_GROUP, kind: str(rec(k).kind) ?? '' })),
-          conditions: conditions(r.conditions, b.meta.generation),
-        };
-      }),
+      listenerStatus: listenerStatus(status.listeners, b.meta.generation),
+      attachedListenerSets: num(status.attachedListenerSets) ?? null,
     };
+    const allowed = rec(rec(spec.allowedListeners).namespaces);
+    if (spec.allowedListeners !== undefined && spec.allowedListeners !== null) {
+      // The CRD defaults namespaces to {from: None}; a file may leave either out.
+      out.allowedListeners = { from: str(allowed.from) ?? 'None' };
+      const selector = labelSelector(allowed.selector);
+      if (selector) out.allowedListeners.selector = selector;
+    }
     const infra = parametersRef(rec(spec.infrastructure).parametersRef);
     if (infra) out.infrastructureParametersRef = infra;
     const clientCert = rec(rec(spec.tls).backend).clientCertificateRef ?? rec(spec.backendTLS).clientCertificateRef;
@@ -304,6 +333,8 @@ const NORMALIZERS: Record<KindName, Normalizer> = {
   TLSRoute: route,
   TCPRoute: route,
   UDPRoute: route,
+  ListenerSet: listenerSet,
+  XListenerSet: listenerSet,
   ReferenceGrant: (raw, info, ns, origin) => {
     const spec = rec(raw.spec);
     const out: ReferenceGrantObject = {

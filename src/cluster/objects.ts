@@ -2,7 +2,7 @@
 // any served version), so normalize.ts turns it into these shapes with every list present and every
 // scalar checked; analysis code never touches raw objects.
 import type { Condition } from '../report/types.ts';
-import type { KindName, RouteKind } from './kinds.ts';
+import type { KindName, ListenerSetKind, RouteKind } from './kinds.ts';
 import type { CertManagerObjectsByKind } from './objects-cert-manager.ts';
 
 export interface Origin {
@@ -96,6 +96,26 @@ export interface GatewayObject extends BaseObject<'Gateway'> {
   backendClientCertificateRef?: SecretObjectReference;
   conditions: Condition[];
   statusAddresses: Array<{ type?: string; value: string }>;
+  listenerStatus: ListenerStatus[];
+  /** spec.allowedListeners.namespaces (GEP-1713): which namespaces' ListenerSets may attach; absent means None. */
+  allowedListeners?: { from: 'None' | 'Same' | 'All' | 'Selector' | string; selector?: LabelSelector };
+  /** status.attachedListenerSets (v1.5+): ListenerSets the controller counts as attached; null when not written. */
+  attachedListenerSets: number | null;
+}
+
+/** Where a ListenerSet attaches (ParentGatewayReference: group and kind default to the Gateway's). */
+export interface ParentGatewayReference {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** ListenerSet (gateway.networking.k8s.io/v1, Gateway API v1.5+) or XListenerSet (gateway.networking.x-k8s.io/v1alpha1, v1.3/v1.4). */
+export interface ListenerSetObject extends BaseObject<ListenerSetKind> {
+  parentRef: ParentGatewayReference;
+  listeners: ListenerSpec[];
+  conditions: Condition[];
   listenerStatus: ListenerStatus[];
 }
 
@@ -302,6 +322,8 @@ export interface ObjectsByKind extends CertManagerObjectsByKind {
   TLSRoute: RouteObject;
   TCPRoute: RouteObject;
   UDPRoute: RouteObject;
+  ListenerSet: ListenerSetObject;
+  XListenerSet: ListenerSetObject;
   ReferenceGrant: ReferenceGrantObject;
   BackendTLSPolicy: BackendTLSPolicyObject;
   Service: ServiceObject;

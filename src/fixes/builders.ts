@@ -1,7 +1,7 @@
 // Fix builders: complete new objects, or minimal apply configurations of existing ones, that
 // `kubectl apply --server-side -f -` accepts.
 import { GATEWAY_GROUP } from '../cluster/kinds.ts';
-import type { BaseObject, GatewayObject, ListenerSpec, RouteObject } from '../cluster/objects.ts';
+import type { BaseObject, GatewayObject, ListenerSetObject, ListenerSpec, RouteObject } from '../cluster/objects.ts';
 import type { Fix } from '../report/types.ts';
 import { yamlDocs } from './yaml.ts';
 
@@ -22,15 +22,16 @@ export function fix(title: string, docs: object[], opts: { note?: string; sugges
   return f;
 }
 
-/** A listener as written in the manifest (raw), so a fix changes only what it must. */
-export function rawListener(gw: GatewayObject, l: ListenerSpec): Record<string, unknown> {
+/** A listener as written in the manifest (raw), so a fix changes only what it must; the owner is its Gateway or ListenerSet. */
+export function rawListener(gw: GatewayObject | ListenerSetObject, l: ListenerSpec): Record<string, unknown> {
   const spec = (gw.raw.spec ?? {}) as Record<string, unknown>;
   const listeners = Array.isArray(spec.listeners) ? (spec.listeners as Array<Record<string, unknown>>) : [];
   return structuredClone(listeners[l.index] ?? { name: l.name, port: l.port, protocol: l.protocol });
 }
 
-/** Apply configuration that replaces one listener (listeners merge by name under server-side apply). */
-export function listenerPatch(gw: GatewayObject, listener: Record<string, unknown>): object {
+/** Apply configuration that replaces one listener (listeners merge by name under server-side apply), of a Gateway or a ListenerSet. */
+export function listenerPatch(gw: GatewayObject | ListenerSetObject, listener: Record<string, unknown>): object {
+  if (gw.kind !== 'Gateway') return { ...identity(gw), spec: { parentRef: structuredClone(((gw.raw.spec ?? {}) as Record<string, unknown>).parentRef ?? { name: gw.parentRef.name }), listeners: [listener] } };
   return { ...identity(gw), spec: { gatewayClassName: gw.className, listeners: [listener] } };
 }
 
@@ -42,13 +43,13 @@ export function routeParentRefsPatch(route: RouteObject, index: number, replacem
   return { ...identity(route), spec: { parentRefs: refs } };
 }
 
-export function referenceGrant(opts: { namespace: string; name: string; fromKind: string; fromNamespace: string; toGroup: string; toKind: string; toName: string }): object {
+export function referenceGrant(opts: { namespace: string; name: string; fromGroup?: string; fromKind: string; fromNamespace: string; toGroup: string; toKind: string; toName: string }): object {
   return {
     apiVersion: `${GATEWAY_GROUP}/v1beta1`,
     kind: 'ReferenceGrant',
     metadata: { name: opts.name, namespace: opts.namespace },
     spec: {
-      from: [{ group: GATEWAY_GROUP, kind: opts.fromKind, namespace: opts.fromNamespace }],
+      from: [{ group: opts.fromGroup ?? GATEWAY_GROUP, kind: opts.fromKind, namespace: opts.fromNamespace }],
       to: [{ group: opts.toGroup, kind: opts.toKind, name: opts.toName }],
     },
   };

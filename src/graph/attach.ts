@@ -3,9 +3,10 @@
 // (explicit, or the protocol's defaults) and namespaces (Same, All, Selector on Namespace labels), and
 // hostname intersection for routes that carry hostnames.
 import { GATEWAY_GROUP, type RouteKind } from '../cluster/kinds.ts';
-import type { GatewayObject, ListenerSpec, ParentReference, RouteGroupKind, RouteObject } from '../cluster/objects.ts';
+import type { GatewayObject, ListenerSetObject, ListenerSpec, ParentReference, RouteGroupKind, RouteObject } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import { intersectHostnames } from './hostnames.ts';
+import { admitListenerSet, listenerSetKindOf, parentGatewayOf } from './listener-sets.ts';
 import { routeKindList, type Implementation } from './providers/index.ts';
 import { describeSelector, selectorMatches } from './selectors.ts';
 
@@ -34,7 +35,12 @@ export function listenerKinds(listener: ListenerSpec, impl: Implementation, feat
   return out;
 }
 
-export type AttachReason = 'Accepted' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'NoMatchingParent' | 'GatewayNotFound' | 'GatewayUnknown' | 'UnsupportedParent';
+/**
+ * ListenerSetNotFound/-Unknown: the parentRef names a ListenerSet that does not exist (or could not be read);
+ * ListenerSetNotAccepted: the ListenerSet exists but its Gateway does not admit it (allowedListeners) or does not
+ * exist, so its listeners are no Gateway's and the route attaches nowhere (implementations write no status for it).
+ */
+export type AttachReason = 'Accepted' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'NoMatchingParent' | 'GatewayNotFound' | 'GatewayUnknown' | 'UnsupportedParent' | 'ListenerSetNotFound' | 'ListenerSetUnknown' | 'ListenerSetNotAccepted';
 
 export interface ListenerAttach {
   listener: ListenerSpec;
@@ -52,7 +58,10 @@ export interface ListenerAttach {
 export interface ParentResolution {
   index: number;
   ref: ParentReference;
+  /** The Gateway the parentRef names, or for a ListenerSet parent, the Gateway the ListenerSet names. */
   gateway: Lookup<GatewayObject> | null;
+  /** A parentRef of kind ListenerSet (or XListenerSet): the set it names. */
+  listenerSet?: Lookup<ListenerSetObject>;
   listeners: ListenerAttach[];
   accepted: boolean;
   reason: AttachReason;
@@ -67,6 +76,7 @@ export interface AttachContext {
 
 export function resolveParent(route: RouteObject, ref: ParentReference, index: number, ctx: AttachContext): ParentResolution {
   const base = { index, ref, listeners: [] as ListenerAttach[] };
+  if (listenerSetKindOf(ref)) return resolveListenerSetParent(route, ref, index, ctx);
   if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway') {
     return { ...base, gateway: null, accepted: false, reason: 'UnsupportedParent', why: `parentRef to ${ref.kind}.${ref.group || 'core'} ${ref.name} is not a Gateway; only Gateway parents are analysed` };
   }
@@ -83,35 +93,67 @@ export function resolveParent(route: RouteObject, ref: ParentReference, index: n
     };
   }
   const gw = gateway.obj;
-  const impl = ctx.implFor(gw);
-  const features = ctx.featuresFor(gw);
-  const listeners = gw.listeners.map((l) => attachToListener(route, ref, l, gw, impl, features, ctx.snapshot));
+  const listeners = gw.listeners.map((l) => attachToListener(route, ref, l, gw, ctx.implFor(gw), ctx.featuresFor(gw), ctx.snapshot));
+  return judgeListeners({ ...base, gateway }, listeners, `Gateway ${gw.meta.namespace}/${gw.meta.name}`, gw.listeners);
+}
+
+/** A parentRef of kind ListenerSet: the set's own listeners, admitted by the set's allowedRoutes in the set's namespace (GEP-1713 "Route Attachment"). */
+function resolveListenerSetParent(route: RouteObject, ref: ParentReference, index: number, ctx: AttachContext): ParentResolution {
+  const kind = listenerSetKindOf(ref)!;
+  const base = { index, ref, listeners: [] as ListenerAttach[] };
+  const listenerSet = ctx.snapshot.lookup(kind, ref.namespace, ref.name);
+  if (!listenerSet.found) {
+    return { ...base, gateway: null, listenerSet, accepted: false, reason: listenerSet.known ? 'ListenerSetNotFound' : 'ListenerSetUnknown', why: listenerSet.known ? `${kind} ${ref.namespace}/${ref.name} does not exist` : listenerSet.why };
+  }
+  const ls = listenerSet.obj;
+  const label = `${kind} ${ls.meta.namespace}/${ls.meta.name}`;
+  const parent = parentGatewayOf(ls, ctx.snapshot);
+  if (!parent.found) {
+    const gateway = 'notGateway' in parent ? null : parent;
+    return { ...base, gateway, listenerSet, accepted: false, reason: 'ListenerSetNotAccepted', why: `${label} is attached to no Gateway: ${parent.why}` };
+  }
+  const gw = parent.obj;
+  const gateway = parent;
+  const listeners = ls.listeners.map((l) => attachToListener(route, ref, l, gw, ctx.implFor(gw), ctx.featuresFor(gw), ctx.snapshot, ls.meta.namespace));
+  const admission = admitListenerSet(gw, ls.meta.namespace, ctx.snapshot);
+  if (admission.allowed !== true) {
+    const why = `${label} is not part of Gateway ${gw.meta.namespace}/${gw.meta.name}: ${admission.why}`;
+    const refused = listeners.map((l) => ({ ...l, accepted: false, reason: 'ListenerSetNotAccepted' as const, why }));
+    return { ...base, gateway, listenerSet, listeners: refused, accepted: false, reason: 'ListenerSetNotAccepted', why };
+  }
+  return judgeListeners({ ...base, gateway, listenerSet }, listeners, label, ls.listeners);
+}
+
+/** The parentRef's verdict from what each listener of its parent made of the route. */
+function judgeListeners(base: Omit<ParentResolution, 'listeners' | 'accepted' | 'reason' | 'why'>, listeners: ListenerAttach[], parentLabel: string, specs: readonly ListenerSpec[]): ParentResolution {
+  const ref = base.ref;
   const selected = listeners.filter((l) => l.selected);
   const accepted = selected.filter((l) => l.accepted);
   if (accepted.length > 0) {
-    return { ...base, gateway, listeners, accepted: true, reason: 'Accepted', why: `attached to ${accepted.map((l) => `listener ${l.listener.name}`).join(', ')}` };
+    return { ...base, listeners, accepted: true, reason: 'Accepted', why: `attached to ${accepted.map((l) => `listener ${l.listener.name}`).join(', ')}` };
   }
   if (selected.length === 0) {
-    const names = gw.listeners.map((l) => `${l.name} (${l.protocol}/${l.port})`).join(', ') || 'none';
+    const names = specs.map((l) => `${l.name} (${l.protocol}/${l.port})`).join(', ') || 'none';
     const wanted = [ref.sectionName ? `sectionName ${ref.sectionName}` : '', ref.port !== undefined ? `port ${ref.port}` : ''].filter(Boolean).join(' and ');
-    return { ...base, gateway, listeners, accepted: false, reason: 'NoMatchingParent', why: `no listener of Gateway ${gw.meta.namespace}/${gw.meta.name} matches ${wanted || 'this parentRef'}; its listeners are ${names}` };
+    return { ...base, listeners, accepted: false, reason: 'NoMatchingParent', why: `no listener of ${parentLabel} matches ${wanted || 'this parentRef'}; its listeners are ${names}` };
   }
   const kindOk = selected.filter((l) => l.kindAllowed);
-  if (kindOk.length === 0) return { ...base, gateway, listeners, accepted: false, reason: 'NotAllowedByListeners', why: selected.map((l) => l.why).join('; ') };
+  if (kindOk.length === 0) return { ...base, listeners, accepted: false, reason: 'NotAllowedByListeners', why: selected.map((l) => l.why).join('; ') };
   const nsOk = kindOk.filter((l) => l.namespaceAllowed !== false);
-  if (nsOk.length === 0) return { ...base, gateway, listeners, accepted: false, reason: 'NotAllowedByListeners', why: kindOk.map((l) => l.why).join('; ') };
+  if (nsOk.length === 0) return { ...base, listeners, accepted: false, reason: 'NotAllowedByListeners', why: kindOk.map((l) => l.why).join('; ') };
   const unknownNs = nsOk.filter((l) => l.namespaceAllowed === null);
   if (unknownNs.length === nsOk.length && nsOk.every((l) => l.hostnames.length > 0)) {
-    return { ...base, gateway, listeners, accepted: false, reason: 'NotAllowedByListeners', why: unknownNs.map((l) => l.why).join('; ') };
+    return { ...base, listeners, accepted: false, reason: 'NotAllowedByListeners', why: unknownNs.map((l) => l.why).join('; ') };
   }
-  return { ...base, gateway, listeners, accepted: false, reason: 'NoMatchingListenerHostname', why: nsOk.map((l) => l.why).join('; ') };
+  return { ...base, listeners, accepted: false, reason: 'NoMatchingListenerHostname', why: nsOk.map((l) => l.why).join('; ') };
 }
 
-function attachToListener(route: RouteObject, ref: ParentReference, l: ListenerSpec, gw: GatewayObject, impl: Implementation, features: readonly string[], snapshot: Snapshot): ListenerAttach {
+/** `ownerNamespace`: where the listener is defined (a ListenerSet's listeners admit routes relative to the set's namespace). */
+function attachToListener(route: RouteObject, ref: ParentReference, l: ListenerSpec, gw: GatewayObject, impl: Implementation, features: readonly string[], snapshot: Snapshot, ownerNamespace = gw.meta.namespace): ListenerAttach {
   const selected = (ref.sectionName === undefined || ref.sectionName === l.name) && (ref.port === undefined || ref.port === l.port);
   const kinds = listenerKinds(l, impl, features);
   const kindAllowed = kinds.allowed.includes(route.kind);
-  const ns = namespaceAllowed(l, gw.meta.namespace, route.meta.namespace, snapshot);
+  const ns = namespaceAllowed(l, ownerNamespace, route.meta.namespace, snapshot);
   const hasHostnames = route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' || route.kind === 'TLSRoute';
   const hostnames = hasHostnames ? servedHostnames(l, gw, route, impl) : l.hostname ? [l.hostname] : [];
   const hostnamesOk = !hasHostnames || hostnames.length > 0;

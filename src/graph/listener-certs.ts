@@ -1,5 +1,6 @@
 // Listener certificateRefs -> Secrets -> decoded chains, with the reasons a ref cannot be used.
-import type { GatewayObject, ListenerSpec, SecretObject, SecretObjectReference } from '../cluster/objects.ts';
+import { KINDS } from '../cluster/kinds.ts';
+import type { GatewayObject, ListenerSetObject, ListenerSpec, SecretObject, SecretObjectReference } from '../cluster/objects.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import { decodePemChain, privateKeyMatches, type DecodedChain } from '../tls/certificate.ts';
 import { checkGrant, type GrantCheck } from './grants.ts';
@@ -47,15 +48,20 @@ export class CertificateDecoder {
   }
 }
 
-export function resolveCertificateRefs(gw: GatewayObject, l: ListenerSpec, snapshot: Snapshot, decoder: CertificateDecoder): CertRef[] {
-  return (l.tls?.certificateRefs ?? []).map((r, index) => resolveOne(gw, { ...r, namespace: r.namespace ?? gw.meta.namespace }, index, snapshot, decoder));
+/**
+ * `owner`: the object that defines the listener. A ListenerSet's refs default to its own namespace and need a
+ * ReferenceGrant from the ListenerSet kind: grants to the Gateway are not inherited, nor the other way round
+ * (listenerset_types.go "ReferenceGrant Semantics").
+ */
+export function resolveCertificateRefs(owner: GatewayObject | ListenerSetObject, l: ListenerSpec, snapshot: Snapshot, decoder: CertificateDecoder): CertRef[] {
+  return (l.tls?.certificateRefs ?? []).map((r, index) => resolveOne(owner, { ...r, namespace: r.namespace ?? owner.meta.namespace }, index, snapshot, decoder));
 }
 
-function resolveOne(gw: GatewayObject, ref: SecretObjectReference & { namespace: string }, index: number, snapshot: Snapshot, decoder: CertificateDecoder): CertRef {
-  const crossNamespace = ref.namespace !== gw.meta.namespace;
+function resolveOne(owner: GatewayObject | ListenerSetObject, ref: SecretObjectReference & { namespace: string }, index: number, snapshot: Snapshot, decoder: CertificateDecoder): CertRef {
+  const crossNamespace = ref.namespace !== owner.meta.namespace;
   const where = `${ref.namespace}/${ref.name}`;
   const grant = crossNamespace
-    ? checkGrant(snapshot, { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: gw.meta.namespace }, { group: '', kind: 'Secret', namespace: ref.namespace, name: ref.name })
+    ? checkGrant(snapshot, { group: KINDS[owner.kind].group, kind: owner.kind, namespace: owner.meta.namespace }, { group: '', kind: 'Secret', namespace: ref.namespace, name: ref.name })
     : { allowed: true, why: 'same namespace' };
   const base = { index, ref, crossNamespace, grant };
   if (ref.group !== '' || ref.kind !== 'Secret') {

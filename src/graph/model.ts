@@ -1,8 +1,8 @@
 // The path model: Gateway -> GatewayClass (+ parameters) -> listeners -> attached routes -> backends ->
 // endpoints/pods, with the TLS objects at each hop. Built synchronously from a Snapshot; the same model serves
 // the report, the rules and the terminal UI.
-import type { GatewayClassObject, GatewayObject, ListenerSpec, ListenerStatus, RouteObject } from '../cluster/objects.ts';
-import { ROUTE_KINDS } from '../cluster/kinds.ts';
+import type { GatewayClassObject, GatewayObject, ListenerSetObject, ListenerSpec, ListenerStatus, RouteObject } from '../cluster/objects.ts';
+import { LISTENER_SET_KINDS, ROUTE_KINDS } from '../cluster/kinds.ts';
 import type { Lookup, Snapshot } from '../cluster/snapshot.ts';
 import type { Hop } from '../report/types.ts';
 import { listenerKinds, resolveParent, type ListenerAttach, type ListenerKinds, type ParentResolution } from './attach.ts';
@@ -15,6 +15,21 @@ import { implementationFor, type Implementation } from './providers/index.ts';
 import { listenerPath } from './path.ts';
 import { issuanceChains, shimPlan, type IssuanceChain, type ShimPlan } from './cert-manager.ts';
 import { intersectHostnames } from './hostnames.ts';
+import {
+  admitListenerSet,
+  applyPrecedence,
+  compareListenerSets,
+  inheritedShimAnnotations,
+  listenerInvalidity,
+  listenerSetKindOf,
+  listenerSetVerdict,
+  parentGatewayOf,
+  type ListenerConflict,
+  type ListenerSetModel,
+  type OrphanListenerSet,
+} from './listener-sets.ts';
+
+export type { ListenerSetModel, OrphanListenerSet } from './listener-sets.ts';
 
 export interface Scope {
   /** Namespace to look in; undefined with allNamespaces. */
@@ -51,6 +66,10 @@ export type ServedCertificate =
 
 export interface ListenerModel {
   gateway: GatewayModel;
+  /** The ListenerSet that defines this listener (GEP-1713); undefined for the Gateway's own listeners. */
+  set?: ListenerSetModel;
+  /** A listener of higher precedence this one conflicts with: the controller sets Conflicted=True and does not accept it. */
+  conflict?: ListenerConflict & { with: ListenerModel };
   spec: ListenerSpec;
   status: ListenerStatus | undefined;
   kinds: ListenerKinds;
@@ -72,7 +91,10 @@ export interface GatewayModel {
   lbc?: LbcParameters;
   /** What cert-manager's gateway-shim makes of the Gateway's annotations. */
   certManager: ShimPlan;
+  /** Its own listeners, then those of the ListenerSets it admits, in GEP-1713 precedence order. */
   listeners: ListenerModel[];
+  /** ListenerSets whose parentRef names this Gateway, admitted or not, in precedence order (oldest first). */
+  listenerSets: ListenerSetModel[];
   /** Routes whose parentRef names this Gateway's name in a namespace where no such Gateway exists. */
   misdirected: Array<{ route: RouteModel; parent: ParentResolution }>;
 }
@@ -84,6 +106,8 @@ export interface Model {
   gateways: GatewayModel[];
   /** Routes in scope: those that reference a Gateway in scope, and with no Gateway named, all routes in the namespaces in scope. */
   routes: RouteModel[];
+  /** ListenerSets in scope whose parentRef names no Gateway in scope (a missing Gateway, or not a Gateway). */
+  orphanListenerSets: OrphanListenerSet[];
   decoder: CertificateDecoder;
 }
 
@@ -117,10 +141,33 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   // likely meant for the one in scope (a wrong or missing parentRef namespace), unless a Gateway of that name out
   // of scope lives in the route's own namespace: then it was meant for that one.
   const misdirected = (ns: string, name: string, routeNs: string) => gatewayNames.has(name) && !snapshot.get('Gateway', ns, name) && (!snapshot.get('Gateway', routeNs, name) || gatewayIds.has(`${routeNs}/${name}`));
+
+  // ListenerSets, by the Gateway in scope they name; the others in scope are orphans.
+  const setsByGateway = new Map<string, ListenerSetObject[]>();
+  const orphanListenerSets: OrphanListenerSet[] = [];
+  for (const kind of LISTENER_SET_KINDS) {
+    for (const ls of snapshot.list(kind)) {
+      const parent = parentGatewayOf(ls, snapshot);
+      const id = `${ls.parentRef.namespace}/${ls.parentRef.name}`;
+      if (parent.found && gatewayIds.has(id)) {
+        const list = setsByGateway.get(id) ?? [];
+        if (list.length === 0) setsByGateway.set(id, list);
+        list.push(ls);
+      } else if (!parent.found && (scope.gatewayName ? ls.parentRef.name === scope.gatewayName : inScope(ls.meta.namespace))) {
+        orphanListenerSets.push({ obj: ls, parent });
+      }
+    }
+  }
+  // A route that names a ListenerSet of a Gateway in scope is about that Gateway.
+  const viaListenerSet = (p: RouteObject['parentRefs'][number]) => {
+    const kind = listenerSetKindOf(p);
+    const ls = kind ? snapshot.get(kind, p.namespace, p.name) : undefined;
+    return ls !== undefined && gatewayIds.has(`${ls.parentRef.namespace}/${ls.parentRef.name}`);
+  };
   const routes: RouteModel[] = [];
   for (const kind of ROUTE_KINDS) {
     for (const r of snapshot.list(kind)) {
-      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name, r.meta.namespace));
+      const targetsScope = r.parentRefs.some((p) => gatewayIds.has(`${p.namespace}/${p.name}`) || misdirected(p.namespace, p.name, r.meta.namespace) || viaListenerSet(p));
       if (!targetsScope && (scope.gatewayName || !inScope(r.meta.namespace))) continue;
       routes.push({
         obj: r,
@@ -146,7 +193,7 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
         const list = parentsByGateway.get(parent.gateway.obj) ?? [];
         if (list.length === 0) parentsByGateway.set(parent.gateway.obj, list);
         list.push({ route, parent });
-      } else if (parent.reason === 'GatewayNotFound') {
+      } else if (parent.reason === 'GatewayNotFound' && !parent.listenerSet) {
         const list = missingByName.get(parent.ref.name) ?? [];
         if (list.length === 0) missingByName.set(parent.ref.name, list);
         list.push({ route, parent });
@@ -157,23 +204,37 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
   const gateways = gatewayObjs.map((obj) => {
     const gatewayClass = classOf(obj);
     const impl = implOf(obj);
-    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), certManager: shimPlan({ kind: 'Gateway', meta: obj.meta, listeners: obj.listeners }), listeners: [], misdirected: [] };
+    const gm: GatewayModel = { obj, gatewayClass, impl, features: featuresOf(obj), certManager: shimPlan({ kind: 'Gateway', meta: obj.meta, listeners: obj.listeners }), listeners: [], listenerSets: [], misdirected: [] };
     // Meant for this Gateway unless another of the same name lives in the route's namespace.
     gm.misdirected = (missingByName.get(obj.meta.name) ?? []).filter(({ route }) => route.obj.meta.namespace === obj.meta.namespace || !snapshot.get('Gateway', route.obj.meta.namespace, obj.meta.name));
     if (isAwsLbc(impl)) gm.lbc = lbcParameters(obj, gatewayClass.found ? gatewayClass.obj : undefined, snapshot);
     const parents = parentsByGateway.get(obj) ?? [];
     gm.listeners = obj.listeners.map((spec) => buildListener(gm, spec, parents, snapshot, decoder, now));
+    gm.listenerSets = (setsByGateway.get(`${obj.meta.namespace}/${obj.meta.name}`) ?? []).sort(compareListenerSets).map((ls, i) => {
+      const lsm: ListenerSetModel = { obj: ls, gateway: gm, admission: admitListenerSet(obj, ls.meta.namespace, snapshot), precedence: i + 1, listeners: [], expected: { accepted: null, reason: 'AdmissionUnknown', why: '' }, validListeners: [] };
+      lsm.listeners = ls.listeners.map((spec) => buildListener(gm, spec, parents, snapshot, decoder, now, lsm));
+      return lsm;
+    });
+    applyPrecedence(gm, gm.listenerSets);
+    for (const lsm of gm.listenerSets) {
+      lsm.validListeners = lsm.listeners.filter((l) => listenerInvalidity(l) === undefined);
+      lsm.expected = listenerSetVerdict(lsm);
+      if (lsm.admission.allowed === true) gm.listeners.push(...lsm.listeners);
+    }
+    for (const lm of gm.listeners) lm.path = listenerPath(lm, now);
     if (gm.lbc) {
-      const keys = new Set(obj.listeners.map(lbcListenerKey));
+      const keys = new Set(gm.listeners.map((l) => lbcListenerKey(l.spec)));
       gm.lbc.unmatched = [...gm.lbc.listenerConfigs.entries()].filter(([k]) => !keys.has(k)).map(([, v]) => v);
     }
     return gm;
   });
-  return { snapshot, now, scope, gateways, routes, decoder };
+  return { snapshot, now, scope, gateways, routes, orphanListenerSets, decoder };
 }
 
-function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ route: RouteModel; parent: ParentResolution }>, snapshot: Snapshot, decoder: CertificateDecoder, now: Date): ListenerModel {
+/** `set`: the ListenerSet that defines the listener (its namespace owns the certificateRefs and allowedRoutes). */
+function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ route: RouteModel; parent: ParentResolution }>, snapshot: Snapshot, decoder: CertificateDecoder, now: Date, set?: ListenerSetModel): ListenerModel {
   const gw = gm.obj;
+  const owner = set?.obj ?? gw;
   const attachments: Attachment[] = [];
   for (const { route, parent } of parents) {
     const result = parent.listeners.find((l) => l.listener === spec);
@@ -181,10 +242,11 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
   }
   const lm: ListenerModel = {
     gateway: gm,
+    ...(set ? { set } : {}),
     spec,
-    status: gw.listenerStatus.find((s) => s.name === spec.name),
+    status: owner.listenerStatus.find((s) => s.name === spec.name),
     kinds: listenerKinds(spec, gm.impl, gm.features),
-    certRefs: gm.impl.readsCertificateRefs ? resolveCertificateRefs(gw, spec, snapshot, decoder) : ignoredCertificateRefs(gw, spec, gm.impl.name),
+    certRefs: gm.impl.readsCertificateRefs ? resolveCertificateRefs(owner, spec, snapshot, decoder) : ignoredCertificateRefs(owner, spec, gm.impl.name),
     served: { type: 'none' },
     attachments,
     backends: [],
@@ -192,9 +254,16 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
     path: [],
   };
   lm.served = servedCertificate(lm);
-  // ListenerSets (cert-manager's "listenerset" shim, v1.20+): once they are modelled, plan their listeners with
-  // shimPlan({ kind: 'ListenerSet', ... }) and call issuanceChains with that plan and the ListenerSet as owner.
-  if (gm.impl.readsCertificateRefs) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
+  if (gm.impl.readsCertificateRefs) {
+    if (!set) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
+    else {
+      // cert-manager's "listenerset" shim (v1.20+) runs the gateway-shim's sync on a ListenerSet v1, with the
+      // Gateway's issuer annotations inherited; it never reads XListenerSet.
+      const annotations = set.obj.kind === 'ListenerSet' ? inheritedShimAnnotations(set.obj, gw) : {};
+      const owner = { kind: 'ListenerSet' as const, meta: { ...set.obj.meta, annotations }, listeners: set.obj.listeners };
+      lm.issuance = issuanceChains(owner, shimPlan(owner), spec, snapshot, now);
+    }
+  }
   const passthrough = spec.protocol === 'TLS' && spec.tls?.mode === 'Passthrough';
   for (const a of attachments) {
     if (!a.result.accepted) continue;
@@ -210,12 +279,12 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
       lm.backends.push({ attachment: a, backend, tls });
     }
   }
-  lm.path = listenerPath(lm, now);
+  // The path is written once precedence conflicts are known (buildModel).
   return lm;
 }
 
 /** Implementations that never read certificateRefs (AWS NLB/ALB): list them, but do not look the Secrets up. */
-function ignoredCertificateRefs(gw: GatewayObject, spec: ListenerSpec, implName: string): CertRef[] {
+function ignoredCertificateRefs(gw: GatewayObject | ListenerSetObject, spec: ListenerSpec, implName: string): CertRef[] {
   return (spec.tls?.certificateRefs ?? []).map((r, index) => ({
     index,
     ref: { ...r, namespace: r.namespace ?? gw.meta.namespace },

@@ -4,6 +4,7 @@ import type { Cert, Hop } from '../report/types.ts';
 import { certificateCovers } from './hostnames.ts';
 import { chainSummary } from './cert-manager.ts';
 import type { CertRef } from './listener-certs.ts';
+import { describeListener } from './listener-sets.ts';
 import type { BackendHop, ListenerModel } from './model.ts';
 
 export function describeCert(c: Cert): string {
@@ -52,6 +53,7 @@ function frontHop(lm: ListenerModel, hop: string, now: Date): Hop {
   const who = gateway.impl.dataPlane === 'load-balancer' ? 'the load balancer' : 'the gateway';
   const base = { hop, from: 'client', to: gateway.impl.dataPlane === 'load-balancer' ? 'load balancer' : `listener ${spec.name}` };
   if (lm.kinds.unsupportedProtocol) return { ...base, tls: 'unknown', certificate: null, verified: null, ok: false, why: lm.kinds.unsupportedProtocol };
+  if (lm.conflict) return { ...base, tls: 'unknown', certificate: null, verified: null, ok: false, why: `the listener is refused (Conflicted, ${lm.conflict.reason}): ${lm.conflict.why}, and ${describeListener(lm.conflict.with)} takes precedence` };
   switch (served.type) {
     case 'none':
       if (spec.protocol === 'HTTPS' || spec.protocol === 'TLS') {

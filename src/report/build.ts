@@ -7,6 +7,7 @@ import { backendTlsFacts, servedCertificates } from '../graph/tls-facts.ts';
 import { expectationSections, listenerDifferences } from './expected-sections.ts';
 import { issuanceReport } from './issuance.ts';
 import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
+import { gatewayListenerSetFields, listenerSetFields } from './listener-sets.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
 export interface BuildReportInput {
@@ -73,6 +74,7 @@ function gatewayReport(g: GatewayModel, model: Model, findings: Finding[], probe
     conditions: g.obj.conditions,
     gatewayClass: { name: g.obj.className, conditions: cls?.conditions ?? [], parameters: null, parametersFound: null },
     listeners,
+    ...gatewayListenerSetFields(g),
     ok: st.state !== 'BROKEN',
     state: st.state,
     summary: countFindings(gwFindings),
@@ -136,6 +138,7 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
   const certificates = l.certRefs.flatMap((r) => r.chain?.certs.map((c) => c.cert) ?? []);
   const report: ListenerReport = {
     name: spec.name,
+    ...listenerSetFields(l),
     protocol: spec.protocol,
     port: spec.port,
     hostname: spec.hostname ?? null,

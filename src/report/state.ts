@@ -10,6 +10,7 @@
 import type { BackendHop, GatewayModel, ListenerModel } from '../graph/model.ts';
 import { lbcListenerKey } from '../graph/providers/aws-lbc-config.ts';
 import type { Finding, Hop, ObjectRef, Severity } from './types.ts';
+import { findingOfListener } from './listener-sets.ts';
 
 /**
  * OK: works, nothing to say. UNVERIFIED: works, but a certificate on the way is not verified (the gateway does not
@@ -150,7 +151,7 @@ function listenerState(gm: GatewayModel, lm: ListenerModel, gwFindings: Finding[
   const backAll = new Set<Key>([...back.values()].flatMap((s) => [...s]));
   const gatewayKey = metaKey(gm.obj);
   const mine = gwFindings.filter((f) => {
-    if (f.listener !== undefined) return f.listener === lm.spec.name;
+    if (f.listener !== undefined) return findingOfListener(f, lm);
     const k = objKey(f.object);
     return front.has(k) || backAll.has(k) || routeSet.has(k);
   });
@@ -166,7 +167,7 @@ function listenerState(gm: GatewayModel, lm: ListenerModel, gwFindings: Finding[
   }
   const hops = lm.path.map((h, i) => judged(hopModelState(lm, h, i, backHops.get(i) ?? []), fromFindings(hopFindings[i]!)));
   const routes = lm.attachments.map((a, i) => {
-    const own = fromFindings(gwFindings.filter((f) => objKey(f.object) === routeKeys[i] && (f.listener === undefined || f.listener === lm.spec.name)));
+    const own = fromFindings(gwFindings.filter((f) => objKey(f.object) === routeKeys[i] && (f.listener === undefined || findingOfListener(f, lm))));
     if (!a.result.accepted) {
       // Attached to another listener of this Gateway: nothing wrong here. Attached nowhere: it serves nothing.
       const elsewhere = gm.listeners.some((other) => other !== lm && other.attachments.some((b) => b.route === a.route && b.result.accepted));
@@ -193,6 +194,7 @@ function gatewayObjects(gm: GatewayModel): Set<Key> {
   const infra = gm.obj.infrastructureParametersRef;
   if (infra) keys.add(refKey(infra.kind, gm.obj.meta.namespace, infra.name));
   for (const { route } of gm.misdirected) keys.add(metaKey(route.obj));
+  for (const ls of gm.listenerSets) keys.add(metaKey(ls.obj));
   for (const lm of gm.listeners) {
     const { front, back } = hopObjects(lm);
     for (const k of front) keys.add(k);

@@ -3,7 +3,7 @@
 // evidence and fixes, the pods and the TLS settings of each backend, and why each hop is what it is.
 // Every string of the report came from a cluster, a file or a peer: the renderers work on a sanitised copy
 // (control characters shown as escapes), and style only what they add.
-import type { BackendReport, Condition, EndpointProbe, Finding, GatewayReport, Hop, InspectReport, ListenerReport, RouteReport, Skipped, State } from './types.ts';
+import type { BackendReport, Condition, EndpointProbe, Finding, GatewayReport, Hop, InspectReport, ListenerReport, ListenerSetReport, RouteReport, Skipped, State } from './types.ts';
 import { safeLine, sanitizeDeep } from './sanitize.ts';
 import { stateWords } from './state.ts';
 import { plain, type Style } from './style.ts';
@@ -167,6 +167,7 @@ function renderGateway(lines: string[], g: GatewayReport, c: Ctx): void {
   if (g.addresses.length) lines.push(...wrap(`address ${g.addresses.map((a) => a.value).join(', ')}`, width, '  '));
   else lines.push('  address none yet');
   for (const l of g.listeners) renderListener(lines, g, l, c);
+  if (g.listenerSets?.length) renderListenerSets(lines, g, c.width, c.s);
   if (g.misdirectedRoutes?.length) {
     lines.push('', '  routes that name this Gateway but cannot reach it');
     for (const r of g.misdirectedRoutes) {
@@ -182,6 +183,8 @@ function renderListener(lines: string[], g: GatewayReport, l: ListenerReport, c:
   const mode = l.protocol === 'TLS' && l.tls?.mode ? `/${l.tls.mode}` : '';
   lines.push('');
   lines.push(`  listener ${s.bold(l.name)}  ${l.protocol}${mode} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}  ${stateWord(l.state ?? (l.ok === false ? 'BROKEN' : 'OK'), s)}`);
+  if (l.origin && l.origin.kind !== 'Gateway') lines.push(...wrap(`from ${l.origin.kind} ${l.origin.namespace}/${l.origin.name}`, width, '  │ '));
+  if (l.conflict) lines.push(...wrap(`${s.bad('CONFLICTED')} (${l.conflict.reason}) with listener ${l.conflict.with.name} of ${l.conflict.with.origin.kind} ${l.conflict.with.origin.namespace}/${l.conflict.with.origin.name}, which takes precedence: ${l.conflict.why}`, width, '  │ '));
   if (l.conditions.length) lines.push(...wrap(`status ${condSummary(l.conditions)}`, width, '  │ '));
   if (l.tls && l.tls.mode === 'Terminate') {
     lines.push(...wrap(`certificate served from ${l.tls.servedFrom ?? '?'}`, width, '  │ '));
@@ -198,6 +201,26 @@ function renderListener(lines: string[], g: GatewayReport, l: ListenerReport, c:
   l.routes.forEach((r, i) => renderRoute(lines, g, l, r, i === l.routes.length - 1, c));
   lines.push('  │ path');
   for (const h of l.path) renderHop(lines, h, c);
+}
+
+/** GEP-1713: the ListenerSets that name the Gateway, whether it admits them, and what a controller should write. */
+function renderListenerSets(lines: string[], g: GatewayReport, width: number, s: Style): void {
+  const sets = g.listenerSets ?? [];
+  const counts = `${g.expectedAttachedListenerSets ?? 0} expected to attach${g.attachedListenerSets !== undefined && g.attachedListenerSets !== null ? `, status says ${g.attachedListenerSets}` : ''}`;
+  lines.push('', ...wrap(`listener sets (allowedListeners from ${g.allowedListeners?.from ?? 'None'}${g.allowedListeners?.selector ? ` ${g.allowedListeners.selector}` : ''}; ${counts})`, width, '  '));
+  sets.forEach((ls, i) => {
+    const last = i === sets.length - 1;
+    lines.push(`  ${last ? '└─' : '├─'} ${ls.kind} ${ls.namespace}/${ls.name}  ${listenerSetWord(ls, s)}  listeners ${ls.listeners.join(', ') || 'none'}`);
+    const cont = last ? '       ' : '  │    ';
+    if (ls.accepted !== true || ls.reason !== 'Accepted') lines.push(...wrap(ls.why, width, cont));
+    if (ls.conditions.length) lines.push(...wrap(`status ${condSummary(ls.conditions)}`, width, cont));
+  });
+}
+
+function listenerSetWord(ls: ListenerSetReport, s: Style): string {
+  if (ls.accepted === null) return s.warn('UNKNOWN');
+  if (!ls.accepted) return s.bad(ls.reason === 'NotAllowed' ? 'NOT ALLOWED' : 'NOT ACCEPTED');
+  return ls.reason === 'Accepted' ? s.ok('attached') : s.warn('attached (some listeners refused)');
 }
 
 function routeId(r: RouteReport): string {

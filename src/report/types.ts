@@ -305,8 +305,42 @@ export interface IssuanceReport {
   causeFrom: string | null;
 }
 
+/** Where a listener is defined: the Gateway itself, or a ListenerSet merged into it (GEP-1713). */
+export interface ListenerOrigin {
+  kind: 'Gateway' | 'ListenerSet' | 'XListenerSet' | string;
+  namespace: string;
+  name: string;
+}
+
+/** A ListenerSet (or XListenerSet) whose parentRef names the Gateway, admitted or not. */
+export interface ListenerSetReport {
+  kind: 'ListenerSet' | 'XListenerSet' | string;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  /** Its place in the merged listener list: 1 = the oldest ListenerSet (the Gateway's own listeners come first). */
+  precedence: number;
+  /** Whether the Gateway's allowedListeners admits it (null: the namespace labels could not be read), and why. */
+  admitted: boolean | null;
+  admission: string;
+  /** What a conformant controller writes on it, from the objects alone: Accepted true/false (null: cannot tell), reason, why. */
+  accepted: boolean | null;
+  reason: string;
+  why: string;
+  /** The same as conditions (type, status, reason), for comparison with `conditions`. */
+  expectedConditions: Array<{ type: string; status: string; reason: string }>;
+  /** Observed: status.conditions as a controller wrote them. */
+  conditions: Condition[];
+  /** Its listeners, by name; those merged into the Gateway's view appear in `GatewayReport.listeners` with this origin. */
+  listeners: string[];
+}
+
 export interface ListenerReport {
   name: string;
+  /** Where the listener is defined (the Gateway, or a ListenerSet merged into it). */
+  origin?: ListenerOrigin;
+  /** A listener of higher precedence this one conflicts with: Conflicted=True, the controller does not accept it (GEP-1713). */
+  conflict?: { reason: string; why: string; with: { name: string; origin: ListenerOrigin } };
   protocol: string;
   port: number;
   hostname: string | null;
@@ -348,6 +382,14 @@ export interface GatewayReport {
   backendTLSPolicies?: PolicyAncestorReport[];
   /** Observed status (from a controller) that differs from the expectation, and the likely cause. */
   statusDifferences?: StatusDifference[];
+  /** spec.allowedListeners.namespaces: which namespaces' ListenerSets it admits (`from: None` when unset, the default). */
+  allowedListeners?: { from: string; selector?: string };
+  /** Observed: status.attachedListenerSets (null: not written). */
+  attachedListenerSets?: number | null;
+  /** What a conformant controller counts: admitted ListenerSets with at least one valid listener. */
+  expectedAttachedListenerSets?: number;
+  /** ListenerSets whose parentRef names this Gateway, in precedence order (present when there are any). */
+  listenerSets?: ListenerSetReport[];
   /** Routes that name this Gateway's name in a namespace where no such Gateway exists (likely meant for it). */
   misdirectedRoutes?: Array<{ kind: string; name: string; namespace: string; parentRef: string; why: string }>;
   /** The sentence; `state` is the word. */
@@ -385,6 +427,8 @@ export interface Finding {
   /** Gateway (ns/name) and listener this finding belongs to, when it belongs to one. */
   gateway?: string;
   listener?: string;
+  /** `ns/name` of the ListenerSet that defines `listener`, when a ListenerSet does (listener names are unique only per object). */
+  listenerSet?: string;
 }
 
 export interface Skipped {

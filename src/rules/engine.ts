@@ -75,6 +75,7 @@ function toFinding(rule: Rule, input: FindingInput, snapshot: Snapshot): Finding
   const gw = input.gateway ?? input.listener?.gateway;
   if (gw) f.gateway = `${gw.obj.meta.namespace}/${gw.obj.meta.name}`;
   if (input.listener) f.listener = input.listener.spec.name;
+  if (input.listener?.set) f.listenerSet = `${input.listener.set.obj.meta.namespace}/${input.listener.set.obj.meta.name}`;
   if (input.object.origin) f.evidence = [`defined at ${input.object.origin.file}:${input.object.origin.line}`, ...f.evidence];
   return f;
 }

@@ -6,6 +6,7 @@ import { CERT_MANAGER_RULES } from './cert-manager/index.ts';
 import { CERTIFICATES_RULES } from './certificates/index.ts';
 import { DNS_RULES } from './dns/index.ts';
 import { ENVOY_GATEWAY_RULES } from './envoy-gateway/index.ts';
+import { LISTENER_SETS_RULES } from './listener-sets/index.ts';
 import { LISTENERS_RULES } from './listeners/index.ts';
 import { PLATFORM_RULES } from './platform/index.ts';
 import { ROUTES_RULES } from './routes/index.ts';
@@ -14,6 +15,7 @@ import type { CodeMeta, Rule } from './types.ts';
 export const ALL_RULES: readonly Rule[] = [
   ...PLATFORM_RULES,
   ...LISTENERS_RULES,
+  ...LISTENER_SETS_RULES,
   ...CERTIFICATES_RULES,
   ...ROUTES_RULES,
   ...BACKENDS_RULES,

@@ -1,3 +1,4 @@
+import type { GatewayObject, ListenerSetObject } from '../cluster/objects.ts';
 import type { Attachment, GatewayModel, ListenerModel, Model } from '../graph/model.ts';
 
 export function* listeners(model: Model): Generator<ListenerModel> {
@@ -14,7 +15,13 @@ export function gatewayId(g: GatewayModel): string {
 
 export function listenerLabel(l: ListenerModel): string {
   const mode = l.spec.protocol === 'TLS' ? `/${l.spec.tls?.mode ?? 'Terminate'}` : '';
-  return `listener ${l.spec.name} (${l.spec.protocol}${mode}, port ${l.spec.port})`;
+  const set = l.set ? ` in ${l.set.obj.kind} ${l.set.obj.meta.namespace}/${l.set.obj.meta.name}` : '';
+  return `listener ${l.spec.name} (${l.spec.protocol}${mode}, port ${l.spec.port})${set}`;
+}
+
+/** The object that defines a listener, which findings about it name and fixes change: its ListenerSet, or the Gateway. */
+export function listenerOwner(l: ListenerModel): GatewayObject | ListenerSetObject {
+  return l.set?.obj ?? l.gateway.obj;
 }
 
 export function listenerField(l: ListenerModel, sub?: string): string {

@@ -145,12 +145,22 @@ function nodeBody(node: TreeNode, width: number): Line[] {
         out.push([seg(`  ${l.name}  ${l.protocol} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}  `), seg(st.word, st.tone, true)]);
       }
       for (const m of g.misdirectedRoutes ?? []) out.push(...wrapLine(`${m.kind} ${m.namespace}/${m.name} names this Gateway (${m.parentRef}) but cannot reach it: ${m.why}`, width, { first: '  ! ', rest: '    ', tone: 'bad' }));
+      if (g.listenerSets?.length) {
+        // GEP-1713: which ListenerSets name this Gateway, and whether it admits them.
+        out.push(heading(`ListenerSets (allowedListeners from ${g.allowedListeners?.from ?? 'None'}; ${g.expectedAttachedListenerSets ?? 0} expected to attach)`));
+        for (const ls of g.listenerSets) {
+          const tone = ls.accepted === true ? (ls.reason === 'Accepted' ? 'ok' : 'warn') : ls.accepted === false ? 'bad' : 'warn';
+          out.push(...wrapLine(`${ls.kind} ${ls.namespace}/${ls.name}: ${ls.accepted === null ? 'cannot tell' : ls.accepted ? 'attached' : 'NOT attached'} (${ls.reason}); ${ls.why}`, width, { first: '  ', rest: '    ', tone }));
+        }
+      }
       break;
     }
     case 'listener': {
       const l = d.l;
       if (l.verdict) out.push(...kv('verdict', l.verdict, width, node.status.tone));
       out.push(...kv('listens', `${l.protocol} port ${l.port}, hostname ${l.hostname ?? 'any'}`, width));
+      if (l.origin && l.origin.kind !== 'Gateway') out.push(...kv('defined in', `${l.origin.kind} ${l.origin.namespace}/${l.origin.name}`, width));
+      if (l.conflict) out.push(...kv('conflict', `${l.conflict.reason} with listener ${l.conflict.with.name} of ${l.conflict.with.origin.kind} ${l.conflict.with.origin.namespace}/${l.conflict.with.origin.name}, which takes precedence: ${l.conflict.why}`, width, 'bad'));
       if (l.tls) {
         out.push(...kv('tls mode', l.tls.mode ?? 'not set', width));
         if (l.tls.servedFrom) out.push(...kv('served from', l.tls.servedFrom, width));

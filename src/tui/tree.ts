@@ -48,6 +48,9 @@ export interface Row {
 }
 
 export const objKey = (o: ObjId | ObjectRef): string => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+/** A listener's identity within its Gateway: its name, after its ListenerSet's `ns/name` when a ListenerSet defines it (GEP-1713). */
+export const listenerId = (l: ListenerReport): string => (l.origin && l.origin.kind !== 'Gateway' ? `${l.origin.namespace}/${l.origin.name}/${l.name}` : l.name);
+const findingListener = (f: Finding): string | undefined => (f.listener !== undefined && f.listenerSet ? `${f.listenerSet}/${f.listener}` : f.listener);
 export const gwId = (g: GatewayReport): string => `${g.namespace}/${g.name}`;
 export const SEP = '|';
 
@@ -136,22 +139,23 @@ function gatewayNode(key: string, depth: number, gw: GatewayReport): TreeNode {
 
 function listenerNode(parent: TreeNode, gw: GatewayReport, l: ListenerReport): TreeNode {
   const mode = l.tls?.mode && l.protocol === 'TLS' ? `/${l.tls.mode}` : '';
+  const fromSet = l.origin && l.origin.kind !== 'Gateway' ? l.origin : undefined;
   return {
-    key: `${parent.key}${SEP}l:${l.name}`,
+    key: `${parent.key}${SEP}l:${listenerId(l)}`,
     depth: parent.depth + 1,
     data: { kind: 'listener', gw, l },
-    label: `listener ${l.name}  ${l.protocol}${mode} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}`,
+    label: `listener ${l.name}  ${l.protocol}${mode} :${l.port}${l.hostname ? `  ${l.hostname}` : ''}${fromSet ? `  from ${fromSet.kind} ${fromSet.namespace}/${fromSet.name}` : ''}`,
     status: w.gatewayStatus(l),
     expandable: true,
-    objects: [{ kind: 'Gateway', namespace: gw.namespace, name: gw.name }],
+    objects: [fromSet ? { kind: fromSet.kind, namespace: fromSet.namespace, name: fromSet.name } : { kind: 'Gateway', namespace: gw.namespace, name: gw.name }],
     gateway: gwId(gw),
-    listener: l.name,
+    listener: listenerId(l),
   };
 }
 
 function childrenOfListener(parent: TreeNode, gw: GatewayReport, l: ListenerReport): TreeNode[] {
   const depth = parent.depth + 1;
-  const ctx = { gateway: gwId(gw), listener: l.name };
+  const ctx = { gateway: gwId(gw), listener: listenerId(l) };
   const out: TreeNode[] = [];
   out.push({ key: `${parent.key}${SEP}path`, depth, data: { kind: 'path', gw, l }, label: `TLS path  ${hopChain(l.path)}`, status: w.pathStatus(l.path), expandable: l.path.length > 0, objects: [], ...ctx });
   for (const ref of l.tls?.certificateRefs ?? []) {
@@ -207,7 +211,7 @@ function childrenOfRoute(parent: TreeNode, gw: GatewayReport, l: ListenerReport,
       expandable: b.pods.length > 0,
       objects: [{ kind: b.kind, namespace: b.namespace, name: b.name }, ...namedObjects(b.tls.by), ...(b.tls.trust ?? []).flatMap(namedObjects)],
       gateway: gwId(gw),
-      listener: l.name,
+      listener: listenerId(l),
     };
   });
 }
@@ -222,7 +226,7 @@ function childrenOfBackend(parent: TreeNode, gw: GatewayReport, l: ListenerRepor
     expandable: false,
     objects: [{ kind: 'Pod', namespace: pod.namespace, name: pod.name }],
     gateway: gwId(gw),
-    listener: l.name,
+    listener: listenerId(l),
   }));
 }
 
@@ -265,7 +269,7 @@ export function childrenOf(node: TreeNode, listView: boolean): TreeNode[] {
         expandable: false,
         objects: [],
         gateway: gwId(d.gw),
-        listener: d.l.name,
+        listener: listenerId(d.l),
       }));
     case 'route':
       return childrenOfRoute(node, d.gw, d.l, d.route);
@@ -295,14 +299,14 @@ export function indexFindings(findings: Finding[]): FindingIndex {
   for (const f of findings) {
     push(idx.byObject, objKey(f.object), f);
     if (f.gateway) push(idx.byGateway, f.gateway, f);
-    if (f.gateway && f.listener) push(idx.byListener, `${f.gateway}${SEP}${f.listener}`, f);
+    if (f.gateway && f.listener) push(idx.byListener, `${f.gateway}${SEP}${findingListener(f)}`, f);
   }
   return idx;
 }
 
 function fits(node: TreeNode, f: Finding): boolean {
   if (f.gateway && node.gateway && f.gateway !== node.gateway) return false;
-  if (f.listener && node.listener && f.listener !== node.listener) return false;
+  if (f.listener && node.listener && findingListener(f) !== node.listener) return false;
   return true;
 }
 
@@ -418,11 +422,11 @@ export class TreeModel {
     for (const n of this.walk(roots, (x) => (f.gateway !== undefined && x.gateway !== undefined && x.gateway !== f.gateway) || (!wantPods && x.data.kind === 'backend'))) {
       if (!n.objects.some((o) => objKey(o) === id) || !fits(n, f)) continue;
       // A listener node stands for its Gateway only when the finding names that listener.
-      if (n.data.kind === 'listener' && f.listener !== n.listener) {
+      if (n.data.kind === 'listener' && findingListener(f) !== n.listener) {
         loose ??= n.key;
         continue;
       }
-      if (f.listener && n.listener === f.listener) return n.key;
+      if (f.listener && n.listener === findingListener(f)) return n.key;
       if (!f.listener || n.listener === undefined) return n.key;
       loose ??= n.key;
     }
@@ -432,7 +436,7 @@ export class TreeModel {
         if (n.data.kind === 'gateway' && n.gateway === f.gateway) {
           if (f.listener) {
             const l = this.walk(this.children(n), () => true);
-            for (const c of l) if (c.data.kind === 'listener' && c.listener === f.listener) return c.key;
+            for (const c of l) if (c.data.kind === 'listener' && c.listener === findingListener(f)) return c.key;
           }
           return n.key;
         }

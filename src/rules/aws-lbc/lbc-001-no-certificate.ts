@@ -1,5 +1,5 @@
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { describeEvent, lbcFailureEvents, listenersWithoutCertificate } from './detect.ts';
 
 export const lbc001: Rule = {
@@ -18,7 +18,7 @@ export const lbc001: Rule = {
         const key = `${lm.spec.protocol}:${lm.spec.port}`;
         const configs = [...(g.lbc?.listenerConfigs.values() ?? [])].map((c) => `${c.entry.protocolPort} (LoadBalancerConfiguration ${c.from.meta.namespace}/${c.from.meta.name})`);
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm),
           message: `${listenerLabel(lm)} of Gateway ${g.obj.meta.namespace}/${g.obj.meta.name} has no certificate: no LoadBalancerConfiguration in effect has a listenerConfigurations entry for ${key}, and neither the listener nor its routes name a hostname for ACM discovery. The controller fails to build the load balancer ("No hostnames found for TLS cert discovery"); add a ${key} entry with the ACM certificate ARN, or a listener hostname that an ACM certificate covers.`,
           evidence: [

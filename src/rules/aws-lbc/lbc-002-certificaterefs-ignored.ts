@@ -1,7 +1,7 @@
 import type { ListenerModel } from '../../graph/model.ts';
 import { isAwsLbc } from '../../graph/providers/aws-lbc.ts';
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 
 function source(lm: ListenerModel): string {
   const s = lm.served;
@@ -35,9 +35,9 @@ export const lbc002: Rule = {
         const refs = lm.spec.tls?.certificateRefs ?? [];
         if (refs.length === 0) continue;
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, 'tls.certificateRefs'),
-          message: `${listenerLabel(lm)} names certificateRefs (${refs.map((r) => `Secret ${r.namespace ?? g.obj.meta.namespace}/${r.name}`).join(', ')}), which the AWS Load Balancer Controller ignores: they only satisfy the Gateway API rule that a Terminate listener names certificateRefs or options. ${source(lm)}.`,
+          message: `${listenerLabel(lm)} names certificateRefs (${refs.map((r) => `Secret ${r.namespace ?? listenerOwner(lm).meta.namespace}/${r.name}`).join(', ')}), which the AWS Load Balancer Controller ignores: they only satisfy the Gateway API rule that a Terminate listener names certificateRefs or options. ${source(lm)}.`,
           evidence: [`${g.impl.name}: certificates come from LoadBalancerConfiguration listenerConfigurations or ACM discovery, never from certificateRefs`, 'tls.options with a domain-prefixed key satisfies the same rule without pointing at a Secret'],
           gateway: g,
           listener: lm,

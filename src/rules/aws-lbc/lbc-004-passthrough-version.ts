@@ -1,5 +1,5 @@
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { describeEvent, lbcFailureEvents } from './detect.ts';
 
 export const lbc004: Rule = {
@@ -18,7 +18,7 @@ export const lbc004: Rule = {
         if (lm.spec.protocol !== 'TLS' || lm.spec.tls?.mode !== 'Passthrough') continue;
         const proof = lbcFailureEvents(ctx.snapshot, g).filter((e) => /No hostnames found for TLS cert discovery/i.test(e.message) && e.message.includes(String(lm.spec.port)));
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, 'tls.mode'),
           severity: proof.length ? 'error' : 'info',
           message: proof.length

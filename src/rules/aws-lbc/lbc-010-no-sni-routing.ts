@@ -1,5 +1,5 @@
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 
 export const lbc010: Rule = {
   meta: {
@@ -20,7 +20,7 @@ export const lbc010: Rule = {
         if (names.length === 0) continue;
         const passthrough = lm.spec.protocol === 'TLS' && lm.spec.tls?.mode === 'Passthrough';
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, lm.spec.hostname ? 'hostname' : undefined),
           message: passthrough
             ? `${listenerLabel(lm)} names ${names.join(', ')}, but the NLB forwards this port over TCP without reading the SNI: every client reaches the same pods whatever name it asks for, and the pods' certificate decides what a client sees. The hostnames serve DNS only.`

@@ -1,6 +1,6 @@
 import type { ListenerModel } from '../../graph/model.ts';
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { terminatesAtLoadBalancer } from './detect.ts';
 
 const PG_PORT = 5432;
@@ -41,7 +41,7 @@ export const lbc013: Rule = {
             ? ' Behind it the pods would receive the PostgreSQL protocol in plaintext.'
             : '';
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm),
           message: `${listenerLabel(lm)} terminates TLS at the NLB in front of PostgreSQL, which serves no libpq client: default clients (sslnegotiation=postgres) send an SSLRequest before any TLS and fail against it, and direct clients (sslnegotiation=direct, libpq 17+) require the server to select ALPN "postgresql", which an NLB TLS listener cannot.${leg} Pass TLS through instead (tls.mode Passthrough, an NLB TCP listener since LBC v3.1, or a TCP listener) and let PostgreSQL terminate TLS with its own certificate.`,
           evidence: [

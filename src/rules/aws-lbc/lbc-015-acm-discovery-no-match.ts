@@ -5,7 +5,7 @@
 // covers exactly one label (domainMatchesHost), while a Gateway API wildcard listener admits any depth.
 import type { ListenerModel } from '../../graph/model.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { describeEvent, lbcConfigResolved, lbcFailureEvents } from './detect.ts';
 
 const NO_CERT = /no certificate found for host:\s*(\S+)/i;
@@ -46,7 +46,7 @@ export const lbc015: Rule = {
         const lm = g.listeners.find((l) => l.served.type === 'acm-discovery' && l.served.hostnames.some((h) => h.toLowerCase() === host.toLowerCase()));
         if (lm) reported.add(lm);
         ctx.report({
-          object: g.obj,
+          object: lm ? listenerOwner(lm) : g.obj,
           ...(lm ? { field: listenerField(lm), listener: lm } : {}),
           message: `The AWS Load Balancer Controller found no ACM certificate for ${host}${lm ? ` (a hostname of ${listenerLabel(lm)} or of its routes)` : ''}, so the model build of Gateway ${gatewayId(g)} fails as a whole: none of its listeners is reconciled, not just this one. Import or request an ACM certificate whose domain or subjectAltNames match ${host} exactly or by a one-label wildcard (*.${host.split('.').slice(1).join('.')}), check that --allowed-certificate-authority-arns admits its CA, or name the certificate in a LoadBalancerConfiguration listenerConfigurations entry.`,
           evidence: [describeEvent(e), ...(lm && lm.served.type === 'acm-discovery' ? [`hostnames looked up for ${lm.spec.protocol}:${lm.spec.port}: ${lm.served.hostnames.join(', ')}`] : [])],
@@ -59,7 +59,7 @@ export const lbc015: Rule = {
         const deeper = deeperThanListenerWildcard(lm);
         if (deeper.length === 0) continue;
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, 'hostname'),
           severity: 'warning',
           message: `ACM discovery for ${listenerLabel(lm)} needs a certificate for ${deeper.join(', ')}, which an ACM certificate for the listener hostname ${lm.spec.hostname} does not cover: an ACM wildcard covers exactly one label, while the Gateway API wildcard admits any depth. Unless ACM holds an issued certificate for ${deeper.length > 1 ? 'each of them' : 'it'} (exact, or *.${deeper[0]!.split('.').slice(1).join('.')}), the controller fails the model build of the whole Gateway ("no certificate found for host"), not just this listener.`,

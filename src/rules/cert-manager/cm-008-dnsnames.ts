@@ -31,8 +31,9 @@ export const cm008: Rule = {
       if (cover.full || cover.partial) continue;
       const ns = crt.meta.namespace;
       const ctl = crt.owners.find((o) => o.controller);
-      const gw = lm.gateway.obj;
-      const ours = ctl?.kind === 'Gateway' && ctl.name === gw.meta.name && ns === gw.meta.namespace;
+      // The Gateway, or the ListenerSet that defines the listener (cert-manager's listenerset shim controls those).
+      const gw = lm.set?.obj ?? lm.gateway.obj;
+      const ours = ctl?.kind === gw.kind && ctl.name === gw.meta.name && ns === gw.meta.namespace;
       const who = ours
         ? `The gateway-shim controls it and would have added ${hostname}: cert-manager's gateway-shim is not running, or the Certificate was edited after it`
         : ctl

@@ -6,7 +6,7 @@ import { terminatingListeners } from '../listeners/cert-refs.ts';
 import { isEnvoyGateway } from '../listeners/status.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { certManagerHint, certName, hasChain, misplacedLeaf } from './served.ts';
 
 interface Name {
@@ -45,7 +45,7 @@ export const cert003: Rule = {
       const secrets = refs.map((r) => `Secret ${r.ref.namespace}/${r.ref.name}`).join(' and ');
       const certs = leaves.map(certName).join('; ');
       const gm = lm.gateway;
-      const base = { object: gm.obj, field: listenerField(lm, 'tls.certificateRefs'), listener: lm };
+      const base = { object: listenerOwner(lm), field: listenerField(lm, 'tls.certificateRefs'), listener: lm };
       const evidence = [`${listenerField(lm, 'hostname')}: ${lm.spec.hostname ?? '(none)'}`, ...refs.map((r) => `${r.ref.namespace}/${r.ref.name}: ${certName(r.chain!.certs[0]!.cert)}`)];
       const wanted = names(lm);
       if (wanted.length === 0) {

@@ -7,7 +7,7 @@ import { fix, FORCE_NOTE, listenerPatch, rawListener } from '../../fixes/builder
 import type { Fix } from '../../report/types.ts';
 import { fittingSecret, namesToCover } from '../listeners/lsn-008-no-tls.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { isEnvoyGateway } from './config.ts';
 
 export const eg005: Rule = {
@@ -30,15 +30,15 @@ export const eg005: Rule = {
         const fixes: Fix[] = [];
         const secret = fittingSecret(ctx, lm);
         if (secret) {
-          const raw = rawListener(g.obj, lm.spec);
+          const raw = rawListener(listenerOwner(lm), lm.spec);
           raw.tls = { ...((raw.tls ?? {}) as Record<string, unknown>), mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: secret.meta.name }] };
-          fixes.push(fix(`give listener ${lm.spec.name} certificateRefs: Secret ${secret.meta.namespace}/${secret.meta.name}, whose certificate covers ${namesToCover(lm).join(', ')}`, [listenerPatch(g.obj, raw)], { note: FORCE_NOTE }));
+          fixes.push(fix(`give listener ${lm.spec.name} certificateRefs: Secret ${secret.meta.namespace}/${secret.meta.name}, whose certificate covers ${namesToCover(lm).join(', ')}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE }));
         }
         const observed = lm.status?.conditions.find((c) => c.type === 'Programmed' && c.status === 'False');
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, 'tls.certificateRefs'),
-          message: `${listenerLabel(lm)} of Gateway ${gatewayId(g)} terminates TLS with tls.options (${Object.keys(tls.options).join(', ')}) but no certificateRefs: the API server accepts that, ${g.impl.name} does not ("${words}"), so the listener is not programmed and port ${lm.spec.port} serves nothing. Envoy Gateway takes listener certificates only from certificateRefs (a kubernetes.io/tls Secret)${secret ? '' : `: create one in namespace ${g.obj.meta.namespace} and name it there`}.`,
+          message: `${listenerLabel(lm)} of Gateway ${gatewayId(g)} terminates TLS with tls.options (${Object.keys(tls.options).join(', ')}) but no certificateRefs: the API server accepts that, ${g.impl.name} does not ("${words}"), so the listener is not programmed and port ${lm.spec.port} serves nothing. Envoy Gateway takes listener certificates only from certificateRefs (a kubernetes.io/tls Secret)${secret ? '' : `: create one in namespace ${listenerOwner(lm).meta.namespace} and name it there`}.`,
           evidence: [
             `${listenerField(lm, 'tls')}: mode Terminate, 0 certificateRefs, options ${Object.entries(tls.options).map(([k, v]) => `${k}=${v}`).join(', ')}`,
             ...(observed ? [`listener status: Programmed=False, reason ${observed.reason ?? ''}${observed.message ? `: ${observed.message}` : ''}`] : []),

@@ -5,7 +5,7 @@ import { isAwsLbc } from '../../graph/providers/aws-lbc.ts';
 import type { Condition, Fix } from '../../report/types.ts';
 import { sentence } from './words.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel, listeners } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listeners, listenerOwner } from '../util.ts';
 import { conditionEvidence, isEnvoyGateway, listenerCondition } from './status.ts';
 
 const REASONS: Record<string, (lm: ListenerModel) => string> = {
@@ -43,7 +43,7 @@ function nlbFix(lm: ListenerModel): Fix[] {
   if (gateway.impl.id !== 'aws-lbc-nlb' || (spec.protocol !== 'HTTPS' && spec.protocol !== 'HTTP')) return [];
   if (lm.attachments.some((a) => a.route.obj.kind === 'HTTPRoute' || a.route.obj.kind === 'GRPCRoute')) return [];
   const target = spec.protocol === 'HTTPS' ? 'TLS' : 'TCP';
-  const raw = rawListener(gateway.obj, spec);
+  const raw = rawListener(listenerOwner(lm), spec);
   raw.protocol = target;
   if (target === 'TCP') {
     delete raw.tls;
@@ -62,7 +62,7 @@ function nlbFix(lm: ListenerModel): Fix[] {
     const ar = (raw.allowedRoutes ?? {}) as Record<string, unknown>;
     raw.allowedRoutes = { ...ar, kinds: kept.map((k) => ({ group: k.group, kind: k.kind })) };
   }
-  return [fix(`make listener ${spec.name} a ${target} listener, which an NLB accepts`, [listenerPatch(gateway.obj, raw)], { note: FORCE_NOTE })];
+  return [fix(`make listener ${spec.name} a ${target} listener, which an NLB accepts`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE })];
 }
 
 export const lsn001: Rule = {
@@ -80,13 +80,13 @@ export const lsn001: Rule = {
       const conflicted = listenerCondition(lm, 'Conflicted');
       const unsupported = lm.kinds.unsupportedProtocol && profileIsAuthoritative(lm) ? lm.kinds.unsupportedProtocol : undefined;
       // A conflicted listener is refused because of the conflict (GWTLS-LSN-002 explains it).
-      const refused: Condition | undefined = accepted?.status === 'False' && conflicted?.status !== 'True' ? accepted : undefined;
+      const refused: Condition | undefined = accepted?.status === 'False' && conflicted?.status !== 'True' && !lm.conflict ? accepted : undefined;
       if (!unsupported && !refused) continue;
       const gm = lm.gateway;
       const why = unsupported ?? (REASONS[refused!.reason ?? '']?.(lm) ?? `reason ${refused!.reason ?? 'not given'}`);
       const by = refused && !unsupported ? ` by ${gm.gatewayClass.found ? gm.gatewayClass.obj.controllerName : gm.impl.name}` : '';
       ctx.report({
-        object: gm.obj,
+        object: listenerOwner(lm),
         field: listenerField(lm, unsupported ? 'protocol' : undefined),
         message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} is not accepted${by}: ${why}; ${consequence(lm)}.${unsupported ? lbcHint(lm) : ''}`),
         evidence: [`${listenerField(lm, 'protocol')}: ${lm.spec.protocol}`, `GatewayClass ${gm.obj.className}: ${gm.impl.name}`, ...(accepted ? [conditionEvidence(lm, accepted)] : [])],

@@ -3,7 +3,7 @@ import { isAwsLbc } from '../../graph/providers/aws-lbc.ts';
 import type { Severity } from '../../report/types.ts';
 import { sentence } from './words.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { conditionEvidence, isEnvoyGateway, listenerCondition } from './status.ts';
 
 interface Conflict {
@@ -86,29 +86,40 @@ export const lsn002: Rule = {
   },
   check(ctx) {
     for (const gm of ctx.model.gateways) {
-      const byPort = new Map<number, ListenerModel[]>();
-      for (const l of gm.listeners) byPort.set(l.spec.port, [...(byPort.get(l.spec.port) ?? []), l]);
+      // Conflicts within one object (the Gateway, or one ListenerSet): no member wins. Between objects, GEP-1713
+      // precedence decides (GWTLS-LS-003), and a listener that lost there is out of the running here.
+      const owners = new Map<string, ListenerModel[]>();
+      for (const l of gm.listeners) {
+        if (l.conflict) continue;
+        const key = l.set ? `${l.set.obj.kind}/${l.set.obj.meta.namespace}/${l.set.obj.meta.name}` : '';
+        owners.set(key, [...(owners.get(key) ?? []), l]);
+      }
       const covered = new Set<ListenerModel>();
-      for (const [port, group] of byPort) {
-        if (group.length < 2) continue;
-        for (const c of conflictsOnPort(gm, port, group)) {
-          const members = [...new Set(c.members)].sort((a, b) => a.spec.index - b.spec.index);
-          members.forEach((m) => covered.add(m));
-          const last = members.at(-1)!;
-          const status = members.map((m) => listenerCondition(m, 'Conflicted')).map((s, i) => (s?.status === 'True' ? conditionEvidence(members[i]!, s) : '')).filter(Boolean);
-          ctx.report({
-            object: gm.obj,
-            field: listenerField(last),
-            severity: c.severity,
-            message: `Listeners ${names(members)} of Gateway ${gatewayId(gm)} conflict on port ${port} (${c.reason}): ${c.why}. ${c.severity === 'error' ? 'None of them is accepted, so' : 'Where the implementation refuses them,'} port ${port} serves nothing; ${c.reason === 'ProtocolConflict' ? 'move the listeners of one protocol to another port' : 'give each a distinct hostname, or its own port'}.`,
-            evidence: [...members.map((m) => `${listenerField(m)}: ${listenerLabel(m)}${m.spec.hostname ? `, hostname ${m.spec.hostname}` : ''}`), ...status],
-            listener: last,
-          });
+      for (const own of owners.values()) {
+        const byPort = new Map<number, ListenerModel[]>();
+        for (const l of own) byPort.set(l.spec.port, [...(byPort.get(l.spec.port) ?? []), l]);
+        for (const [port, group] of byPort) {
+          if (group.length < 2) continue;
+          for (const c of conflictsOnPort(gm, port, group)) {
+            const members = [...new Set(c.members)].sort((a, b) => a.spec.index - b.spec.index);
+            members.forEach((m) => covered.add(m));
+            const last = members.at(-1)!;
+            const status = members.map((m) => listenerCondition(m, 'Conflicted')).map((s, i) => (s?.status === 'True' ? conditionEvidence(members[i]!, s) : '')).filter(Boolean);
+            const where = last.set ? `${last.set.obj.kind} ${last.set.obj.meta.namespace}/${last.set.obj.meta.name} (on Gateway ${gatewayId(gm)})` : `Gateway ${gatewayId(gm)}`;
+            ctx.report({
+              object: listenerOwner(last),
+              field: listenerField(last),
+              severity: c.severity,
+              message: `Listeners ${names(members)} of ${where} conflict on port ${port} (${c.reason}): ${c.why}. ${c.severity === 'error' ? 'None of them is accepted, so' : 'Where the implementation refuses them,'} port ${port} serves nothing; ${c.reason === 'ProtocolConflict' ? 'move the listeners of one protocol to another port' : 'give each a distinct hostname, or its own port'}.`,
+              evidence: [...members.map((m) => `${listenerField(m)}: ${listenerLabel(m)}${m.spec.hostname ? `, hostname ${m.spec.hostname}` : ''}`), ...status],
+              listener: last,
+            });
+          }
         }
       }
       for (const lm of gm.listeners) {
         const s = listenerCondition(lm, 'Conflicted');
-        if (s?.status !== 'True' || covered.has(lm)) continue;
+        if (s?.status !== 'True' || covered.has(lm) || lm.set) continue;
         ctx.report({
           object: gm.obj,
           field: listenerField(lm),

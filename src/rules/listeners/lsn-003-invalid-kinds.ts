@@ -6,7 +6,7 @@ import { routeKindList } from '../../graph/providers/index.ts';
 import type { Fix } from '../../report/types.ts';
 import { sentence } from './words.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel, listeners } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listeners, listenerOwner } from '../util.ts';
 import { conditionEvidence, isEnvoyGateway, listenerCondition } from './status.ts';
 
 const kindName = (k: RouteGroupKind) => (k.group === GATEWAY_GROUP ? k.kind : `${k.kind}.${k.group || 'core'}`);
@@ -32,13 +32,13 @@ function candidates(lm: ListenerModel): Array<{ protocol: string; mode?: 'Termin
 function fixes(lm: ListenerModel): Fix[] {
   const { spec, gateway } = lm;
   const listed = spec.allowedRoutes.kinds ?? [];
-  const raw = rawListener(gateway.obj, spec);
+  const raw = rawListener(listenerOwner(lm), spec);
   const ar = (raw.allowedRoutes ?? {}) as Record<string, unknown>;
   if (lm.kinds.allowed.length > 0) {
     // Keep what the listener can serve; the rest never attaches (routes of that kind are GWTLS-RT-003's).
     const kept = listed.filter((k) => k.group === GATEWAY_GROUP && (lm.kinds.allowed as string[]).includes(k.kind)).map((k) => ({ group: k.group, kind: k.kind }));
     raw.allowedRoutes = { ...ar, kinds: kept };
-    return [fix(`drop ${lm.kinds.invalid.map(kindName).join(', ')} from allowedRoutes.kinds of listener ${spec.name}`, [listenerPatch(gateway.obj, raw)], { note: FORCE_NOTE })];
+    return [fix(`drop ${lm.kinds.invalid.map(kindName).join(', ')} from allowedRoutes.kinds of listener ${spec.name}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE })];
   }
   // Nothing listed can attach: the kind list says what the listener is for, so change the protocol to one that serves it.
   const wanted = listed.filter((k) => k.group === GATEWAY_GROUP).map((k) => k.kind as RouteKind);
@@ -63,7 +63,7 @@ function fixes(lm: ListenerModel): Fix[] {
     raw.tls = { ...tls, mode: 'Terminate' };
   }
   const what = `${target.protocol}${target.protocol === 'TLS' ? ` with tls.mode ${target.mode}` : ''}`;
-  return [fix(`make listener ${spec.name} a ${what} listener, which serves ${routeKindList(wanted)}`, [listenerPatch(gateway.obj, raw)], { note: FORCE_NOTE })];
+  return [fix(`make listener ${spec.name} a ${what} listener, which serves ${routeKindList(wanted)}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE })];
 }
 
 export const lsn003: Rule = {
@@ -98,7 +98,7 @@ export const lsn003: Rule = {
           ? `${gm.impl.name} marks the listener ResolvedRefs=False and does not program it, so ${routeKindList(lm.kinds.allowed)} traffic fails too`
           : `the listener is ResolvedRefs=False; ${routeKindList(lm.kinds.allowed)} may still attach, depending on the implementation`;
       ctx.report({
-        object: gm.obj,
+        object: listenerOwner(lm),
         field: listenerField(lm, 'allowedRoutes.kinds'),
         severity: none || eg ? 'error' : 'warning',
         message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(gm)} lists route kinds it can never serve: ${cannot}; ${effect}, whether or not such a route exists.${wanting.length ? ` ${wanting.join(', ')} ${wanting.length > 1 ? 'target' : 'targets'} it: GWTLS-RT-003 gives the protocol change ${wanting.length > 1 ? 'they need' : 'it needs'}.` : ''}`),

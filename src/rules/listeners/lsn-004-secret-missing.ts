@@ -1,11 +1,12 @@
 import type { SecretObject } from '../../cluster/objects.ts';
 import { fix, FORCE_NOTE, listenerPatch, rawListener } from '../../fixes/builders.ts';
+import { inheritedShimAnnotations } from '../../graph/listener-sets.ts';
 import type { CertRef } from '../../graph/listener-certs.ts';
 import type { ListenerModel } from '../../graph/model.ts';
 import type { Fix, Severity } from '../../report/types.ts';
 import { sentence } from './words.ts';
 import type { Rule, RuleContext } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listenerOwner } from '../util.ts';
 import { refLabel, terminatingListeners, usable } from './cert-refs.ts';
 import { conditionEvidence, isEnvoyGateway, listenerCondition } from './status.ts';
 
@@ -34,14 +35,14 @@ function meant(ctx: RuleContext, ref: CertRef): SecretObject | undefined {
 }
 
 function refFix(lm: ListenerModel, ref: CertRef, secret: SecretObject): Fix {
-  const raw = rawListener(lm.gateway.obj, lm.spec);
+  const raw = rawListener(listenerOwner(lm), lm.spec);
   const tls = (raw.tls ?? {}) as Record<string, unknown>;
   const refs = Array.isArray(tls.certificateRefs) ? structuredClone(tls.certificateRefs as Array<Record<string, unknown>>) : [];
   const entry: Record<string, unknown> = { group: '', kind: 'Secret', name: secret.meta.name };
   if (refs[ref.index]?.namespace !== undefined) entry.namespace = refs[ref.index]!.namespace;
   refs[ref.index] = entry;
   raw.tls = { ...tls, certificateRefs: refs };
-  return fix(`point certificateRefs[${ref.index}] of listener ${lm.spec.name} at Secret ${secret.meta.namespace}/${secret.meta.name}`, [listenerPatch(lm.gateway.obj, raw)], { note: FORCE_NOTE });
+  return fix(`point certificateRefs[${ref.index}] of listener ${lm.spec.name} at Secret ${secret.meta.namespace}/${secret.meta.name}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE });
 }
 
 export const lsn004: Rule = {
@@ -63,7 +64,7 @@ export const lsn004: Rule = {
         if (!missing && ref.state !== 'invalid-kind') continue;
         const others = refs.filter((r) => r !== ref && usable(r));
         // cert-manager's gateway-shim creates Secrets named by same-namespace refs (https://cert-manager.io/docs/usage/gateway/).
-        const shim = ref.crossNamespace ? undefined : CERT_MANAGER_ISSUERS.find((a) => gm.obj.meta.annotations[a] !== undefined);
+        const shim = ref.crossNamespace ? undefined : CERT_MANAGER_ISSUERS.find((a) => (lm.set ? inheritedShimAnnotations(lm.set.obj, gm.obj) : gm.obj.meta.annotations)[a] !== undefined);
         let severity: Severity = others.length > 0 ? 'warning' : 'error';
         if (ref.state === 'invalid-kind' && !eg && others.length === 0) severity = 'warning';
         const consequence =
@@ -91,7 +92,7 @@ export const lsn004: Rule = {
         const candidate = severity === 'info' || ref.crossNamespace ? undefined : meant(ctx, ref);
         const resolved = listenerCondition(lm, 'ResolvedRefs');
         ctx.report({
-          object: gm.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm, `tls.certificateRefs[${ref.index}]`),
           severity,
           message:

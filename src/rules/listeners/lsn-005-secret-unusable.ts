@@ -4,7 +4,7 @@ import type { CertRef } from '../../graph/listener-certs.ts';
 import type { Severity } from '../../report/types.ts';
 import { sentence } from './words.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerLabel } from '../util.ts';
+import { gatewayId, listenerLabel, listenerOwner } from '../util.ts';
 import { terminatingListeners } from './cert-refs.ts';
 import { conditionEvidence, isEnvoyGateway, listenerCondition } from './status.ts';
 
@@ -93,7 +93,7 @@ export const lsn005: Rule = {
       });
       if (!leafOk) continue;
       ctx.report({
-        object: lm.gateway.obj,
+        object: listenerOwner(lm),
         field: `spec.listeners[${lm.spec.index}].tls.certificateRefs`,
         message: sentence(`${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)}: the controller refuses its certificate Secret (${c.message ?? 'no message'}) although type, keys, chain dates and key match look right here; the listener has no certificate. Read the controller's message and logs.`),
         evidence: [conditionEvidence(lm, c)],

@@ -2,7 +2,7 @@ import { gatewayHostnameCovers, isWildcard, sanMatches } from '../../graph/hostn
 import type { ListenerModel } from '../../graph/model.ts';
 import { isAwsLbc } from '../../graph/providers/aws-lbc.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField } from '../util.ts';
+import { gatewayId, listenerField, listenerOwner } from '../util.ts';
 import { conditionEvidence, listenerCondition } from './status.ts';
 
 /** DNS SANs of the certificates the listener serves, or null when they are not known. */
@@ -13,7 +13,7 @@ function servedSans(lm: ListenerModel): string[] | null {
 }
 
 const refsKey = (lm: ListenerModel) => lm.certRefs.map((r) => `${r.ref.namespace}/${r.ref.name}`).sort().join(',');
-const label = (lm: ListenerModel) => `${lm.spec.name} (${lm.spec.hostname ?? 'no hostname'})`;
+const label = (lm: ListenerModel) => `${lm.spec.name}${lm.set ? ` of ${lm.set.obj.kind} ${lm.set.obj.meta.namespace}/${lm.set.obj.meta.name}` : ''} (${lm.spec.hostname ?? 'no hostname'})`;
 
 export const lsn009: Rule = {
   meta: {
@@ -27,7 +27,8 @@ export const lsn009: Rule = {
   check(ctx) {
     for (const gm of ctx.model.gateways) {
       if (isAwsLbc(gm.impl)) continue; // one load balancer listener per port: TLS settings are per port there.
-      const https = gm.listeners.filter((l) => l.spec.protocol === 'HTTPS');
+      // A listener refused for a precedence conflict (GWTLS-LS-003) serves no connection to coalesce.
+      const https = gm.listeners.filter((l) => l.spec.protocol === 'HTTPS' && !l.conflict);
       const covered = new Set<ListenerModel>();
       const pairs = new Set<string>();
       for (const a of https) {
@@ -39,7 +40,7 @@ export const lsn009: Rule = {
           const certCovers = sansA ? sansA.some((s) => sanMatches(s, b.spec.hostname!)) : null;
           const certOverlap = !hostOverlap && certCovers === true && refsKey(a) !== refsKey(b) && !isWildcard(b.spec.hostname);
           if (!hostOverlap && !certOverlap) continue;
-          const pair = [a.spec.name, b.spec.name].sort().join('|');
+          const pair = [a, b].map((l) => `${l.set ? `${l.set.obj.meta.namespace}/${l.set.obj.meta.name}/` : ''}${l.spec.name}`).sort().join('|');
           if (pairs.has(pair)) continue;
           pairs.add(pair);
           covered.add(a).add(b);
@@ -47,7 +48,7 @@ export const lsn009: Rule = {
             ? `Listener ${a.spec.name}'s certificate does not cover ${b.spec.hostname}, so clients will not reuse its connections for it today; a certificate that does would open the hazard`
             : `A client holding an HTTP/2 connection made through listener ${a.spec.name} (whose certificate ${certCovers ? 'covers' : 'may cover'} ${b.spec.hostname}) may reuse it for ${b.spec.hostname}: those requests then arrive through listener ${a.spec.name}'s TLS session and settings, not listener ${b.spec.name}'s, and the gateway should answer 421 Misdirected Request`;
           ctx.report({
-            object: gm.obj,
+            object: listenerOwner(a),
             field: listenerField(a, hostOverlap ? 'hostname' : 'tls.certificateRefs'),
             severity: certCovers === false ? 'info' : 'warning',
             message: `Listeners ${label(a)} and ${label(b)} of Gateway ${gatewayId(gm)} share port ${a.spec.port}, and ${hostOverlap ? `hostname ${hA} also matches ${b.spec.hostname}` : `the certificate of listener ${a.spec.name} also covers ${b.spec.hostname}`} (${hostOverlap ? 'OverlappingHostnames' : 'OverlappingCertificates'}). ${reuse}. Keep the certificates of the two listeners from covering each other's names, or keep their TLS settings identical (client-certificate validation belongs in the Gateway's spec.tls.frontend, which applies per port).`,
@@ -63,7 +64,7 @@ export const lsn009: Rule = {
         const c = listenerCondition(lm, 'OverlappingTLSConfig');
         if (c?.status !== 'True' || covered.has(lm)) continue;
         ctx.report({
-          object: gm.obj,
+          object: listenerOwner(lm),
           field: listenerField(lm),
           message: `The controller reports that the TLS configuration of listener ${lm.spec.name} of Gateway ${gatewayId(gm)} overlaps another listener's on port ${lm.spec.port} (${c.reason ?? 'no reason'}${c.message ? `: ${c.message}` : ''}): HTTP/2 clients may reuse one listener's connection for the other's hostnames, bypassing its TLS settings.`,
           evidence: [conditionEvidence(lm, c)],

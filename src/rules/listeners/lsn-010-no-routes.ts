@@ -3,13 +3,13 @@ import type { Snapshot } from '../../cluster/snapshot.ts';
 import type { ListenerModel } from '../../graph/model.ts';
 import { routeKindList } from '../../graph/providers/index.ts';
 import type { Rule } from '../types.ts';
-import { gatewayId, listenerField, listenerLabel, listeners } from '../util.ts';
+import { gatewayId, listenerField, listenerLabel, listeners, listenerOwner } from '../util.ts';
 
 /** Whether every route of these kinds that could attach to the listener was read (absent kinds are unknown, not empty). */
 function routesKnown(snapshot: Snapshot, kinds: readonly RouteKind[], lm: ListenerModel): boolean {
   const from = lm.spec.allowedRoutes.from;
   // '' is no namespace: coverage() then answers for all namespaces (complete only if the kind was read everywhere).
-  const ns = from === 'Same' ? lm.gateway.obj.meta.namespace : '';
+  const ns = from === 'Same' ? listenerOwner(lm).meta.namespace : '';
   return kinds.every((k) => snapshot.coverage(k, ns).complete);
 }
 
@@ -52,11 +52,11 @@ export const lsn010: Rule = {
       if (typeof attached === 'number' && attached > 0) continue; // the controller sees routes this input does not hold
       const elsewhere = lm.attachments.filter((a) => a.parent.accepted).map((a) => `${a.route.obj.kind} ${a.route.obj.meta.namespace}/${a.route.obj.meta.name}`);
       ctx.report({
-        object: lm.gateway.obj,
+        object: listenerOwner(lm),
         field: listenerField(lm),
         message: `No route attaches to ${listenerLabel(lm)} of Gateway ${gatewayId(lm.gateway)}: ${effect(lm)}. Attach a route (${routeKindList(kinds).replace(/ and (?=[^ ]+$)/, ' or ')}) with parentRefs sectionName ${lm.spec.name}, or remove the listener if it is not needed.`,
         evidence: [
-          `accepts ${routeKindList(kinds)} from ${lm.spec.allowedRoutes.from === 'Same' ? `namespace ${lm.gateway.obj.meta.namespace}` : `namespaces (${lm.spec.allowedRoutes.from})`}`,
+          `accepts ${routeKindList(kinds)} from ${lm.spec.allowedRoutes.from === 'Same' ? `namespace ${listenerOwner(lm).meta.namespace}` : `namespaces (${lm.spec.allowedRoutes.from})`}`,
           ...(elsewhere.length ? [`attached to other listeners of this Gateway instead: ${[...new Set(elsewhere)].join(', ')}`] : []),
           ...(typeof attached === 'number' ? [`status.listeners[${lm.spec.name}].attachedRoutes: ${attached}`] : []),
         ],

@@ -6,7 +6,7 @@ import { listenerKinds } from '../../graph/attach.ts';
 import { routeKindList } from '../../graph/providers/index.ts';
 import type { Fix } from '../../report/types.ts';
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 
 /** The listener protocol (and TLS mode) that serves a route kind, starting from what the listener is now. */
 function targetProtocol(kind: RouteKind, l: ListenerSpec): { protocol: string; mode?: 'Terminate' | 'Passthrough' } | null {
@@ -35,11 +35,11 @@ function fixesFor(a: Attachment, lm: ListenerModel): Fix[] {
   // The protocol's own kinds: an AWS NLB also lets allowedRoutes.kinds list the other L4 kinds, but what it then
   // builds may not work (GWTLS-LBC-016), so the fix never widens the list beyond the protocol's own kinds.
   const own = gw.impl.routeKinds(spec.protocol, spec.tls?.mode, gw.features).defaults;
-  const raw = rawListener(gw.obj, spec);
+  const raw = rawListener(listenerOwner(lm), spec);
   if (own.includes(kind) && spec.allowedRoutes.kinds) {
     const ar = (raw.allowedRoutes ?? {}) as Record<string, unknown>;
     raw.allowedRoutes = { ...ar, kinds: [...((ar.kinds as unknown[]) ?? []), { group: GATEWAY_GROUP, kind }] };
-    return [fix(`allow ${kind} on listener ${spec.name}`, [listenerPatch(gw.obj, raw)], { note: FORCE_NOTE })];
+    return [fix(`allow ${kind} on listener ${spec.name}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE })];
   }
   const target = targetProtocol(kind, spec);
   if (!target) return [];
@@ -66,7 +66,7 @@ function fixesFor(a: Attachment, lm: ListenerModel): Fix[] {
     raw.allowedRoutes = { ...ar, kinds: [{ group: GATEWAY_GROUP, kind }] };
   }
   const what = `${target.protocol}${target.mode && target.protocol === 'TLS' ? ` with tls.mode ${target.mode}` : ''}`;
-  return [fix(`make listener ${spec.name} a ${what} listener, which accepts ${kind}`, [listenerPatch(gw.obj, raw)], { note: FORCE_NOTE })];
+  return [fix(`make listener ${spec.name} a ${what} listener, which accepts ${kind}`, [listenerPatch(listenerOwner(lm), raw)], { note: FORCE_NOTE })];
 }
 
 export const rt003: Rule = {
@@ -80,12 +80,14 @@ export const rt003: Rule = {
   check(ctx) {
     for (const route of ctx.model.routes) {
       for (const parent of route.parents) {
-        if (parent.accepted || !parent.gateway?.found) continue;
+        // A ListenerSet the Gateway does not admit is GWTLS-LS-001's: its listeners are no Gateway's.
+        if (parent.accepted || !parent.gateway?.found || parent.reason === 'ListenerSetNotAccepted') continue;
         const selected = parent.listeners.filter((l) => l.selected);
         if (selected.length === 0 || selected.some((l) => l.kindAllowed)) continue;
         const gm = ctx.model.gateways.find((g) => g.obj === (parent.gateway as { obj: unknown }).obj);
         if (!gm) continue;
-        const models = selected.map((s) => gm.listeners.find((l) => l.spec === s.listener)!);
+        const models = selected.map((s) => gm.listeners.find((l) => l.spec === s.listener)).filter((l): l is ListenerModel => l !== undefined);
+        if (models.length === 0) continue;
         if (models.every((lm) => isTlsRouteTerminateGap(route.obj.kind, lm))) continue;
         // Prefer the listener that terminates TLS when the parentRef names none (TCPRoute behind HTTPS in the Calico guide).
         const ranked = [...models].sort((a, b) => Number(b.spec.protocol === 'HTTPS' || b.spec.protocol === 'TLS') - Number(a.spec.protocol === 'HTTPS' || a.spec.protocol === 'TLS'));
@@ -103,7 +105,7 @@ export const rt003: Rule = {
         ctx.report({
           object: route.obj,
           field: `spec.parentRefs[${parent.index}]`,
-          message: `${route.obj.kind} ${route.obj.meta.namespace}/${route.obj.meta.name} cannot attach to Gateway ${gm.obj.meta.namespace}/${gm.obj.meta.name}: ${explain.join('; ')}.${hint}`,
+          message: `${route.obj.kind} ${route.obj.meta.namespace}/${route.obj.meta.name} cannot attach to ${parent.listenerSet?.found ? `${parent.listenerSet.obj.kind} ${parent.listenerSet.obj.meta.namespace}/${parent.listenerSet.obj.meta.name} of ` : ''}Gateway ${gm.obj.meta.namespace}/${gm.obj.meta.name}: ${explain.join('; ')}.${hint}`,
           evidence: [
             ...route.obj.parents.filter((p) => p.parentRef.name === parent.ref.name).flatMap((p) => p.conditions.filter((c) => c.type === 'Accepted').map((c) => `status: Accepted=${c.status} (${c.reason ?? ''}) ${c.message ?? ''}`.trim())),
             ...models.map((lm) => `${listenerField(lm)}: protocol ${lm.spec.protocol}${lm.spec.tls ? `, tls.mode ${lm.spec.tls.mode}` : ''}`),

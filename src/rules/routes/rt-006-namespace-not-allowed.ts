@@ -1,6 +1,6 @@
 import { fix, FORCE_NOTE, listenerPatch, rawListener } from '../../fixes/builders.ts';
 import type { Rule } from '../types.ts';
-import { listenerField, listenerLabel } from '../util.ts';
+import { listenerField, listenerLabel, listenerOwner } from '../util.ts';
 
 export const rt006: Rule = {
   meta: {
@@ -30,14 +30,14 @@ export const rt006: Rule = {
               }),
             );
           } else if (current.from === 'Same') {
-            const raw = rawListener(g.obj, lm.spec);
+            const raw = rawListener(listenerOwner(lm), lm.spec);
             const ar = (raw.allowedRoutes ?? {}) as Record<string, unknown>;
             raw.allowedRoutes = {
               ...ar,
-              namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...new Set([g.obj.meta.namespace, routeNs])].sort() }] } },
+              namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...new Set([listenerOwner(lm).meta.namespace, routeNs])].sort() }] } },
             };
             fixes.push(
-              fix(`admit routes from namespace ${routeNs} on listener ${lm.spec.name} (and keep ${g.obj.meta.namespace})`, [listenerPatch(g.obj, raw)], {
+              fix(`admit routes from namespace ${routeNs} on listener ${lm.spec.name} (and keep ${listenerOwner(lm).meta.namespace})`, [listenerPatch(listenerOwner(lm), raw)], {
                 note: `${FORCE_NOTE} Selecting by the kubernetes.io/metadata.name label, which the API server sets on every namespace, admits exactly these namespaces.`,
               }),
             );

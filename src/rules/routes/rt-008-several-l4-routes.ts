@@ -1,5 +1,5 @@
 import type { Rule } from '../types.ts';
-import { listenerLabel } from '../util.ts';
+import { listenerLabel, listenerOwner } from '../util.ts';
 
 export const rt008: Rule = {
   meta: {
@@ -18,7 +18,7 @@ export const rt008: Rule = {
         const ordered = [...l4].sort((x, y) => (x.route.obj.meta.creationTimestamp ?? '').localeCompare(y.route.obj.meta.creationTimestamp ?? '') || `${x.route.obj.meta.namespace}/${x.route.obj.meta.name}`.localeCompare(`${y.route.obj.meta.namespace}/${y.route.obj.meta.name}`));
         const winner = ordered[0]!.route.obj;
         ctx.report({
-          object: g.obj,
+          object: listenerOwner(lm),
           field: `spec.listeners[${lm.spec.index}]`,
           message: `${l4.length} routes attach to ${listenerLabel(lm)}, but only ${winner.kind} ${winner.meta.namespace}/${winner.meta.name} (the oldest) receives traffic; give each route its own listener or port.`,
           evidence: ordered.map((a) => `${a.route.obj.kind} ${a.route.obj.meta.namespace}/${a.route.obj.meta.name} created ${a.route.obj.meta.creationTimestamp ?? 'unknown'}`),

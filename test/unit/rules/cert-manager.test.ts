@@ -14,6 +14,7 @@ testRule(cm001, {
   valid: [
     { name: 'the gateway-shim made the Certificate', yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-001/valid-the-gateway-shim-made-the-certificate.yaml' },
     { name: 'passthrough and ignored listeners get no Certificate', yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-001/valid-passthrough-and-ignored-listeners-get-no-certificate.yaml' },
+    { name: 'the listenerset shim made the Certificate of a ListenerSet', yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-001/valid-the-listenerset-shim-made-the-certificate-of-a-listenerset.yaml' },
   ],
   invalid: [
     {
@@ -30,6 +31,11 @@ testRule(cm001, {
       name: 'issuer and cluster-issuer both set',
       yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-001/invalid-issuer-and-cluster-issuer-both-set.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'metadata.annotations', message: /both "cert-manager\.io\/issuer" and "cert-manager\.io\/cluster-issuer" may not be set/ }],
+    },
+    {
+      name: 'a ListenerSet inherits the cluster-issuer of its Gateway and the listenerset shim is not running',
+      yaml: 'file:test/fixtures/scenarios/cert-manager/gwtls-cm-001/invalid-a-listenerset-inherits-the-cluster-issuer-of-its-gateway-and-the-listenerset-shim-is-not-running.yaml',
+      findings: [{ object: 'ListenerSet infra/apps', field: 'spec.listeners[0].tls.certificateRefs', message: /inherited from Gateway infra\/gw.*listenerset shim is not running.*feature gate ListenerSets.*--enable-gateway-api-listenerset/, fixes: 1 }],
     },
   ],
 });

@@ -216,12 +216,19 @@ testRule(lsn006, {
   valid: [
     { name: 'grant in the Secret namespace', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/valid-grant-in-the-secret-namespace.yaml' },
     { name: 'Secret missing as well: LSN-004 comes first', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/valid-secret-missing-as-well-lsn-004-comes-first.yaml' },
+    { name: 'a grant from ListenerSets of the team namespace', yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/valid-a-grant-from-listenersets-of-the-team-namespace.yaml' },
   ],
   invalid: [
     {
       name: 'no grant',
       yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/invalid-no-grant.yaml',
       findings: [{ object: 'Gateway infra/gw', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /no ReferenceGrant in namespace certs allows Gateways from namespace infra/, fixes: 0, suggestions: 1 }],
+    },
+    {
+      // ListenerSet ReferenceGrant semantics (listenerset_types.go): a grant to the Gateway is not inherited.
+      name: 'a ListenerSet listener with only the grant its Gateway has',
+      yaml: 'file:test/fixtures/scenarios/listeners/gwtls-lsn-006/invalid-a-listenerset-listener-with-only-the-grant-its-gateway-has.yaml',
+      findings: [{ object: 'ListenerSet team-a/apps', field: 'spec.listeners[0].tls.certificateRefs[0]', message: /allows ListenerSets from namespace team-a.*a ListenerSet does not inherit its Gateway's grants/, fixes: 0, suggestions: 1 }],
     },
   ],
 });

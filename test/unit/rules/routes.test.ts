@@ -32,6 +32,12 @@ testRule(rt002, {
       findings: [{ object: 'TCPRoute infra/db', message: /matches sectionName TLS/, fixes: 1 }],
     },
     { name: 'port matches no listener', yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-002/invalid-port-matches-no-listener.yaml', findings: [{ object: 'TCPRoute infra/db', fixes: 1 }] },
+    {
+      // GEP-1713, conformance listenerset-gateway-parent-section-name-not-found: a Gateway parentRef reaches only the Gateway's own listeners.
+      name: 'sectionName names a ListenerSet listener through the Gateway',
+      yaml: 'file:test/fixtures/scenarios/routes/gwtls-rt-002/invalid-sectionname-names-a-listenerset-listener-through-the-gateway.yaml',
+      findings: [{ object: 'HTTPRoute team-a/app', message: /Listener app is defined in ListenerSet team-a\/apps.*must name the ListenerSet/, fixes: 1 }],
+    },
   ],
 });
 
