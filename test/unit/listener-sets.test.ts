@@ -176,7 +176,7 @@ describe('findings land on the listener that has them', () => {
     const gw = report.gateways[0]!;
     const [own, theirs] = [gw.listeners.find((l) => l.origin?.kind === 'Gateway')!, gw.listeners.find((l) => l.origin?.kind === 'ListenerSet')!];
     expect(own.verdict).not.toContain('missing-tls');
-    expect(theirs.verdict).toContain('Secret team-a/missing-tls not found');
+    expect(theirs.verdict).toMatch(/^BROKEN: .*names Secret team-a\/missing-tls, which does not exist/);
     expect(gw.listenerSets).toMatchObject([{ kind: 'ListenerSet', name: 'apps', namespace: 'team-a', admitted: true, accepted: false, reason: 'ListenersNotValid' }]);
     expect(gw.expectedAttachedListenerSets).toBe(0);
 
