@@ -277,11 +277,11 @@ describe.skipIf(skipReal)('real cert-manager v1.21.2 controllers (gateway-shim, 
 // ---------------------------------------------------------------------------------------------------------------
 // Scenario files with controller-style status, on the shared control plane.
 
-const GROUP_VERSIONS: Record<string, string> = { Certificate: 'cert-manager.io/v1', CertificateRequest: 'cert-manager.io/v1', Order: 'acme.cert-manager.io/v1', Gateway: 'gateway.networking.k8s.io/v1' };
+const GROUP_VERSIONS: Record<string, string> = { Certificate: 'cert-manager.io/v1', CertificateRequest: 'cert-manager.io/v1', Order: 'acme.cert-manager.io/v1', Gateway: 'gateway.networking.k8s.io/v1', ListenerSet: 'gateway.networking.k8s.io/v1' };
 
 /** Objects of a scenario moved to `ns`, in owner order, with ownerReferences pointing at the real uids. */
 async function applyWithOwners(docs: KubeObject[], ns: string): Promise<void> {
-  const rank = (k: string) => ['Namespace', 'GatewayClass', 'ClusterIssuer', 'Issuer', 'Secret', 'Gateway', 'Certificate', 'CertificateRequest', 'Order', 'Challenge'].indexOf(k);
+  const rank = (k: string) => ['Namespace', 'GatewayClass', 'ClusterIssuer', 'Issuer', 'Secret', 'Gateway', 'ListenerSet', 'Certificate', 'CertificateRequest', 'Order', 'Challenge'].indexOf(k);
   const sorted = [...docs].sort((a, b) => rank(a.kind) - rank(b.kind));
   for (const d of sorted) {
     const meta = d.metadata as KubeObject['metadata'] & { ownerReferences?: Array<{ kind: string; name: string; uid: string }> };

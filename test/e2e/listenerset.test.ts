@@ -12,12 +12,13 @@ import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../../src/cli/inspect-run.ts';
 import type { InspectOptions } from '../../src/cli/inspect.ts';
-import { kindFor, type KindName } from '../../src/cluster/kinds.ts';
+import { kindFor } from '../../src/cluster/kinds.ts';
 import type { Finding, GatewayReport, InspectReport } from '../../src/report/types.ts';
 import { loadConformance } from '../conformance/loader.ts';
 import { listScenarios, scenarioDocuments } from '../helpers/scenarios.ts';
 import { ControlPlane } from './harness/controlplane.ts';
 import { deleteNamespace, deleteObject, e2eEnv, type KubeObject } from './harness/kube.ts';
+import { explainDifference } from './live-offline-explained.ts';
 import { applyScenario } from './scenario.ts';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
@@ -27,19 +28,6 @@ if (skipReason) console.warn(`[gwtls-e2e] SKIPPING the ListenerSet live/offline 
 
 const CLUSTER_SCOPED = new Set(['GatewayClass', 'Namespace', 'CustomResourceDefinition', 'ClusterIssuer']);
 const isSet = (d: { kind?: unknown }) => d.kind === 'ListenerSet' || d.kind === 'XListenerSet';
-
-/**
- * Differences explained by where the objects came from, as in the live/offline invariant (live-offline.test.ts):
- * without a controller, the API server's CRD defaults are the only status a GatewayClass has live.
- */
-const ROUTE_KINDS: KindName[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
-const EXPLAINED: Array<{ code: string; side: 'live' | 'offline'; field?: string; absentOffline?: KindName[]; why: string }> = [
-  { code: 'GWTLS-LSN-010', side: 'live', absentOffline: ROUTE_KINDS, why: 'the files hold no route of a kind the listener accepts, so offline the routes are not checked; the cluster knows there are none' },
-  { code: 'GWTLS-PLAT-003', side: 'live', field: 'status.conditions', why: 'the GatewayClass carries the CRD default status live (no controller runs); files carry none' },
-  { code: 'GWTLS-RT-009', side: 'live', field: 'status.parents', why: 'no controller writes route status live; files carry none, and offline does not judge status.parents' },
-  { code: 'GWTLS-GW-001', side: 'offline', why: 'live, the GatewayClass defaulted status (GWTLS-PLAT-003) explains the Gateway' },
-  { code: 'GWTLS-LSN-008', side: 'offline', why: 'the API server defaults tls.mode: Terminate' },
-];
 
 interface InputSet {
   name: string;
@@ -118,8 +106,8 @@ async function compareSets(cp: ControlPlane, sets: InputSet[], work: string, che
       ] as const) {
         for (const f of mine) {
           if (other.has(keyOf(f))) continue;
-          const why = EXPLAINED.find((x) => x.code === f.code && x.side === side && (x.field === undefined || x.field === f.field) && (x.absentOffline === undefined || x.absentOffline.some((k) => offline.loaded.snapshot.state(k).state === 'absent')));
-          (why ? out.explained : out.unexplained).push(`${where}: only ${side}: ${keyOf(f)}${why ? ` -- ${why.why}` : ` -- ${f.message.slice(0, 240)}`}`);
+          const why = explainDifference(f, side, offline.loaded.snapshot, side === 'live' ? offline.report.findings : live.report.findings);
+          (why ? out.explained : out.unexplained).push(`${where}: only ${side}: ${keyOf(f)}${why ? ` -- ${why}` : ` -- ${f.message.slice(0, 240)}`}`);
         }
       }
     }

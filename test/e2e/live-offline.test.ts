@@ -6,6 +6,8 @@
 // severity and field. A difference is either fixed or explained below by its source, and the test prints the
 // count with and without the explanations.
 //   GWTLS_INVARIANT_SETS=seeds,scenarios,conformance   which input sets (default: all that exist)
+//   GWTLS_INVARIANT_ONLY=text                          only the sets whose name contains it
+// The explanations are shared with the ListenerSet test (live-offline-explained.ts).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -14,11 +16,12 @@ import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../../src/cli/inspect-run.ts';
 import type { InspectOptions } from '../../src/cli/inspect.ts';
-import { kindFor, type KindName } from '../../src/cluster/kinds.ts';
+import { kindFor } from '../../src/cluster/kinds.ts';
 import type { Snapshot } from '../../src/cluster/snapshot.ts';
 import type { Finding } from '../../src/report/types.ts';
 import { ControlPlane } from './harness/controlplane.ts';
 import { deleteNamespace, deleteObject, e2eEnv, getObject, type KubeObject } from './harness/kube.ts';
+import { explainDifference, isOpen } from './live-offline-explained.ts';
 import { applyScenario } from './scenario.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,62 +34,6 @@ interface InputSet {
   name: string;
   documents: Array<Record<string, unknown>>;
 }
-
-/**
- * A difference explained by where the objects came from; printed, never silently dropped. `absentOffline`: the
- * explanation holds only when the files hold no object of that kind (the offline side cannot know, so it says
- * "not checked" where the cluster knows).
- */
-interface Explanation {
-  code: string;
-  side: 'live' | 'offline';
-  field?: string;
-  /** Holds only when the files hold no object of one of these kinds. */
-  absentOffline?: KindName | KindName[];
-  severity?: Finding['severity'];
-  /** Holds only when this says so (the finding, and what the offline side read). */
-  when?: (f: Finding, offline: Snapshot, otherSide: Finding[]) => boolean;
-  why: string;
-}
-
-/**
- * Differences found and not yet explained by their source nor fixed: listed by input set so that nothing else
- * hides behind them, and printed as OPEN in every run (issue 11 follow-up).
- */
-const OPEN: Array<{ set: string; code: string }> = [
-  { set: 'test/fixtures/scenarios/aws-lbc/gwtls-lbc-004/invalid-an-event-proves-an-old-controller.yaml', code: 'GWTLS-GW-003' },
-  { set: 'test/fixtures/scenarios/backend-tls/gwtls-btls-001/invalid-an-envoy-gateway-backend-without-tls-in-front-of-a-tls-service.yaml', code: 'GWTLS-BTLS-001' },
-  { set: 'test/fixtures/scenarios/backend-tls/gwtls-btls-001/valid-pods-serve-two-ports-and-the-one-used-has-no-tls-name-the-mounted.yaml', code: 'GWTLS-BTLS-001' },
-  { set: 'test/fixtures/scenarios/backend-tls/gwtls-btls-002/invalid-a-policy-on-a-port-named-http-whose-pods-mount-no-certificate.yaml', code: 'GWTLS-BTLS-002' },
-  { set: 'test/fixtures/scenarios/backend-tls/gwtls-btls-002/invalid-aws-nlb-a-tls-target-group-for-a-plaintext-port.yaml', code: 'GWTLS-BTLS-002' },
-  { set: 'conformance httproute-service-types', code: 'GWTLS-BE-004' },
-];
-
-const STATUS = 'status: in a cluster a missing or defaulted status is evidence (the API server writes CRD status defaults; no controller runs in the test control plane, and the files carry no status for it); a manifest without status says nothing, so offline does not judge it';
-const NOT_IN_INPUT = 'not-in-input: the files hold no object of this kind, so offline reports the reference as not checked; the cluster knows';
-
-const EXPLAINED: Explanation[] = [
-  { code: 'GWTLS-PLAT-001', side: 'live', field: 'metadata.managedFields', why: 'source: in a cluster the object is read at a served version, so an outdated version shows in who writes it (managedFields); in files it shows as the apiVersion field (the same finding, offline at field apiVersion)' },
-  { code: 'GWTLS-PLAT-001', side: 'offline', field: 'apiVersion', why: 'source: see the live finding at metadata.managedFields' },
-  { code: 'GWTLS-RT-009', side: 'live', field: 'status.parents', why: STATUS },
-  { code: 'GWTLS-PLAT-003', side: 'live', field: 'status.conditions', why: STATUS },
-  { code: 'GWTLS-BE-004', side: 'live', absentOffline: 'EndpointSlice', why: 'source: in a cluster endpoints come from EndpointSlices, which the EndpointSlice controller makes (the test control plane runs none); the files hold the Pods only, and offline counts their readiness' },
-  { code: 'GWTLS-BE-001', side: 'live', absentOffline: 'Service', why: NOT_IN_INPUT },
-  { code: 'GWTLS-LBC-007', side: 'live', absentOffline: 'Service', why: NOT_IN_INPUT },
-  { code: 'GWTLS-LSN-010', side: 'live', absentOffline: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'], why: `${NOT_IN_INPUT} (a route kind the listener accepts)` },
-  { code: 'GWTLS-LSN-004', side: 'live', absentOffline: 'Secret', why: NOT_IN_INPUT },
-  { code: 'GWTLS-BE-005', side: 'live', when: (f, offline) => offline.list('Pod', f.object.namespace ?? '').length === 0, why: `${NOT_IN_INPUT} (no Pod of that namespace in the files; in the cluster they would come from the Deployments, and the test control plane runs no controllers)` },
-  { code: 'GWTLS-LSN-004', side: 'live', when: (f) => /cert-manager/.test(f.message), why: 'source: the Gateway asks cert-manager for the certificate; in files it may not be issued yet (info), in the cluster it does not exist (error)' },
-  { code: 'GWTLS-GW-001', side: 'offline', when: (_f, _o, live) => live.some((x) => x.code === 'GWTLS-PLAT-003' && x.field === 'status.conditions'), why: `${STATUS}: the GatewayClass's defaulted status blocks every Gateway of the class, so the Gateway's own cause gives way to GWTLS-PLAT-003 live` },
-  { code: 'GWTLS-LSN-004', side: 'offline', severity: 'info', why: 'source: see the live GWTLS-LSN-004 error on the same listener' },
-  { code: 'GWTLS-LSN-008', side: 'offline', why: 'defaulting: the API server (Gateway API v1.6 CRDs) fills in tls.mode: Terminate, so the live object carries a mode the file leaves out' },
-  { code: 'GWTLS-BTLS-003', side: 'live', absentOffline: 'ConfigMap', why: `${NOT_IN_INPUT} (offline: a warning that the CA ConfigMap is not in the input; live: an error, it does not exist)` },
-  { code: 'GWTLS-BTLS-003', side: 'offline', absentOffline: 'ConfigMap', why: 'not-in-input: see the live error' },
-  { code: 'GWTLS-DNS-003', side: 'offline', why: 'served versions: the cluster serves TCPRoute v1alpha2 (the Experimental CRDs), which external-dns reads; files cannot tell what a cluster serves, so offline warns' },
-  { code: 'GWTLS-EG-001', side: 'live', why: 'source: whether the Envoy Gateway Backend API is enabled is in the cluster (ConfigMap envoy-gateway-config); offline does not judge it' },
-  { code: 'GWTLS-CM-001', side: 'live', absentOffline: 'Certificate', why: `${NOT_IN_INPUT} (no cert-manager Certificate in the files: offline cannot tell whether the gateway-shim made one; the cluster serves the kind and has none)` },
-  { code: 'GWTLS-CM-003', side: 'live', absentOffline: ['Issuer', 'ClusterIssuer'], why: `${NOT_IN_INPUT} (the issuer the Gateway names)` },
-];
 
 /** `Kind ns/name` -> the uid the API server gave the object. */
 const liveUids = new Map<string, string>();
@@ -140,7 +87,9 @@ async function inputSets(): Promise<{ sets: InputSet[]; notes: string[] }> {
       else for (const c of r.cases) sets.push({ name: `conformance ${c.name} (${c.source})`, documents: c.documents });
     }
   }
-  return { sets, notes };
+  // GWTLS_INVARIANT_ONLY=text: only the sets whose name contains it (to look at one family quickly).
+  const only = process.env.GWTLS_INVARIANT_ONLY;
+  return { sets: only ? sets.filter((s) => s.name.includes(only)) : sets, notes };
 }
 
 const CLUSTER_SCOPED = new Set(['GatewayClass', 'Namespace', 'CustomResourceDefinition']);
@@ -197,15 +146,16 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
     for (const set of sets) {
       const wanted = new Map(objectsOf(set).map((o) => [idOf(o), { obj: o, json: JSON.stringify(o) }]));
       // Leave nothing of the previous set behind (objects the next set holds unchanged stay, e.g. a shared base).
+      // A namespace that changes (labels) is deleted with everything in it: nothing in it counts as kept.
+      const doomed = new Set([...previous.values()].filter(({ obj: o, json }) => o.kind === 'Namespace' && wanted.get(idOf(o))?.json !== json).map(({ obj: o }) => o.metadata.name));
       for (const [id, { obj: o, json }] of previous) {
-        if (wanted.get(id)?.json === json || o.kind === 'Namespace') continue;
-        await deleteObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, target);
+        if (o.kind === 'Namespace' || (wanted.get(id)?.json === json && !doomed.has(o.metadata.namespace ?? ''))) continue;
+        if (!doomed.has(o.metadata.namespace ?? '')) await deleteObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, target);
         previous.delete(id);
       }
-      for (const [id, { obj: o, json }] of previous) {
-        if (o.kind !== 'Namespace' || wanted.get(id)?.json === json) continue;
-        await deleteNamespace(o.metadata.name, target);
-        previous.delete(id);
+      for (const name of doomed) {
+        await deleteNamespace(name, target);
+        previous.delete(`/Namespace//${name}`);
       }
       // Load object by object: one the API server refuses is left out of both sides (and said). The server
       // gives every object a uid of its own; ownerReferences are pointed at it as a controller's would be, and
@@ -257,9 +207,9 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
         ] as const) {
           for (const f of mine) {
             if (other.has(keyOf(f))) continue;
-            const why = EXPLAINED.find((x) => x.code === f.code && x.side === side && (x.field === undefined || x.field === f.field) && (x.absentOffline === undefined || [x.absentOffline].flat().some((k) => offline.snapshot.state(k).state === 'absent')) && (x.severity === undefined || x.severity === f.severity) && (x.when === undefined || x.when(f, offline.snapshot, theirs)));
-            const open = !why && OPEN.some((o) => set.name.startsWith(o.set) && o.code === f.code);
-            differences.push({ set: set.name, gateway, side, finding: f, ...(why ? { explained: why.why } : {}), ...(open ? { open: true } : {}) });
+            const why = explainDifference(f, side, offline.snapshot, theirs);
+            const open = !why && isOpen(set.name, f.code);
+            differences.push({ set: set.name, gateway, side, finding: f, ...(why ? { explained: why } : {}), ...(open ? { open: true } : {}) });
           }
         }
       }
