@@ -415,9 +415,9 @@ function checkOverlappingTlsConfig(states: ListenerState[]): void {
 // Frontend client-certificate validation (listener.go ProcessGatewayTLS; validate.go validateTLSConfiguration):
 // Gateway spec.tls.frontend, default and per port, for HTTPS listeners.
 
-type FrontendError = 'RefNotPermitted' | 'InvalidCACertificateKind' | 'NoValidCACertificate' | 'InvalidCACertificateRef';
+export type FrontendError = 'RefNotPermitted' | 'InvalidCACertificateKind' | 'NoValidCACertificate' | 'InvalidCACertificateRef';
 
-interface FrontendTls {
+export interface FrontendTls {
   /** null: validation configured and resolved; a reason: it does not resolve; absent: none for that port. */
   byPort: Map<number, FrontendError | null>;
   fallback: FrontendError | null | undefined;
@@ -429,7 +429,7 @@ interface FrontendTls {
   unknown: boolean;
 }
 
-function frontendTls(gw: GatewayObject, model: Model): FrontendTls | undefined {
+export function frontendTls(gw: GatewayObject, model: Model): FrontendTls | undefined {
   const frontend = raw(raw(raw(gw.raw.spec).tls).frontend);
   if (Object.keys(frontend).length === 0) return undefined;
   const out: FrontendTls = { byPort: new Map(), fallback: undefined, insecureFallback: false, failed: false, unknown: false };
@@ -480,7 +480,7 @@ function frontendCaBundle(gw: GatewayObject, refs: Raw[], model: Model): Fronten
 }
 
 /** The frontend validation error of an HTTPS listener, if any (per-port first, else the default). */
-function frontendErrorFor(f: FrontendTls | undefined, l: ListenerSpec): FrontendError | null {
+export function frontendErrorFor(f: FrontendTls | undefined, l: ListenerSpec): FrontendError | null {
   if (!f || l.protocol !== 'HTTPS') return null;
   if (f.byPort.has(l.port)) return f.byPort.get(l.port) ?? null;
   return f.fallback ?? null;
@@ -509,7 +509,7 @@ function gatewayConditions(gm: GatewayModel, states: ListenerState[], model: Mod
 }
 
 /** ProcessGatewayTLS, spec.tls.backend.clientCertificateRef. */
-function backendClientCertificate(gw: GatewayObject, ref: NonNullable<GatewayObject['backendClientCertificateRef']>, model: Model): { status: 'True' | 'False'; reason: string } | null {
+export function backendClientCertificate(gw: GatewayObject, ref: NonNullable<GatewayObject['backendClientCertificateRef']>, model: Model): { status: 'True' | 'False'; reason: string } | null {
   if (ref.kind !== 'Secret' || ref.group !== '') return { status: 'False', reason: 'InvalidClientCertificateRef' };
   const ns = ref.namespace ?? gw.meta.namespace;
   if (ns !== gw.meta.namespace) {

@@ -216,7 +216,12 @@ const TABLE: Record<string, Case> = {
   'gateway-invalid-parameters-ref': {
     test: 'GatewayInvalidParametersRef',
     source: 'tests/gateway-invalid-parameters-ref.go GatewayInvalidParametersRef',
-    asserts: [gwCond('gateway-invalid-parameters-ref', 'Accepted', F, 'InvalidParameters')],
+    asserts: [
+      {
+        ...gwCond('gateway-invalid-parameters-ref', 'Accepted', F, 'InvalidParameters'),
+        skip: 'the parametersRef names invalid.io/InvalidParameters, absent from the input; whether a kind is one an unrecognised implementation supports (and whether it exists in a cluster) is not in the objects, so the generic profile cannot settle InvalidParameters offline',
+      },
+    ],
   },
   'gateway-static-addresses': {
     test: 'GatewayStaticAddresses',
