@@ -52,7 +52,11 @@ export function specExpectations(gm: GatewayModel, parents: RouteParent[], model
   const accepted = gm.listeners.map((lm) => listeners.get(lm)!.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
   const gateway = new ConditionSet();
   gatewayTlsConditions(gm, model, frontend, gateway);
-  if (accepted.every(Boolean)) gateway.set('Accepted', 'True', 'Accepted');
+  const params = parametersRefState(gm, model);
+  if (params === 'missing') gateway.set('Accepted', 'False', 'InvalidParameters');
+  else if (params === 'unknown') {
+    // Not predicted: whether the implementation supports the referent's kind is not in the objects.
+  } else if (accepted.every(Boolean)) gateway.set('Accepted', 'True', 'Accepted');
   else if (accepted.some(Boolean)) gateway.set('Accepted', 'True', 'ListenersNotValid');
   else gateway.set('Accepted', 'False', 'ListenersNotValid');
   return {
@@ -101,6 +105,22 @@ function gatewayTlsConditions(gm: GatewayModel, model: Model, frontend: Frontend
     if (backend) out.set('ResolvedRefs', backend.status, backend.reason);
   }
   if (frontend?.insecureFallback) out.set('InsecureFrontendValidationMode', 'True', 'ConfigurationChanged');
+}
+
+/**
+ * spec.infrastructure.parametersRef: a referent that cannot be found, or of a kind the implementation does not
+ * support, gets Accepted=False, InvalidParameters (apis/v1 GatewayInfrastructure.ParametersRef; conformance
+ * GatewayInvalidParametersRef). A ConfigMap (the one core kind) is looked up; the AWS Load Balancer Controller's
+ * LoadBalancerConfiguration is resolved by its provider; any other kind is the implementation's own, which the
+ * objects do not describe: Accepted is then not predicted rather than guessed.
+ */
+function parametersRefState(gm: GatewayModel, model: Model): 'ok' | 'missing' | 'unknown' {
+  const ref = gm.obj.infrastructureParametersRef;
+  if (!ref) return 'ok';
+  const lookup = ref.group === '' && ref.kind === 'ConfigMap' ? model.snapshot.lookup('ConfigMap', gm.obj.meta.namespace, ref.name) : gm.lbc?.gatewayConfig?.lookup;
+  if (!lookup) return 'unknown';
+  if (lookup.found) return 'ok';
+  return lookup.known && ref.kind === 'ConfigMap' ? 'missing' : 'unknown';
 }
 
 function listenerConditions(lm: ListenerModel, conflict: string | undefined, frontend: FrontendTls | undefined): ExpectedCondition[] {

@@ -42,11 +42,25 @@ interface Assertion {
   known?: string;
 }
 
+/**
+ * A finding the conformance test settles: a rule must not call a conformant outcome a fault (present: false),
+ * or must say what the implementation writes (mentions).
+ */
+interface FindingCheck {
+  code: string;
+  /** `Kind ns/name` of the finding's object. */
+  object: string;
+  present: boolean;
+  mentions?: string;
+  why: string;
+}
+
 interface Case {
   /** The Go test's ShortName, and where it is. */
   test: string;
   source: string;
   asserts: Assertion[];
+  findings?: FindingCheck[];
 }
 
 // ---- The helpers of utils/kubernetes/helpers.go, expanded into the assertions they make. ----
@@ -247,6 +261,7 @@ const TABLE: Record<string, Case> = {
     test: 'HTTPRouteInvalidBackendRefUnknownKind',
     source: 'tests/httproute-invalid-backendref-unknown-kind.go HTTPRouteInvalidBackendRefUnknownKind',
     asserts: [...routesAccepted('same-namespace', [H('invalid-backend-ref-unknown-kind')]), routeCond('same-namespace', H('invalid-backend-ref-unknown-kind'), 'ResolvedRefs', F, 'InvalidKind')],
+    findings: [{ code: 'GWTLS-BE-007', object: H('invalid-backend-ref-unknown-kind'), present: true, mentions: 'InvalidKind', why: 'a backendRef of unknown group/kind gets ResolvedRefs=False, InvalidKind, and HTTP 500' }],
   },
   'httproute-invalid-cross-namespace-backend-ref': {
     test: 'HTTPRouteInvalidCrossNamespaceBackendRef',
@@ -559,6 +574,15 @@ const TABLE: Record<string, Case> = {
       policyCond('same-namespace', 'not-conflicted-with-section-name', 'Accepted', T, 'Accepted'),
       policyCond('same-namespace', 'not-conflicted-without-section-name', 'Accepted', T, 'Accepted'),
     ],
+    findings: [
+      ...['not-conflicted-with-section-name', 'not-conflicted-without-section-name'].map((p) => ({
+        code: 'GWTLS-BTLS-008',
+        object: `BackendTLSPolicy ${INFRA}/${p}`,
+        present: false,
+        why: 'a whole-Service policy beside a port-specific one is Accepted: it still covers the other ports',
+      })),
+      ...['conflicted-without-section-name-2', 'conflicted-with-section-name-2'].map((p) => ({ code: 'GWTLS-BTLS-008', object: `BackendTLSPolicy ${INFRA}/${p}`, present: true, mentions: 'Conflicted', why: 'the later of two policies on the same target is Conflicted' })),
+    ],
   },
   'backendtlspolicy-invalid-ca-certificate-ref': {
     test: 'BackendTLSPolicyInvalidCACertificateRef',
@@ -652,6 +676,15 @@ function check(a: Assertion, report: InspectReport): Verdict {
   return holds(gw.expectedConditions, a) ? { ok: true } : { ok: false, got: fmt(gw.expectedConditions, a.type) };
 }
 
+function checkFinding(f: FindingCheck, report: InspectReport): string | null {
+  const [kind, nsName] = f.object.split(' ');
+  const [ns, name] = nsName!.split('/');
+  const hits = report.findings.filter((x) => x.code === f.code && x.object.kind === kind && x.object.namespace === ns && x.object.name === name);
+  if (!f.present) return hits.length ? `${f.code} on ${f.object} (${f.why})` : null;
+  if (!hits.length) return `no ${f.code} on ${f.object} (${f.why})`;
+  return f.mentions && !hits.some((x) => x.message.includes(f.mentions!)) ? `${f.code} on ${f.object} does not say ${f.mentions} (${f.why})` : null;
+}
+
 function describeAssertion(a: Assertion): string {
   const subject = a.route ? `${a.route} -> Gateway ${a.gw}` : a.policy ? `BackendTLSPolicy ${a.policy} ancestor ${a.gw}` : a.listener ? `Gateway ${a.gw} listener ${a.listener}` : `Gateway ${a.gw}`;
   const what = a.type === 'attachedRoutes' ? `attachedRoutes=${a.count}` : a.type === 'supportedKinds' ? `supportedKinds ${JSON.stringify(a.kinds)}` : a.type === 'noAcceptedParents' ? 'no Accepted parent' : `${a.type}=${a.status ?? ''}${a.reason ? `/${a.reason}` : ''}`;
@@ -695,6 +728,16 @@ describe('the Gateway API v1.6.1 conformance expectations, against the generic (
         } else if (a.known) tally.known++;
         else {
           const line = `${want.test} (${want.source}): ${describeAssertion(a)}; the tool expects ${v.got}`;
+          tally.disagreements.push(line);
+          failures.push(line);
+        }
+      }
+      for (const f of want.findings ?? []) {
+        tally.assertions++;
+        const problem = checkFinding(f, report);
+        if (problem === null) tally.agreed++;
+        else {
+          const line = `${want.test} (${want.source}): ${problem}`;
           tally.disagreements.push(line);
           failures.push(line);
         }
