@@ -8,7 +8,7 @@ import type { GatewayModel, ListenerModel, Model } from './model.ts';
 import type { ResolvedBackend } from './backends.ts';
 // The Gateway's spec.tls references resolve the same way for any implementation (GEP-91 frontend validation,
 // GEP-3155 backend client certificate); the Envoy Gateway profile's reading of them is shared.
-import { backendClientCertificate, frontendErrorFor, frontendTls, type FrontendTls } from './expected-envoy.ts';
+import { backendClientCertificate, frontendErrorFor, frontendTls, type FrontendTls } from './gateway-tls-refs.ts';
 
 const GATEWAY_ADDRESS_TYPES = new Set(['IPAddress', 'Hostname']);
 
