@@ -5,14 +5,14 @@
 // process*RouteParentRefs, processDestination), backendtlspolicy.go, backend.go validateBackend, and
 // provider/kubernetes/status.go for the Gateway's Accepted (status/gateway.go computeGatewayAcceptedFromListeners).
 // The differential test (test/oracle) compares this with `egctl x translate` on every fixture.
-import type { BackendTLSPolicyObject, ConfigMapObject, GatewayObject, ListenerSpec, ParentReference, RouteObject, SecretObject } from '../cluster/objects.ts';
+import type { BackendTLSPolicyObject, ListenerSpec, ParentReference, RouteObject } from '../cluster/objects.ts';
 import type { ExpectedCondition } from '../report/types.ts';
 import { envoyConfig } from '../rules/envoy-gateway/config.ts';
-import { checkGrant } from './grants.ts';
 import type { CertRef } from './listener-certs.ts';
 import type { GatewayModel, ListenerModel, Model } from './model.ts';
 import type { ResolvedBackend } from './backends.ts';
 import { ConditionSet, type GatewayExpectations, type ListenerExpectation, type PolicyAncestorExpectation, type RouteParent } from './expected-core.ts';
+import { backendClientCertificate, caText, frontendErrorFor, frontendTls, list, raw, text, type FrontendTls, type Raw } from './gateway-tls-refs.ts';
 
 const GW_GROUP = 'gateway.networking.k8s.io';
 const EG_GROUP = 'gateway.envoyproxy.io';
@@ -412,80 +412,6 @@ function checkOverlappingTlsConfig(states: ListenerState[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Frontend client-certificate validation (listener.go ProcessGatewayTLS; validate.go validateTLSConfiguration):
-// Gateway spec.tls.frontend, default and per port, for HTTPS listeners.
-
-type FrontendError = 'RefNotPermitted' | 'InvalidCACertificateKind' | 'NoValidCACertificate' | 'InvalidCACertificateRef';
-
-interface FrontendTls {
-  /** null: validation configured and resolved; a reason: it does not resolve; absent: none for that port. */
-  byPort: Map<number, FrontendError | null>;
-  fallback: FrontendError | null | undefined;
-  /** Some resolved validation allows an insecure fallback. */
-  insecureFallback: boolean;
-  /** Some validation does not resolve (Gateway ResolvedRefs=False, InvalidParameters). */
-  failed: boolean;
-  /** A reference the input cannot settle. */
-  unknown: boolean;
-}
-
-function frontendTls(gw: GatewayObject, model: Model): FrontendTls | undefined {
-  const frontend = raw(raw(raw(gw.raw.spec).tls).frontend);
-  if (Object.keys(frontend).length === 0) return undefined;
-  const out: FrontendTls = { byPort: new Map(), fallback: undefined, insecureFallback: false, failed: false, unknown: false };
-  const resolve = (validation: Raw): FrontendError | null => {
-    const res = frontendCaBundle(gw, list(validation.caCertificateRefs), model);
-    if (res === 'unknown') {
-      out.unknown = true;
-      return null;
-    }
-    if (res) out.failed = true;
-    else if (text(validation.mode) === 'AllowInsecureFallback') out.insecureFallback = true;
-    return res;
-  };
-  const def = raw(raw(frontend.default).validation);
-  if (Object.keys(def).length) out.fallback = resolve(def);
-  for (const p of list(frontend.perPort)) {
-    const v = raw(raw(p.tls).validation);
-    if (Object.keys(v).length === 0) out.byPort.set(Number(p.port), null);
-    else out.byPort.set(Number(p.port), resolve(v));
-  }
-  return out;
-}
-
-/** getCaCertsFromCARefs for the Gateway: cross-namespace references need a ReferenceGrant. */
-function frontendCaBundle(gw: GatewayObject, refs: Raw[], model: Model): FrontendError | null | 'unknown' {
-  let supported = false;
-  let found = false;
-  for (const r of refs) {
-    const kind = text(r.kind) || 'ConfigMap';
-    const ns = text(r.namespace) || gw.meta.namespace;
-    const name = text(r.name);
-    if (ns !== gw.meta.namespace) {
-      const g = checkGrant(model.snapshot, { group: GW_GROUP, kind: 'Gateway', namespace: gw.meta.namespace }, { group: text(r.group), kind, namespace: ns, name });
-      if (g.allowed === null) return 'unknown';
-      if (!g.allowed) return 'RefNotPermitted';
-    }
-    if (kind !== 'ConfigMap' && kind !== 'Secret' && kind !== 'ClusterTrustBundle') continue;
-    supported = true;
-    if (kind === 'ClusterTrustBundle') return 'unknown';
-    const obj = kind === 'ConfigMap' ? model.snapshot.lookup('ConfigMap', ns, name) : model.snapshot.lookup('Secret', ns, name);
-    if (!obj.found) return obj.known ? 'InvalidCACertificateRef' : 'unknown';
-    const ca = caText(obj.obj);
-    if (ca === null) return 'InvalidCACertificateRef';
-    if (ca !== '') found = true;
-  }
-  if (!found) return supported ? 'NoValidCACertificate' : 'InvalidCACertificateKind';
-  return null;
-}
-
-/** The frontend validation error of an HTTPS listener, if any (per-port first, else the default). */
-function frontendErrorFor(f: FrontendTls | undefined, l: ListenerSpec): FrontendError | null {
-  if (!f || l.protocol !== 'HTTPS') return null;
-  if (f.byPort.has(l.port)) return f.byPort.get(l.port) ?? null;
-  return f.fallback ?? null;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The Gateway
 
@@ -506,21 +432,6 @@ function gatewayConditions(gm: GatewayModel, states: ListenerState[], model: Mod
   else if (accepted.some(Boolean)) out.set('Accepted', 'True', 'ListenersNotValid');
   else out.set('Accepted', 'False', 'ListenersNotValid');
   return out.list();
-}
-
-/** ProcessGatewayTLS, spec.tls.backend.clientCertificateRef. */
-function backendClientCertificate(gw: GatewayObject, ref: NonNullable<GatewayObject['backendClientCertificateRef']>, model: Model): { status: 'True' | 'False'; reason: string } | null {
-  if (ref.kind !== 'Secret' || ref.group !== '') return { status: 'False', reason: 'InvalidClientCertificateRef' };
-  const ns = ref.namespace ?? gw.meta.namespace;
-  if (ns !== gw.meta.namespace) {
-    const g = checkGrant(model.snapshot, { group: GW_GROUP, kind: 'Gateway', namespace: gw.meta.namespace }, { group: '', kind: 'Secret', namespace: ns, name: ref.name });
-    if (g.allowed === null) return null;
-    if (!g.allowed) return { status: 'False', reason: 'RefNotPermitted' };
-  }
-  const secret = model.snapshot.lookup('Secret', ns, ref.name);
-  if (!secret.found) return secret.known ? { status: 'False', reason: 'InvalidClientCertificateRef' } : null;
-  if (!secret.obj.tlsCrt || !secret.obj.tlsKey) return { status: 'False', reason: 'InvalidClientCertificateRef' };
-  return { status: 'True', reason: 'ResolvedRefs' };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -620,11 +531,6 @@ function markRouteOverlaps(
     if (overlaps) conds.get(parent)?.set('RouteRulesOverlap', 'True', 'RouteRulesOverlap');
   }
 }
-
-type Raw = Record<string, unknown>;
-const raw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
-const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.map(raw) : []);
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** buildOverlapKey of every IR route a route's rules produce (one per rule match). */
 function matchKeys(r: RouteObject): string[] {
@@ -827,19 +733,6 @@ function caRefsBundle(refs: ReadonlyArray<{ group: string; kind: string; name: s
   }
   if (!found) return { error: supported ? 'InvalidCACertificateRef' : 'InvalidKind' };
   return {};
-}
-
-/** getFirstMatchOrFirstFromData(data, ca.crt, tls.crt): the CA text, or null when there is none to take. */
-function caText(o: ConfigMapObject | SecretObject): string | null {
-  if (o.caCrt !== undefined) return o.caCrt;
-  if (o.kind === 'ConfigMap') {
-    if (o.data['tls.crt'] !== undefined) return o.data['tls.crt'];
-    const keys = Object.keys(o.data);
-    return keys.length === 1 ? o.data[keys[0]!]! : null;
-  }
-  if (o.tlsCrt !== undefined) return o.tlsCrt;
-  // A Secret with one other key: Envoy Gateway takes it (its content is not read by this tool).
-  return o.dataKeys.length === 1 ? '?' : null;
 }
 
 function sameAncestor(a: ParentReference, b: ParentReference): boolean {

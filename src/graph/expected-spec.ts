@@ -4,13 +4,25 @@
 import type { ExpectedCondition } from '../report/types.ts';
 import type { BackendTLSPolicyObject } from '../cluster/objects.ts';
 import { ConditionSet, type GatewayExpectations, type ListenerExpectation, type PolicyAncestorExpectation, type RouteParent } from './expected-core.ts';
-import type { GatewayModel, ListenerModel } from './model.ts';
+import type { GatewayModel, ListenerModel, Model } from './model.ts';
 import type { ResolvedBackend } from './backends.ts';
+// The Gateway's spec.tls references resolve the same way for any implementation (GEP-91 frontend validation,
+// GEP-3155 backend client certificate); the Envoy Gateway profile's reading of them is shared.
+import { backendClientCertificate, frontendErrorFor, frontendTls, type FrontendTls } from './gateway-tls-refs.ts';
 
-export function specExpectations(gm: GatewayModel, parents: RouteParent[]): GatewayExpectations {
+const GATEWAY_ADDRESS_TYPES = new Set(['IPAddress', 'Hostname']);
+
+export function specExpectations(gm: GatewayModel, parents: RouteParent[], model: Model): GatewayExpectations {
+  const basis = `the Gateway API specification (v1.6), for ${gm.impl.name}`;
+  // An address type the implementation does not support: Accepted=False, UnsupportedAddress (apis/v1
+  // GatewayReasonUnsupportedAddress; conformance GatewayStaticAddresses). The spec defines only the core types.
+  if (gm.obj.specAddresses.some((a) => a.type !== undefined && !GATEWAY_ADDRESS_TYPES.has(a.type))) {
+    return { profile: 'gateway-api', basis, gateway: [{ type: 'Accepted', status: 'False', reason: 'UnsupportedAddress' }], listeners: new Map(gm.listeners.map((lm) => [lm, { conditions: [], attachedRoutes: 0 }])), parents: new Map(), policies: [] };
+  }
+  const frontend = frontendTls(gm.obj, model);
   const conflicts = listenerConflicts(gm.listeners);
   const listeners = new Map<ListenerModel, ListenerExpectation>();
-  for (const lm of gm.listeners) listeners.set(lm, { conditions: listenerConditions(lm, conflicts.get(lm)), attachedRoutes: 0 });
+  for (const lm of gm.listeners) listeners.set(lm, { conditions: listenerConditions(lm, conflicts.get(lm), frontend), attachedRoutes: 0 });
   const parentConds = new Map<RouteParent['parent'], ExpectedCondition[]>();
   const policies: PolicyAncestorExpectation[] = [];
   for (const { route, parent } of parents) {
@@ -39,12 +51,17 @@ export function specExpectations(gm: GatewayModel, parents: RouteParent[]): Gate
   }
   const accepted = gm.listeners.map((lm) => listeners.get(lm)!.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
   const gateway = new ConditionSet();
-  if (accepted.every(Boolean)) gateway.set('Accepted', 'True', 'Accepted');
+  gatewayTlsConditions(gm, model, frontend, gateway);
+  const params = parametersRefState(gm, model);
+  if (params === 'missing') gateway.set('Accepted', 'False', 'InvalidParameters');
+  else if (params === 'unknown') {
+    // Not predicted: whether the implementation supports the referent's kind is not in the objects.
+  } else if (accepted.every(Boolean)) gateway.set('Accepted', 'True', 'Accepted');
   else if (accepted.some(Boolean)) gateway.set('Accepted', 'True', 'ListenersNotValid');
   else gateway.set('Accepted', 'False', 'ListenersNotValid');
   return {
     profile: 'gateway-api',
-    basis: `the Gateway API specification (v1.6), for ${gm.impl.name}`,
+    basis,
     gateway: gateway.list(),
     listeners,
     parents: parentConds,
@@ -75,13 +92,50 @@ function listenerConflicts(listeners: ListenerModel[]): Map<ListenerModel, strin
   return out;
 }
 
-function listenerConditions(lm: ListenerModel, conflict: string | undefined): ExpectedCondition[] {
+/**
+ * The Gateway's spec.tls: ResolvedRefs from the backend client certificate (GatewayReasonInvalidClientCertificateRef,
+ * RefNotPermitted; conformance GatewayInvalidTLSBackendConfiguration, GatewayTLSBackendClientCertificate), and
+ * InsecureFrontendValidationMode when a resolved frontend validation allows an insecure fallback (conformance
+ * GatewayFrontendClientCertificateValidationInsecureFallback). An unresolvable frontend CA is the listener's.
+ */
+function gatewayTlsConditions(gm: GatewayModel, model: Model, frontend: FrontendTls | undefined, out: ConditionSet): void {
+  const ref = gm.obj.backendClientCertificateRef;
+  if (ref) {
+    const backend = backendClientCertificate(gm.obj, ref, model);
+    if (backend) out.set('ResolvedRefs', backend.status, backend.reason);
+  }
+  if (frontend?.insecureFallback) out.set('InsecureFrontendValidationMode', 'True', 'ConfigurationChanged');
+}
+
+/**
+ * spec.infrastructure.parametersRef: a referent that cannot be found, or of a kind the implementation does not
+ * support, gets Accepted=False, InvalidParameters (apis/v1 GatewayInfrastructure.ParametersRef; conformance
+ * GatewayInvalidParametersRef). A ConfigMap (the one core kind) is looked up; the AWS Load Balancer Controller's
+ * LoadBalancerConfiguration is resolved by its provider; any other kind is the implementation's own, which the
+ * objects do not describe: Accepted is then not predicted rather than guessed.
+ */
+function parametersRefState(gm: GatewayModel, model: Model): 'ok' | 'missing' | 'unknown' {
+  const ref = gm.obj.infrastructureParametersRef;
+  if (!ref) return 'ok';
+  const lookup = ref.group === '' && ref.kind === 'ConfigMap' ? model.snapshot.lookup('ConfigMap', gm.obj.meta.namespace, ref.name) : gm.lbc?.gatewayConfig?.lookup;
+  if (!lookup) return 'unknown';
+  if (lookup.found) return 'ok';
+  return lookup.known && ref.kind === 'ConfigMap' ? 'missing' : 'unknown';
+}
+
+function listenerConditions(lm: ListenerModel, conflict: string | undefined, frontend: FrontendTls | undefined): ExpectedCondition[] {
   const c = new ConditionSet();
+  // Frontend client-certificate validation that does not resolve refuses the HTTPS listener it applies to
+  // (ListenerReasonNoValidCACertificate; ResolvedRefs InvalidCACertificateRef / InvalidCACertificateKind /
+  // RefNotPermitted; conformance GatewayInvalidFrontendClientCertificateValidation).
+  const caProblem = lm.set ? null : frontendErrorFor(frontend, lm.spec);
   if (lm.kinds.unsupportedProtocol) c.set('Accepted', 'False', 'UnsupportedProtocol');
+  else if (caProblem) c.set('Accepted', 'False', 'NoValidCACertificate');
   else c.set('Accepted', 'True', 'Accepted');
   const certProblem = certificateRefsReason(lm);
   if (lm.kinds.invalid.length > 0) c.set('ResolvedRefs', 'False', 'InvalidRouteKinds');
   else if (certProblem) c.set('ResolvedRefs', 'False', certProblem);
+  else if (caProblem) c.set('ResolvedRefs', 'False', caProblem === 'NoValidCACertificate' ? 'InvalidCACertificateRef' : caProblem);
   else c.set('ResolvedRefs', 'True', 'ResolvedRefs');
   // Conflicted=False may be absent (Gateway API v1.6, gateway-api#4642): only a conflict is predicted.
   if (conflict) c.set('Conflicted', 'True', conflict);

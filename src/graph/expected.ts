@@ -35,5 +35,5 @@ export function routeParentsOf(gm: GatewayModel, model: Model): RouteParent[] {
 
 export function expectationsFor(gm: GatewayModel, model: Model): GatewayExpectations {
   const parents = routeParentsOf(gm, model);
-  return gm.impl.id === 'envoy-gateway' || gm.impl.id === 'calico' ? envoyGatewayExpectations(gm, parents, model) : specExpectations(gm, parents);
+  return gm.impl.id === 'envoy-gateway' || gm.impl.id === 'calico' ? envoyGatewayExpectations(gm, parents, model) : specExpectations(gm, parents, model);
 }

@@ -4,19 +4,11 @@
 // written by hand from them, test name as the source). Checked: the Gateway's attachedListenerSets, each
 // ListenerSet's Accepted (and Programmed when refused), each ListenerSet listener's Conflicted / ResolvedRefs /
 // accepted state and attachedRoutes, and each route parentRef's Accepted, through the report the tool prints.
-import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadManifests } from '../../src/cluster/manifests.ts';
 import { listenerInvalidity } from '../../src/graph/listener-sets.ts';
-import { buildModel, type ListenerModel, type Model } from '../../src/graph/model.ts';
-import { buildReport } from '../../src/report/build.ts';
-import type { InspectReport } from '../../src/report/types.ts';
-import { ALL_RULES } from '../../src/rules/index.ts';
-import { runRules } from '../../src/rules/engine.ts';
+import type { ListenerModel } from '../../src/graph/model.ts';
+import { GENERIC_PROFILE as PROFILE, INFRA, judge } from './judge.ts';
 import { loadConformance, type ConformanceCase } from './loader.ts';
-
-const PROFILE = { gatewayClassName: 'gwtls-conformance', controllerName: 'example.com/gwtls-conformance-controller' };
-const INFRA = 'gateway-conformance-infra';
 
 /** A listener of a ListenerSet: accepted (generateAcceptedListenerConditions), or refused with a condition. */
 type ListenerExpectation = { accepted: true; attachedRoutes?: number } | { conflicted: 'HostnameConflict' | 'ProtocolConflict' } | { resolvedRefs: 'RefNotPermitted' | 'InvalidRouteKinds' };
@@ -201,15 +193,6 @@ beforeAll(async () => {
     console.warn(`[conformance] skipping the ListenerSet conformance fixtures: ${skip}`);
   } else cases = result.cases.filter((c) => c.name.startsWith('listenerset-'));
 }, 600_000);
-
-async function judge(c: ConformanceCase): Promise<{ model: Model; report: InspectReport }> {
-  const text = c.documents.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
-  const { snapshot, errors } = await loadManifests(['-'], 'default', async () => text);
-  expect(errors).toEqual([]);
-  const model = buildModel(snapshot, { allNamespaces: true }, new Date());
-  const { findings, skipped } = runRules(model, ALL_RULES);
-  return { model, report: buildReport({ model, findings, skipped }) };
-}
 
 /** What the model says a conformant controller writes on a ListenerSet listener. */
 function listenerState(lm: ListenerModel): ListenerExpectation {
