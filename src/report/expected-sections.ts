@@ -70,8 +70,10 @@ export function listenerDifferences(l: ListenerModel, expected: GatewayExpectati
   const e = expected.listeners.get(l);
   if (!e || !l.status) return [];
   const profile = PROFILE_WORDS[expected.profile] ?? expected.profile;
-  const gen = l.gateway.obj.meta.generation;
-  const object = `Gateway ${l.gateway.obj.meta.namespace}/${l.gateway.obj.meta.name} listener ${l.spec.name}`;
+  // A ListenerSet's listener: its status (and the generation it observed) is the ListenerSet's.
+  const owner = l.set?.obj ?? l.gateway.obj;
+  const gen = owner.meta.generation;
+  const object = `${owner.kind} ${owner.meta.namespace}/${owner.meta.name} listener ${l.spec.name}`;
   const stale = l.status.conditions.some((c) => c.stale === true || (c.observedGeneration !== undefined && gen !== undefined && c.observedGeneration < gen));
   return [
     ...statusDifferences({ object, observed: l.status.conditions, expected: e.conditions, profile, ...(gen !== undefined ? { generation: gen } : {}) }),
