@@ -218,6 +218,9 @@ function renderListenerSets(lines: string[], g: GatewayReport, width: number, s:
 }
 
 function listenerSetWord(ls: ListenerSetReport, s: Style): string {
+  // What its controller wrote for the current generation outranks the prediction (GWTLS-LS-004 says why).
+  const observed = ls.conditions.find((c) => c.type === 'Accepted' && !c.stale);
+  if (observed?.status === 'False') return s.bad(observed.reason === 'NotAllowed' ? 'NOT ALLOWED' : 'NOT ACCEPTED');
   if (ls.accepted === null) return s.warn('UNKNOWN');
   if (!ls.accepted) return s.bad(ls.reason === 'NotAllowed' ? 'NOT ALLOWED' : 'NOT ACCEPTED');
   return ls.reason === 'Accepted' ? s.ok('attached') : s.warn('attached (some listeners refused)');

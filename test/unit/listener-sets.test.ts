@@ -225,11 +225,13 @@ describe('hostile strings in a ListenerSet', () => {
 });
 
 describe('status a ListenerSet controller wrote', () => {
-  it('is compared per listener under the ListenerSet that holds it, with its generation', async () => {
+  it('is compared per listener under the ListenerSet that holds it, and shown in its word', async () => {
     const text = readFileSync(join(REPO_ROOT, 'test/fixtures/scenarios/listener-sets/gwtls-ls-003/invalid-the-controller-says-conflicted.yaml'), 'utf8');
     const { report } = await judge(text, 'shared');
     const diffs = report.gateways[0]!.statusDifferences ?? [];
     expect(diffs.find((d) => d.type === 'Accepted')).toMatchObject({ object: 'ListenerSet team-a/apps listener app', observed: { status: 'False', reason: 'HostnameConflict' }, cause: 'disagrees' });
     expect(diffs.map((d) => d.object).filter((o) => o.startsWith('Gateway infra/shared listener app'))).toEqual([]);
+    // The tree says what the controller wrote, not the prediction it contradicts.
+    expect(renderReport(report, { width: 100 })).toMatch(/└─ ListenerSet team-a\/apps {2}NOT ACCEPTED {2}listeners app/);
   });
 });
