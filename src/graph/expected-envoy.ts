@@ -679,13 +679,16 @@ function backendTlsReason(b: ResolvedBackend, route: RouteObject, parentRef: Par
 }
 
 /** resource.go Sort: creation timestamp, then namespace, then name (byte order). */
-function byAgeThenName(a: BackendTLSPolicyObject, b: BackendTLSPolicyObject): number {
-  const key = (p: BackendTLSPolicyObject) => [p.meta.creationTimestamp ? Date.parse(p.meta.creationTimestamp) : 0, p.meta.namespace, p.meta.name] as const;
-  const [ta, na, ma] = key(a);
-  const [tb, nb, mb] = key(b);
-  if (ta !== tb) return ta - tb;
-  if (na !== nb) return na < nb ? -1 : 1;
-  return ma < mb ? -1 : ma > mb ? 1 : 0;
+/** Oldest first, then by namespace and name (the translator's order); each timestamp parsed once. */
+function byAgeThenName(policies: readonly BackendTLSPolicyObject[]): BackendTLSPolicyObject[] {
+  const keyed = policies.map((p) => ({ p, t: p.meta.creationTimestamp ? Date.parse(p.meta.creationTimestamp) : 0 }));
+  keyed.sort((a, b) => {
+    if (a.t !== b.t) return a.t - b.t;
+    const [na, nb] = [a.p.meta.namespace, b.p.meta.namespace];
+    if (na !== nb) return na < nb ? -1 : 1;
+    return a.p.meta.name < b.p.meta.name ? -1 : a.p.meta.name > b.p.meta.name ? 1 : 0;
+  });
+  return keyed.map((k) => k.p);
 }
 
 /** getBackendTLSPolicy: a policy naming the port's section wins over one naming the whole target. */
@@ -698,7 +701,7 @@ export function policyFor(b: ResolvedBackend, model: Model): BackendTLSPolicyObj
     if (kind === 'Service') section = b.service?.found ? b.service.obj.ports.find((p) => p.port === ref.port)?.name || undefined : undefined;
     else section = String(ref.port);
   }
-  const policies = model.snapshot.list('BackendTLSPolicy', ref.namespace).slice().sort(byAgeThenName);
+  const policies = byAgeThenName(model.snapshot.list('BackendTLSPolicy', ref.namespace));
   const matches = (p: BackendTLSPolicyObject, exact: boolean) =>
     p.targetRefs.some((t) => t.group === group && t.kind === kind && t.name === ref.name && (t.sectionName === section || (!exact && t.sectionName === undefined && section !== undefined)));
   if (section !== undefined) {
@@ -748,22 +751,32 @@ function addAncestor(ancestors: PolicyAncestorExpectation[], policy: BackendTLSP
 }
 
 /** ProcessBackendTLSPolicyStatus: a later policy with the same target (section included) is Conflicted. */
-function resolvePolicyConflicts(ancestors: PolicyAncestorExpectation[], model: Model): PolicyAncestorExpectation[] {
-  const all = model.snapshot.list('BackendTLSPolicy').slice().sort(byAgeThenName);
+/** Each policy that loses a target to an older one, with the one it loses to, oldest first (once per model). */
+const conflictLosers = new WeakMap<Model, Map<BackendTLSPolicyObject, BackendTLSPolicyObject>>();
+
+function policyConflicts(model: Model): Map<BackendTLSPolicyObject, BackendTLSPolicyObject> {
+  const cached = conflictLosers.get(model);
+  if (cached) return cached;
+  const losers = new Map<BackendTLSPolicyObject, BackendTLSPolicyObject>();
   const owner = new Map<string, BackendTLSPolicyObject>();
-  const out = [...ancestors];
-  for (const p of all) {
-    let winner: BackendTLSPolicyObject | undefined;
+  for (const p of byAgeThenName(model.snapshot.list('BackendTLSPolicy'))) {
     for (const t of p.targetRefs) {
       const key = `${p.meta.namespace}/${t.group}/${t.kind}/${t.name}/${t.sectionName ?? ''}`;
       const w = owner.get(key);
       if (w) {
-        winner = w;
+        losers.set(p, w);
         break;
       }
       owner.set(key, p);
     }
-    if (!winner) continue;
+  }
+  conflictLosers.set(model, losers);
+  return losers;
+}
+
+function resolvePolicyConflicts(ancestors: PolicyAncestorExpectation[], model: Model): PolicyAncestorExpectation[] {
+  const out = [...ancestors];
+  for (const [p, winner] of policyConflicts(model)) {
     for (const a of ancestors.filter((x) => x.policy === winner)) {
       const existing = out.find((x) => x.policy === p && sameAncestor(x.ancestor, a.ancestor));
       const conds = new ConditionSet();

@@ -204,10 +204,39 @@ function gatewayObjects(gm: GatewayModel): Set<Key> {
   return keys;
 }
 
+/** The report's findings by the Gateway they name, and (those naming none) by object: built once per report. */
+interface FindingIndex {
+  /** The length indexed (an array that grew since is indexed again). */
+  size: number;
+  byGateway: Map<string, number[]>;
+  byObject: Map<Key, number[]>;
+}
+const indexes = new WeakMap<readonly Finding[], FindingIndex>();
+
+function indexOf(findings: readonly Finding[]): FindingIndex {
+  const cached = indexes.get(findings);
+  if (cached?.size === findings.length) return cached;
+  const index: FindingIndex = { size: findings.length, byGateway: new Map(), byObject: new Map() };
+  findings.forEach((f, i) => {
+    const [map, key] = f.gateway !== undefined ? [index.byGateway, f.gateway] : [index.byObject, objKey(f.object)];
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  });
+  indexes.set(findings, index);
+  return index;
+}
+
+/** The findings about a Gateway, in the report's order: those naming it, and those naming none about its objects. */
+function findingsOf(gm: GatewayModel, findings: readonly Finding[]): Finding[] {
+  const index = indexOf(findings);
+  const at = [...(index.byGateway.get(`${gm.obj.meta.namespace}/${gm.obj.meta.name}`) ?? [])];
+  for (const k of gatewayObjects(gm)) at.push(...(index.byObject.get(k) ?? []));
+  return [...new Set(at)].sort((a, b) => a - b).map((i) => findings[i]!);
+}
+
 export function gatewayState(gm: GatewayModel, findings: readonly Finding[]): GatewayState {
-  const id = `${gm.obj.meta.namespace}/${gm.obj.meta.name}`;
-  const objects = gatewayObjects(gm);
-  const mine = findings.filter((f) => (f.gateway !== undefined ? f.gateway === id : objects.has(objKey(f.object))));
+  const mine = findingsOf(gm, findings);
   const listeners = gm.listeners.map((lm) => listenerState(gm, lm, mine));
   const own = fromFindings(mine);
   // A listener without routes beside working ones does not make the Gateway a NO_ROUTES one (its warning, when
