@@ -8,12 +8,13 @@
 //   GWTLS_INVARIANT_SETS=seeds,scenarios,conformance   which input sets (default: all that exist)
 //   GWTLS_INVARIANT_ONLY=text                          only the sets whose name contains it
 // The explanations are shared with the ListenerSet test (live-offline-explained.ts).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { yamlFiles } from '../helpers/yaml-files.ts';
 import { analyse } from '../../src/cli/inspect-run.ts';
 import type { InspectOptions } from '../../src/cli/inspect.ts';
 import { kindFor } from '../../src/cluster/kinds.ts';
@@ -49,17 +50,6 @@ function withLiveUids(o: KubeObject, uid?: string): KubeObject {
   for (const r of m.ownerReferences ?? []) {
     const live = liveUids.get(uidKey(String(r.kind), o.metadata.namespace, String(r.name)));
     if (live) r.uid = live;
-  }
-  return out;
-}
-
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e)) out.push(p);
   }
   return out;
 }

@@ -8,10 +8,11 @@
  * Skipped, with the reason printed, when there is no Go toolchain to build egctl (or GWTLS_ORACLE_EGCTL).
  * GWTLS_ORACLE_CORPUS=N sets the corpus size (default 1000), GWTLS_ORACLE_SEED its seed (default 1).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { yamlFiles } from '../helpers/yaml-files.ts';
 import { egctlUnavailable, ensureEgctl, type Egctl } from '../e2e/harness/egctl.ts';
 import { batchPreamble, certificatePool, generateConfig } from './corpus.ts';
 import { formatSummary, runCases, summarize, type CaseResult, type InputCase } from './differential.ts';
@@ -28,17 +29,6 @@ const BACKEND_OFF_EVERY = 20;
 
 const unavailable = egctlUnavailable();
 if (unavailable) process.stdout.write(`[gwtls-oracle] skipped: ${unavailable}\n`);
-
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e)) out.push(p);
-  }
-  return out;
-}
 
 function fileCases(set: string, dir: string): InputCase[] {
   return yamlFiles(dir).map((f) => ({ set, name: relative(ROOT, f), documents: parseDocuments(readFileSync(f, 'utf8')) }));
