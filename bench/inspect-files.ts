@@ -4,7 +4,7 @@
 //   L, every Gateway:  inspect -A -o json -f L/cluster.json     (goal: < 5 s, < 1 GB)
 //   S, one Gateway:    inspect gw-0 -n ns-0 -o json -f S/...    (goal: < 1 s)
 // and the same on YAML input (kubectl get -o yaml style): with parse workers, on one thread
-// (GWTLS_PARSE_WORKERS=0), and, given GWTLS_BENCH_BEFORE=path/to/an/older/dist/kubectl-gwtls.mjs, with that build,
+// (GWTLS_PARSE_WORKERS=0), and, given GWTLS_BENCH_BEFORE=path/to/an/older/dist/kubectl-gwtls.mjs, L with that build,
 // so that before and after are measured in the same run. CPU time (user + system) is printed beside wall time:
 // on a shared machine it is the steadier figure.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -59,6 +59,9 @@ measure('S: inspect -A -o json (JSON input)', ['inspect', '-A', '-o', 'json', '-
 const ly = measure('L: inspect -A -o json (YAML input)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml]);
 measure('L: inspect -A -o json (YAML input, one thread)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml], { env: { GWTLS_PARSE_WORKERS: '0' } });
 const before = process.env.GWTLS_BENCH_BEFORE;
-if (before) measure('L: inspect -A -o json (YAML input, before)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml], { cli: before });
+if (before) {
+  measure('L: inspect -A -o json (JSON input, before)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.json], { cli: before });
+  measure('L: inspect -A -o json (YAML input, before)', ['inspect', '-A', '-o', 'json', '--fail-on', 'none', '-f', L.yaml], { cli: before });
+}
 measure('S: inspect gw-0 -n ns-0 -o json (YAML input)', ['inspect', 'gw-0', '-n', 'ns-0', '-o', 'json', '--fail-on', 'none', '-f', S.yaml]);
 console.log(`\ngoals: L under 5 s and 1 GB -> ${l.seconds < 5 && l.maxRssMb < 1024 ? 'met' : 'NOT met'} (${l.seconds.toFixed(2)} s, ${l.maxRssMb} MB; YAML input ${ly.seconds.toFixed(2)} s); one Gateway in S under 1 s -> ${s1.seconds < 1 ? 'met' : 'NOT met'} (${s1.seconds.toFixed(2)} s)`);

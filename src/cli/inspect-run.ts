@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, type Model } from '../graph/model.ts';
 import type { TuiContext } from '../tui/contract.ts';
-import { buildReport } from '../report/build.ts';
+import { buildReport, streamedReport, type BuildReportInput } from '../report/build.ts';
 import { colorEnabled, makeStyle } from '../report/style.ts';
 import { renderGatewayList, renderReport } from '../report/text.ts';
 import type { InspectReport } from '../report/types.ts';
@@ -27,6 +27,12 @@ export interface Analysis {
 
 /** Reads the source and runs the analysis: what `inspect` prints, the UI shows, and --apply starts from. */
 export async function analyse(gateway: string | undefined, opts: InspectOptions, now: Date): Promise<Analysis> {
+  const { loaded, model, input } = await judge(gateway, opts, now);
+  return { loaded, model, report: buildReport(input) };
+}
+
+/** The analysis up to the findings: what the report is built from. */
+async function judge(gateway: string | undefined, opts: InspectOptions, now: Date): Promise<{ loaded: LoadResult; model: Model; input: BuildReportInput }> {
   let loaded: LoadResult;
   try {
     loaded = await loadSnapshot(loadRequest(gateway, opts));
@@ -49,7 +55,7 @@ export async function analyse(gateway: string | undefined, opts: InspectOptions,
     findings.push(...probes.findings.filter((f) => !ignored.has(f.code)));
     sortFindings(findings);
   }
-  return { loaded, model, report: buildReport({ model, findings, skipped, inputErrors, ...(probes ? { probes } : {}) }) };
+  return { loaded, model, input: { model, findings, skipped, inputErrors, ...(probes ? { probes } : {}) } };
 }
 
 /** The kubeconfig the port-forwards use (cluster sources only). */
@@ -81,6 +87,14 @@ export async function runInspect(gateway: string | undefined, given: InspectOpti
   if (opts.apply && (format === 'wide' || format === 'name')) throw new UserError(`--apply talks to you: use it with text output, not -o ${format}`);
 
   const now = () => (process.env.GWTLS_NOW ? new Date(process.env.GWTLS_NOW) : new Date());
+  if (format === 'json' && !opts.apply && !opts.fix) {
+    // Written as it is built: nothing else needs the whole report.
+    const { loaded, input } = await judge(gateway, opts, now());
+    reportInput(loaded);
+    const report = streamedReport(input);
+    await writeJson(process.stdout, report);
+    return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, opts.failOn);
+  }
   const { loaded, report, model } = await analyse(gateway, opts, now());
   reportInput(loaded);
   const ignoredCount = Object.values(loaded.ignored).reduce((a, b) => a + b, 0);
@@ -96,8 +110,6 @@ export async function runInspect(gateway: string | undefined, given: InspectOpti
   }
   if (opts.fix) {
     await printFixes({ loaded, report, model }, opts, now());
-  } else if (format === 'json') {
-    await writeJson(process.stdout, report as unknown as Record<string, unknown>);
   } else if (format === 'yaml') {
     process.stdout.write(yaml.dump(report, { noRefs: true, lineWidth: -1 }));
   } else {
@@ -190,7 +202,7 @@ async function ignoredCodes(codes: string[]): Promise<string[]> {
   return out;
 }
 
-export function exitCode(report: InspectReport, failOn: 'error' | 'warning' | 'none'): number {
+export function exitCode(report: Pick<InspectReport, 'summary'>, failOn: 'error' | 'warning' | 'none'): number {
   if (failOn === 'none') return EXIT_OK;
   const { errors, warnings } = report.summary;
   if (errors > 0 || (failOn === 'warning' && warnings > 0)) return EXIT_FINDINGS;

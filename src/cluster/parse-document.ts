@@ -54,17 +54,20 @@ export function parseJsonDocument(text: string, file: string): ParsedDocument {
   return problem ? { error: problem, line: 1 } : { value, line: 1 };
 }
 
-/** Nesting beyond MAX_DEPTH, found without recursion (JSON.parse itself accepts any depth). */
+/** Nesting beyond MAX_DEPTH (JSON.parse itself accepts any depth); the walk recurses at most MAX_DEPTH deep. */
 export function checkDepth(value: unknown): string | undefined {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > MAX_DEPTH) return `document nested more than ${MAX_DEPTH} levels deep; skipped`;
-    if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
-    else for (const k in v) stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+  return tooDeep(value, 1) ? `document nested more than ${MAX_DEPTH} levels deep; skipped` : undefined;
+}
+
+function tooDeep(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (tooDeep(x, depth + 1)) return true;
+  } else {
+    for (const k in v) if (tooDeep((v as Record<string, unknown>)[k], depth + 1)) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** Walks the value as its aliases expand it (a shared subtree counts every time it is reached), up to `budget` bytes. */

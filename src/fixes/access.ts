@@ -10,7 +10,7 @@ import type { Snapshot } from '../cluster/snapshot.ts';
 import type { Fix, ObjectRef } from '../report/types.ts';
 import { isMap } from './fields.ts';
 import { applyConfigurations } from './merge.ts';
-import { parseDocuments } from './yaml.ts';
+import { fixDocuments, sameDocuments } from './yaml.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -118,7 +118,7 @@ function placeholders(value: unknown, path: string, out: string[]): void {
 /** What a fix would do across namespace boundaries, given the objects as they are now. */
 export function reviewAccess(fix: Fix, subject: ObjectRef, snapshot: Snapshot, defaultNamespace = 'default'): AccessReview {
   const review: AccessReview = { grants: [], crossNamespace: [], gaps: [] };
-  for (const doc of parseDocuments(fix.yaml)) {
+  for (const doc of fixDocuments(fix)) {
     const info = kindFor(String(doc.apiVersion ?? ''), String(doc.kind ?? ''));
     const { name, namespace: ns } = meta(doc);
     const namespace = info?.namespaced === false ? '' : ns || defaultNamespace;
@@ -153,6 +153,7 @@ export function classifyFix(fix: Fix, subject: ObjectRef, snapshot: Snapshot): F
   const review = reviewAccess(fix, subject, snapshot);
   if (review.grants.length === 0 && review.crossNamespace.length === 0 && review.gaps.length === 0) return fix;
   const out: Fix = { ...fix, type: 'suggestion' };
+  sameDocuments(fix, out);
   if (review.grants.length) {
     out.widensAccess = true;
     out.grants = review.grants;

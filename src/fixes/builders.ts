@@ -3,7 +3,7 @@
 import { GATEWAY_GROUP } from '../cluster/kinds.ts';
 import type { BaseObject, GatewayObject, ListenerSetObject, ListenerSpec, RouteObject } from '../cluster/objects.ts';
 import type { Fix } from '../report/types.ts';
-import { yamlDocs } from './yaml.ts';
+import { rememberDocuments, yamlDocs } from './yaml.ts';
 
 export const FORCE_NOTE = 'Changes fields another field manager owns: apply with --force-conflicts (kubectl apply --server-side --force-conflicts -f -), or edit the object where it is managed (Git, Helm values).';
 
@@ -19,6 +19,7 @@ export function identity(obj: BaseObject): { apiVersion: string; kind: string; m
 export function fix(title: string, docs: object[], opts: { note?: string; suggestion?: boolean } = {}): Fix {
   const f: Fix = { title, type: opts.suggestion ? 'suggestion' : 'fix', yaml: yamlDocs(...docs) };
   if (opts.note) f.note = opts.note;
+  rememberDocuments(f, docs);
   return f;
 }
 

@@ -8,6 +8,7 @@ import { expectationSections, listenerDifferences } from './expected-sections.ts
 import { issuanceReport } from './issuance.ts';
 import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
 import { gatewayListenerSetFields, listenerSetFields } from './listener-sets.ts';
+import { Later, StreamedArray } from './write.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
 
 export interface BuildReportInput {
@@ -24,24 +25,46 @@ export interface ProbeFold {
   backends: ReadonlyMap<BackendHop, EndpointProbe>;
 }
 
-export function buildReport({ model, findings, skipped, inputErrors, probes }: BuildReportInput): InspectReport {
-  const gateways = model.gateways.map((g) => gatewayReport(g, model, findings, probes));
-  const report: InspectReport = {
-    apiVersion: 'gwtls.dev/v1alpha1',
-    kind: 'InspectReport',
-    generatedAt: model.now.toISOString(),
-    source: model.snapshot.source,
-    gateways,
+export function buildReport(input: BuildReportInput): InspectReport {
+  const s = reportSections(input);
+  const report: InspectReport = { ...s.head, gateways: [...s.gateways()], findings: s.findings, skipped: s.skipped(), summary: s.summary };
+  if (s.inputErrors) report.inputErrors = s.inputErrors;
+  return report;
+}
+
+/**
+ * The same report for `writeJson`, with each Gateway's section built as it is written and then let go: on a
+ * large cluster the sections are most of the report, and holding them all until the end costs memory and
+ * garbage-collector time.
+ */
+export function streamedReport(input: BuildReportInput): Record<string, unknown> & Pick<InspectReport, 'summary'> {
+  const s = reportSections(input);
+  return {
+    ...s.head,
+    gateways: new StreamedArray(input.model.gateways.length, s.gateways()),
+    findings: s.findings,
+    skipped: new Later(s.skipped),
+    summary: s.summary,
+    ...(s.inputErrors ? { inputErrors: s.inputErrors } : {}),
+  };
+}
+
+/** The report's parts in contract order; `skipped` only once the Gateways' sections are built (building them looks objects up, and what could not be checked is skipped). */
+function reportSections({ model, findings, skipped, inputErrors, probes }: BuildReportInput) {
+  return {
+    head: { apiVersion: 'gwtls.dev/v1alpha1' as const, kind: 'InspectReport' as const, generatedAt: model.now.toISOString(), source: model.snapshot.source },
+    gateways: function* (): Generator<GatewayReport> {
+      for (const g of model.gateways) yield gatewayReport(g, model, findings, probes);
+    },
     findings,
-    skipped: [...model.snapshot.skipped, ...unresolvedKinds(model), ...skipped],
+    skipped: (): Skipped[] => [...model.snapshot.skipped, ...unresolvedKinds(model), ...skipped],
     summary: {
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
       info: findings.filter((f) => f.severity === 'info').length,
     },
+    inputErrors: inputErrors && inputErrors.length ? inputErrors : undefined,
   };
-  if (inputErrors && inputErrors.length) report.inputErrors = inputErrors;
-  return report;
 }
 
 /** Kinds absent from the input (files mode) that references needed: say what could not be checked. */

@@ -60,5 +60,8 @@ const JSON_RAW = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\uf
 
 /** JSON text safe for a terminal: the same JSON value, with those characters written as \u escapes. */
 export function terminalSafeJson(json: string): string {
+  // Almost all reports have none: a test is cheaper than a replace that finds nothing.
+  JSON_RAW.lastIndex = 0;
+  if (!JSON_RAW.test(json)) return json;
   return json.replace(JSON_RAW, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

@@ -4,25 +4,61 @@
 import type { Writable } from 'node:stream';
 import { terminalSafeJson } from './sanitize.ts';
 
-async function write(stream: Writable, chunk: string): Promise<void> {
-  if (!stream.write(terminalSafeJson(chunk))) await new Promise<void>((resolve) => stream.once('drain', resolve));
+/** A top-level array whose items are written as `items` yields them, never all held at once. */
+export class StreamedArray<T> {
+  readonly length: number;
+  readonly items: Iterable<T>;
+  constructor(length: number, items: Iterable<T>) {
+    this.length = length;
+    this.items = items;
+  }
 }
+
+/** A top-level value computed only when the writer reaches it, after everything before it was written. */
+export class Later<T> {
+  readonly value: () => T;
+  constructor(value: () => T) {
+    this.value = value;
+  }
+}
+
+/** Text gathered before it goes to the stream: fewer, larger writes. */
+const CHUNK_CHARS = 1 << 20;
 
 /** JSON.stringify(value, null, 2), streamed: arrays directly under the root are written one element at a time. */
 export async function writeJson(stream: Writable, value: Record<string, unknown>): Promise<void> {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  await write(stream, '{\n');
-  for (const [i, [key, v]] of entries.entries()) {
+  let pending = '{\n';
+  const write = async (text: string) => {
+    pending += text;
+    if (pending.length < CHUNK_CHARS) return;
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(terminalSafeJson(chunk))) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+  for (const [i, [key, given]] of entries.entries()) {
     const sep = i < entries.length - 1 ? ',' : '';
-    if (Array.isArray(v) && v.length > 0) {
-      await write(stream, `  ${JSON.stringify(key)}: [\n`);
-      for (const [j, item] of v.entries()) {
-        await write(stream, `    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}${j < v.length - 1 ? ',' : ''}\n`);
-      }
-      await write(stream, `  ]${sep}\n`);
+    const v: unknown = given instanceof Later ? given.value() : given;
+    if ((Array.isArray(v) || v instanceof StreamedArray) && v.length > 0) {
+      await write(`  ${JSON.stringify(key)}: [\n`);
+      let j = 0;
+      for (const item of Array.isArray(v) ? v : v.items) await write(`${arrayItem(item)}${++j < v.length ? ',' : ''}\n`);
+      await write(`  ]${sep}\n`);
+    } else if (v instanceof StreamedArray) {
+      await write(`  ${JSON.stringify(key)}: []${sep}\n`);
     } else {
-      await write(stream, `  ${JSON.stringify(key)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}${sep}\n`);
+      await write(`${JSON.stringify({ [key]: v }, null, 2).slice(2, -2)}${sep}\n`);
     }
   }
-  await write(stream, '}\n');
+  await write('}\n');
+  if (!stream.write(terminalSafeJson(pending))) await new Promise<void>((resolve) => stream.once('drain', resolve));
+}
+
+// JSON.stringify indents from the left margin: an item is written inside a wrapper that puts it at the depth of
+// a top-level array's items, and cut out, rather than re-indented line by line afterwards.
+const ITEM_PREFIX = '{\n  "": [\n'.length;
+const ITEM_SUFFIX = '\n  ]\n}'.length;
+
+function arrayItem(item: unknown): string {
+  return JSON.stringify({ '': [item] }, null, 2).slice(ITEM_PREFIX, -ITEM_SUFFIX);
 }
