@@ -38,11 +38,11 @@ export const SEA_TARGETS = [
 
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-/** The main script of the executable (CommonJS, as Node 24 requires). */
-export const SEA_MAIN = `'use strict';
-// kubectl-gwtls single executable: the ESM files of dist/ are assets of this executable; module hooks serve them
-// as gwtls-sea:///<file> URLs, so each command still loads only the chunks it needs.
-const { getAsset } = require('node:sea');
+/**
+ * The module hooks that serve the executable's assets as gwtls-sea:///<file> URLs: run by the main script, and
+ * by every worker thread it starts (hooks are per thread), as the body of a function given `require`.
+ */
+const SEA_HOOKS = `const { getAsset } = require('node:sea');
 const { registerHooks } = require('node:module');
 const PREFIX = 'gwtls-sea:///';
 registerHooks({
@@ -57,8 +57,21 @@ registerHooks({
     if (url.startsWith(PREFIX)) return { format: 'module', source: getAsset(url.slice(PREFIX.length), 'utf8'), shortCircuit: true };
     return nextLoad(url, context);
   },
-});
-import(PREFIX + 'kubectl-gwtls.mjs').catch((e) => {
+});`;
+
+/** The main script of the executable (CommonJS, as Node 24 requires). */
+export const SEA_MAIN = `'use strict';
+// kubectl-gwtls single executable: the ESM files of dist/ are assets of this executable; module hooks serve them
+// as gwtls-sea:///<file> URLs, so each command still loads only the chunks it needs.
+const HOOKS = ${JSON.stringify(SEA_HOOKS)};
+new Function('require', HOOKS)(require);
+// A worker thread cannot load a gwtls-sea: URL by itself: it is started from code that registers the same hooks
+// first (src/cluster/parse-pool.ts looks for this function).
+globalThis.__gwtlsSeaWorker = (url) => {
+  const { Worker } = require('node:worker_threads');
+  return new Worker('new Function("require", ' + JSON.stringify(HOOKS) + ')(require); import(' + JSON.stringify(url) + ');', { eval: true });
+};
+import('gwtls-sea:///kubectl-gwtls.mjs').catch((e) => {
   process.stderr.write('error: ' + (e && e.message ? e.message : String(e)) + '\\n');
   process.exitCode = 2;
 });

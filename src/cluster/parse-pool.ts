@@ -1,10 +1,11 @@
 // Parses batches of YAML documents, in worker threads once the input is large enough to pay for them (YAML
 // parsing is most of the time spent on a large manifest set), on this thread otherwise or where workers cannot
-// start (a single executable, whose modules are not files). Results come back per batch, in any order.
+// start. Results come back per batch, in any order.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseYamlDocument, type ParsedDocument } from './parse-document.ts';
 import type { RawDocument } from './read-input.ts';
+import { safeLine } from '../report/sanitize.ts';
 
 // Set by scripts/build.mjs: where the bundled worker lives, relative to the chunk holding this module.
 declare const __GWTLS_PARSE_WORKER__: string | undefined;
@@ -26,6 +27,10 @@ export class ParsePool {
   private seen = 0;
   private nextId = 0;
   private broken = false;
+  /** Why the workers could not run (GWTLS_DEBUG says it). */
+  private failure: string | undefined;
+  /** Batches the workers parsed. */
+  private parsedInWorkers = 0;
   /** Batches handed in and not yet parsed. */
   pending = 0;
 
@@ -56,6 +61,11 @@ export class ParsePool {
   }
 
   async close(): Promise<void> {
+    if (process.env.GWTLS_DEBUG && (this.parsedInWorkers > 0 || this.failure)) {
+      process.stderr.write(this.failure ? `debug: YAML parse workers could not run (${safeLine(this.failure)}): parsed on the main thread\n` : `debug: YAML parsed by ${this.size} worker threads (${this.parsedInWorkers} batches)\n`);
+      this.failure = undefined;
+      this.parsedInWorkers = 0;
+    }
     const ws = this.workers;
     this.workers = [];
     await Promise.all(ws.map((w) => w.worker.terminate()));
@@ -67,24 +77,29 @@ export class ParsePool {
     try {
       url = this.workerUrl ?? (typeof __GWTLS_PARSE_WORKER__ === 'string' ? new URL(__GWTLS_PARSE_WORKER__, import.meta.url) : new URL('./parse-worker.ts', import.meta.url));
       for (let i = 0; i < this.size; i++) {
-        const slot: { worker: Worker; busy: Job | null } = { worker: new Worker(url), busy: null };
+        const slot: { worker: Worker; busy: Job | null } = { worker: startWorker(url), busy: null };
         slot.worker.on('message', (msg: { id: number; json: string }) => {
           const job = slot.busy;
           slot.busy = null;
-          if (job && job.id === msg.id) job.resolve(JSON.parse(msg.json) as ParsedDocument[]);
+          if (job && job.id === msg.id) {
+            this.parsedInWorkers++;
+            job.resolve(JSON.parse(msg.json) as ParsedDocument[]);
+          }
           this.pump();
         });
-        slot.worker.on('error', () => this.fail());
+        slot.worker.on('error', (e) => this.fail(e));
         this.workers.push(slot);
       }
-    } catch {
-      this.fail();
+    } catch (e) {
+      this.fail(e);
     }
   }
 
   /** Workers could not run: parse everything still waiting here instead. */
-  private fail(): void {
+  private fail(why: unknown): void {
+    if (this.broken) return;
     this.broken = true;
+    this.failure = why instanceof Error ? why.message : String(why);
     const orphaned = [...this.workers.map((w) => w.busy).filter((j): j is Job => j !== null), ...this.queue.splice(0)];
     void this.close();
     for (const job of orphaned) job.resolve(parseInline(job.docs, job.file));
@@ -98,6 +113,16 @@ export class ParsePool {
       slot.worker.postMessage({ id: job.id, file: job.file, docs: job.docs });
     }
   }
+}
+
+/**
+ * A worker for `url`. In the single executable the module is an asset (a gwtls-sea: URL) that only the
+ * executable's module hooks can load, and hooks are per thread: its main script (scripts/sea.mjs) starts such a
+ * worker with the hooks registered first.
+ */
+function startWorker(url: URL): Worker {
+  const seaWorker = (globalThis as { __gwtlsSeaWorker?: (url: string) => Worker }).__gwtlsSeaWorker;
+  return url.protocol === 'gwtls-sea:' && seaWorker ? seaWorker(url.href) : new Worker(url);
 }
 
 function parseInline(docs: RawDocument[], file: string): ParsedDocument[] {

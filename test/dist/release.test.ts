@@ -191,6 +191,20 @@ describe.skipIf(!kubectlPath)('linux/amd64 archive installed as krew installs it
     expect(r.status).toBe(viaBundle.status);
   });
 
+  it('parses a large YAML input in worker threads, with the same report as the bundle', () => {
+    // Over 2 MB of YAML: the parse goes to workers, which in the executable load their module from its assets.
+    const big = join(work, 'big.yaml');
+    const filler = Array.from({ length: 2500 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler-${i}\n  namespace: default\ndata:\n  k: ${'v'.repeat(1000)}\n`);
+    writeFileSync(big, [readFileSync(FIXTURE, 'utf8'), ...filler].join('---\n'));
+    const r = run(kubectlPath!, ['gwtls', 'inspect', '-f', big, '-o', 'json'], { ...env, GWTLS_DEBUG: '1' });
+    expect(r.stderr).toMatch(/^debug: YAML parsed by \d+ worker threads \(\d+ batches\)$/m);
+    expect(r.stderr).not.toMatch(/could not run/);
+    const viaBundle = spawnSync(process.execPath, [join(out, '.stage/dist/kubectl-gwtls.mjs'), 'inspect', '-f', big, '-o', 'json'], { encoding: 'utf8', env: { ...process.env, GWTLS_PARSE_WORKERS: '0' } });
+    const strip = (s: string) => JSON.stringify({ ...(JSON.parse(s) as object), generatedAt: undefined });
+    expect(strip(r.stdout)).toBe(strip(viaBundle.stdout));
+    expect(r.status).toBe(viaBundle.status);
+  });
+
   it('runs explain (rule docs embedded) and reports usage errors with exit code 2', () => {
     expect(run(kubectlPath!, ['gwtls', 'explain', 'GWTLS-LSN-004'], env).stdout).toMatch(/^# GWTLS-LSN-004/);
     const bad = run(kubectlPath!, ['gwtls', 'inspect', '-o', 'nope'], env);
