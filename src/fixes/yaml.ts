@@ -32,22 +32,24 @@ export function parseDocuments(text: string): Raw[] {
 // one back from its YAML (for 15,000 fixes that costs more than writing them). A JSON copy: the YAML library
 // writes exactly what JSON keeps (undefined keys left out, undefined items as null), so the copy is what
 // reading the YAML back gives; test/unit/fixes/fix-documents.test.ts holds that for every fix of every fixture.
-const documentsOf = new WeakMap<object, readonly Raw[]>();
+// Kept with the YAML they were written as: a fix whose YAML was changed afterwards is read from its YAML again.
+const documentsOf = new WeakMap<object, { yaml: string; docs: readonly Raw[] }>();
 
 /** Remembers the documents `fix.yaml` was written from, for `fixDocuments`. */
 export function rememberDocuments(fix: { yaml: string }, docs: readonly object[]): void {
-  documentsOf.set(fix, JSON.parse(JSON.stringify(docs)) as Raw[]);
+  documentsOf.set(fix, { yaml: fix.yaml, docs: JSON.parse(JSON.stringify(docs)) as Raw[] });
 }
 
-/** Hands the documents remembered for one fix on to a copy of it with the same YAML. */
+/** Hands the documents remembered for one fix on to a copy of it. */
 export function sameDocuments(from: { yaml: string }, to: { yaml: string }): void {
-  const docs = documentsOf.get(from);
-  if (docs && from.yaml === to.yaml) documentsOf.set(to, docs);
+  const written = documentsOf.get(from);
+  if (written) documentsOf.set(to, written);
 }
 
 /** The documents of a fix, shared and so never to be changed: as remembered when it was written, or read from its YAML. */
 export function fixDocuments(fix: { yaml: string }): readonly Readonly<Raw>[] {
-  return documentsOf.get(fix) ?? parseDocuments(fix.yaml);
+  const written = documentsOf.get(fix);
+  return written && written.yaml === fix.yaml ? written.docs : parseDocuments(fix.yaml);
 }
 
 /** Comment lines, one per entry: each made one safe line (a newline inside an entry is shown as `\\n`). */

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/cluster/manifests.ts';
 import { reviewAccess } from '../../../src/fixes/access.ts';
-import { fixDocuments, parseDocuments } from '../../../src/fixes/yaml.ts';
+import { fix as makeFix } from '../../../src/fixes/builders.ts';
+import { fixDocuments, parseDocuments, yamlDocs } from '../../../src/fixes/yaml.ts';
 import { buildModel } from '../../../src/graph/model.ts';
 import { runRules } from '../../../src/rules/engine.ts';
 import { ALL_RULES } from '../../../src/rules/index.ts';
@@ -43,5 +44,15 @@ describe('a fix remembers the documents its YAML was written from', () => {
     }
     console.log(`${fixes} fixes over ${inputs.length} inputs: remembered documents equal the YAML read back`);
     expect(fixes).toBeGreaterThan(100);
+  });
+
+  it('but a fix whose YAML was changed afterwards is reviewed from its YAML', async () => {
+    const { snapshot } = await loadManifests(['-'], 'default', async () => 'apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n');
+    const f = makeFix('annotate', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'app' } }]);
+    const subject = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'app', name: 'c' };
+    expect(reviewAccess(f, subject, snapshot).grants).toEqual([]);
+    f.yaml = yamlDocs({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'g', namespace: 'infra' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'app' }], to: [{ group: '', kind: 'Secret' }] } });
+    expect(fixDocuments(f)).toEqual(parseDocuments(f.yaml));
+    expect(reviewAccess(f, subject, snapshot).grants).toEqual([expect.stringMatching(/^creates ReferenceGrant infra\/g, which lets HTTPRoutes in app reference Secret \(any name\)/)]);
   });
 });
