@@ -93,7 +93,7 @@ export async function runInspect(gateway: string | undefined, given: InspectOpti
     reportInput(loaded);
     const report = streamedReport(input);
     await writeJson(process.stdout, report);
-    return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, opts.failOn);
+    return runExitCode(loaded, report, opts.failOn);
   }
   const { loaded, report, model } = await analyse(gateway, opts, now());
   reportInput(loaded);
@@ -118,8 +118,7 @@ export async function runInspect(gateway: string | undefined, given: InspectOpti
     if (format === 'wide' || format === 'name') process.stdout.write(renderGatewayList(report, { style, width, format }));
     else process.stdout.write(gateway ? renderReport(report, { style, width, details: opts.details ?? false }) : renderGatewayList(report, { style, width }));
   }
-  // Input that could not be read is a failure even when what was read looks fine (DESIGN.md §3).
-  return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, opts.failOn);
+  return runExitCode(loaded, report, opts.failOn);
 }
 
 const reported = new WeakSet<LoadResult>();
@@ -200,6 +199,11 @@ async function ignoredCodes(codes: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const c of codes) out.push((await resolveCode(c, '--ignore')).code);
   return out;
+}
+
+/** Input that could not be read is a failure even when what was read looks fine (DESIGN.md §3). */
+function runExitCode(loaded: LoadResult, report: Pick<InspectReport, 'summary'>, failOn: InspectOptions['failOn']): number {
+  return loaded.inputErrors.length > 0 ? EXIT_FAILURE : exitCode(report, failOn);
 }
 
 export function exitCode(report: Pick<InspectReport, 'summary'>, failOn: 'error' | 'warning' | 'none'): number {

@@ -678,8 +678,7 @@ function backendTlsReason(b: ResolvedBackend, route: RouteObject, parentRef: Par
   return null;
 }
 
-/** resource.go Sort: creation timestamp, then namespace, then name (byte order). */
-/** Oldest first, then by namespace and name (the translator's order); each timestamp parsed once. */
+/** resource.go Sort: creation timestamp, then namespace, then name (byte order); each timestamp parsed once. */
 function byAgeThenName(policies: readonly BackendTLSPolicyObject[]): BackendTLSPolicyObject[] {
   const keyed = policies.map((p) => ({ p, t: p.meta.creationTimestamp ? Date.parse(p.meta.creationTimestamp) : 0 }));
   keyed.sort((a, b) => {
@@ -750,7 +749,6 @@ function addAncestor(ancestors: PolicyAncestorExpectation[], policy: BackendTLSP
   for (const a of ancestors) if (a.policy === policy) a.conditions = conditions;
 }
 
-/** ProcessBackendTLSPolicyStatus: a later policy with the same target (section included) is Conflicted. */
 /** Each policy that loses a target to an older one, with the one it loses to, oldest first (once per model). */
 const conflictLosers = new WeakMap<Model, Map<BackendTLSPolicyObject, BackendTLSPolicyObject>>();
 
@@ -774,6 +772,7 @@ function policyConflicts(model: Model): Map<BackendTLSPolicyObject, BackendTLSPo
   return losers;
 }
 
+/** ProcessBackendTLSPolicyStatus: a later policy with the same target (section included) is Conflicted. */
 function resolvePolicyConflicts(ancestors: PolicyAncestorExpectation[], model: Model): PolicyAncestorExpectation[] {
   const out = [...ancestors];
   for (const [p, winner] of policyConflicts(model)) {

@@ -6,7 +6,7 @@ import { expectationsFor, type GatewayExpectations } from '../graph/expected.ts'
 import { backendTlsFacts, servedCertificates } from '../graph/tls-facts.ts';
 import { expectationSections, listenerDifferences } from './expected-sections.ts';
 import { issuanceReport } from './issuance.ts';
-import { countFindings, gatewayState, stateWords, type ListenerState } from './state.ts';
+import { countFindings, gatewayState, indexFindings, stateWords, type FindingIndex, type ListenerState } from './state.ts';
 import { gatewayListenerSetFields, listenerSetFields } from './listener-sets.ts';
 import { Later, StreamedArray } from './write.ts';
 import type { BackendReport, EndpointProbe, Finding, GatewayReport, InspectReport, ListenerReport, RouteReport, Skipped } from './types.ts';
@@ -54,7 +54,8 @@ function reportSections({ model, findings, skipped, inputErrors, probes }: Build
   return {
     head: { apiVersion: 'gwtls.dev/v1alpha1' as const, kind: 'InspectReport' as const, generatedAt: model.now.toISOString(), source: model.snapshot.source },
     gateways: function* (): Generator<GatewayReport> {
-      for (const g of model.gateways) yield gatewayReport(g, model, findings, probes);
+      const index = indexFindings(findings);
+      for (const g of model.gateways) yield gatewayReport(g, model, index, probes);
     },
     findings,
     skipped: (): Skipped[] => [...model.snapshot.skipped, ...unresolvedKinds(model), ...skipped],
@@ -79,8 +80,8 @@ function unresolvedKinds(model: Model): Skipped[] {
   return out;
 }
 
-/** `findings` are all of the report's: src/report/state.ts picks this Gateway's. */
-function gatewayReport(g: GatewayModel, model: Model, findings: Finding[], probes: ProbeFold | undefined): GatewayReport {
+/** `findings` are all of the report's, indexed: src/report/state.ts picks this Gateway's. */
+function gatewayReport(g: GatewayModel, model: Model, findings: FindingIndex, probes: ProbeFold | undefined): GatewayReport {
   const st = gatewayState(g, findings);
   const gwFindings = st.findings;
   const expected = expectationsFor(g, model);

@@ -205,37 +205,31 @@ function gatewayObjects(gm: GatewayModel): Set<Key> {
 }
 
 /** The report's findings by the Gateway they name, and (those naming none) by object: built once per report. */
-interface FindingIndex {
-  /** The length indexed (an array that grew since is indexed again). */
-  size: number;
+export interface FindingIndex {
+  findings: readonly Finding[];
   byGateway: Map<string, number[]>;
   byObject: Map<Key, number[]>;
 }
-const indexes = new WeakMap<readonly Finding[], FindingIndex>();
 
-function indexOf(findings: readonly Finding[]): FindingIndex {
-  const cached = indexes.get(findings);
-  if (cached?.size === findings.length) return cached;
-  const index: FindingIndex = { size: findings.length, byGateway: new Map(), byObject: new Map() };
+export function indexFindings(findings: readonly Finding[]): FindingIndex {
+  const index: FindingIndex = { findings, byGateway: new Map(), byObject: new Map() };
   findings.forEach((f, i) => {
     const [map, key] = f.gateway !== undefined ? [index.byGateway, f.gateway] : [index.byObject, objKey(f.object)];
     const list = map.get(key);
     if (list) list.push(i);
     else map.set(key, [i]);
   });
-  indexes.set(findings, index);
   return index;
 }
 
 /** The findings about a Gateway, in the report's order: those naming it, and those naming none about its objects. */
-function findingsOf(gm: GatewayModel, findings: readonly Finding[]): Finding[] {
-  const index = indexOf(findings);
+function findingsOf(gm: GatewayModel, index: FindingIndex): Finding[] {
   const at = [...(index.byGateway.get(`${gm.obj.meta.namespace}/${gm.obj.meta.name}`) ?? [])];
   for (const k of gatewayObjects(gm)) at.push(...(index.byObject.get(k) ?? []));
-  return [...new Set(at)].sort((a, b) => a - b).map((i) => findings[i]!);
+  return [...new Set(at)].sort((a, b) => a - b).map((i) => index.findings[i]!);
 }
 
-export function gatewayState(gm: GatewayModel, findings: readonly Finding[]): GatewayState {
+export function gatewayState(gm: GatewayModel, findings: FindingIndex): GatewayState {
   const mine = findingsOf(gm, findings);
   const listeners = gm.listeners.map((lm) => listenerState(gm, lm, mine));
   const own = fromFindings(mine);
