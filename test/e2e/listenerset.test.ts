@@ -17,7 +17,7 @@ import type { Finding, GatewayReport, InspectReport } from '../../src/report/typ
 import { loadConformance } from '../conformance/loader.ts';
 import { listScenarios, scenarioDocuments } from '../helpers/scenarios.ts';
 import { ControlPlane } from './harness/controlplane.ts';
-import { deleteNamespace, deleteObject, e2eEnv, type KubeObject } from './harness/kube.ts';
+import { deleteNamespace, deleteObject, e2eEnv, getObject, type KubeObject } from './harness/kube.ts';
 import { explainDifference } from './live-offline-explained.ts';
 import { applyScenario } from './scenario.ts';
 
@@ -57,6 +57,13 @@ function mergedView(g: GatewayReport): unknown {
 }
 
 /** Loads each set in turn (leaving nothing of the previous one), and compares live with offline for every Gateway. */
+/** The object with the creationTimestamp the API server holds for it. */
+async function withCreationTime(o: KubeObject, target: { kubeconfig: string }): Promise<KubeObject> {
+  const stored = await getObject({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) }, target);
+  const created = stored?.metadata.creationTimestamp;
+  return created ? { ...o, metadata: { ...o.metadata, creationTimestamp: created } } : o;
+}
+
 async function compareSets(cp: ControlPlane, sets: InputSet[], work: string, check?: (set: string, live: InspectReport) => void): Promise<{ compared: number; explained: string[]; unexplained: string[]; refused: string[] }> {
   const target = { kubeconfig: cp.kubeconfig };
   const out = { compared: 0, explained: [] as string[], unexplained: [] as string[], refused: [] as string[] };
@@ -89,7 +96,11 @@ async function compareSets(cp: ControlPlane, sets: InputSet[], work: string, che
     }
     previous = new Map(loaded.map((o) => [idOf(o), wanted.get(idOf(o))!]));
     const file = join(work, `set-${sets.indexOf(set)}.yaml`);
-    writeFileSync(file, loaded.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
+    // ListenerSets take precedence by creation time (GEP-1713), which only the API server gives them: the files
+    // carry the time it gave, so that both sides judge the same objects (two sets created across a second
+    // boundary would otherwise be ordered by time live and by name offline).
+    const offline = await Promise.all(loaded.map((o) => (/ListenerSet$/.test(o.kind) ? withCreationTime(o, target) : o)));
+    writeFileSync(file, offline.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
     for (const gw of loaded.filter((o) => o.kind === 'Gateway')) {
       const ns = gw.metadata.namespace ?? 'default';
       const base: InspectOptions = { namespace: ns, failOn: 'none' };
