@@ -36,19 +36,30 @@ interface InputSet {
   documents: Array<Record<string, unknown>>;
 }
 
-/** `Kind ns/name` -> the uid the API server gave the object. */
-const liveUids = new Map<string, string>();
-const uidKey = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`;
+/** What the API server gave an object when it was created: its uid and its creation time. */
+interface ServerMeta {
+  uid?: string;
+  creationTimestamp?: string;
+}
 
-/** The object with its ownerReferences' uids as the cluster holds them (and, with `uid`, its own). */
-function withLiveUids(o: KubeObject, uid?: string): KubeObject {
-  const meta = o.metadata as { uid?: string; ownerReferences?: Array<{ kind?: string; name?: string; uid?: string }> };
-  if (!uid && !meta.ownerReferences?.length) return o;
+/** `Kind ns/name` -> what the API server gave the object. */
+const serverMeta = new Map<string, ServerMeta>();
+const metaKey = (kind: string, namespace: string | undefined, name: string) => `${kind} ${namespace ?? ''}/${name}`;
+
+/**
+ * The object with its ownerReferences' uids as the cluster holds them and, given `own`, its own uid and creation
+ * time: precedence among ListenerSets, BackendTLSPolicies and routes goes by creation time, and objects created
+ * across a second boundary would otherwise be ordered by time live and by name offline.
+ */
+function withServerMeta(o: KubeObject, own?: ServerMeta): KubeObject {
+  const meta = o.metadata as { uid?: string; creationTimestamp?: string; ownerReferences?: Array<{ kind?: string; name?: string; uid?: string }> };
+  if (!own && !meta.ownerReferences?.length) return o;
   const out = structuredClone(o);
   const m = out.metadata as typeof meta;
-  if (uid) m.uid = uid;
+  if (own?.uid) m.uid = own.uid;
+  if (own?.creationTimestamp) m.creationTimestamp = own.creationTimestamp;
   for (const r of m.ownerReferences ?? []) {
-    const live = liveUids.get(uidKey(String(r.kind), o.metadata.namespace, String(r.name)));
+    const live = serverMeta.get(metaKey(String(r.kind), o.metadata.namespace, String(r.name)))?.uid;
     if (live) r.uid = live;
   }
   return out;
@@ -148,21 +159,22 @@ describe.skipIf(!!skipReason)('live equals offline on the same objects', () => {
         previous.delete(`/Namespace//${name}`);
       }
       // Load object by object: one the API server refuses is left out of both sides (and said). The server
-      // gives every object a uid of its own; ownerReferences are pointed at it as a controller's would be, and
-      // both sides see the live uids.
+      // gives every object a uid and a creation time of its own; ownerReferences are pointed at the uid as a
+      // controller's would be, and both sides see what the server gave.
       const loaded: KubeObject[] = [];
       for (const [id, w] of wanted) {
-        const obj = withLiveUids(w.obj);
+        const obj = withServerMeta(w.obj);
         if (previous.has(id)) {
-          loaded.push(withLiveUids(w.obj, liveUids.get(uidKey(obj.kind, obj.metadata.namespace, obj.metadata.name))));
+          loaded.push(withServerMeta(w.obj, serverMeta.get(metaKey(obj.kind, obj.metadata.namespace, obj.metadata.name))));
           continue;
         }
         try {
           await applyScenario([obj], {}, target);
           const stored = await getObject({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace }, target);
-          const liveUid = (stored?.metadata as { uid?: string } | undefined)?.uid;
-          if (liveUid) liveUids.set(uidKey(obj.kind, obj.metadata.namespace, obj.metadata.name), liveUid);
-          loaded.push(withLiveUids(w.obj, liveUid));
+          const given = (stored?.metadata ?? {}) as ServerMeta;
+          const own: ServerMeta = { ...(given.uid ? { uid: given.uid } : {}), ...(given.creationTimestamp ? { creationTimestamp: given.creationTimestamp } : {}) };
+          serverMeta.set(metaKey(obj.kind, obj.metadata.namespace, obj.metadata.name), own);
+          loaded.push(withServerMeta(w.obj, own));
         } catch (e) {
           const o = w.obj;
           rejected.push(`${set.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`);
