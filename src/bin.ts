@@ -16,4 +16,7 @@ for (const stream of [process.stdout, process.stderr]) {
 // Ctrl-C: exit 130 (128 + SIGINT), as a shell reports a command that SIGINT ended, whatever is in flight.
 process.once('SIGINT', () => process.exit(130));
 const { main } = await import('./cli/main.ts');
-await main();
+const { aborted } = await main();
+// A command that stopped midway may have left a socket or timer open: it must not keep the process alive. The
+// error line gets a moment to drain; the timer itself keeps nothing alive.
+if (aborted) setTimeout(() => process.exit(), 200).unref();

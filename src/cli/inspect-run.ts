@@ -1,5 +1,5 @@
 // `kubectl gwtls inspect`: load objects, build the path model, run the rules, print the report.
-import * as yaml from 'js-yaml';
+import { terminalSafeYaml } from '../report/yaml-output.ts';
 import { loadSnapshot } from '../cluster/source.ts';
 import { InputPathError } from '../cluster/manifests.ts';
 import { writeFile } from 'node:fs/promises';
@@ -111,7 +111,7 @@ export async function runInspect(gateway: string | undefined, given: InspectOpti
   if (opts.fix) {
     await printFixes({ loaded, report, model }, opts, now());
   } else if (format === 'yaml') {
-    process.stdout.write(yaml.dump(report, { noRefs: true, lineWidth: -1 }));
+    process.stdout.write(terminalSafeYaml(report, { noRefs: true, lineWidth: -1 }));
   } else {
     const style = makeStyle(colorEnabled());
     const width = Math.max(60, Math.min(process.stdout.columns || 80, 120));

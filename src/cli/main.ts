@@ -43,35 +43,38 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[] = process.argv): Promise<void> {
+/** Runs the program; `aborted` when a command stopped on an error midway (and may have left a socket or timer open). */
+export async function main(argv: string[] = process.argv): Promise<{ aborted: boolean }> {
   const program = buildProgram();
   try {
     // No command: the help, on stdout, exit 0 (as kubectl does).
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());
       process.exitCode = 0;
-      return;
+      return { aborted: false };
     }
     // Completion reads the words itself: commander would take a `--` being completed for its own end of options.
     if (argv[2] === '__complete') {
       const { complete } = await import('./completion-run.ts');
       await complete(program, argv.slice(3));
-      return;
+      return { aborted: false };
     }
     await program.parseAsync(argv);
+    return { aborted: false };
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version output end here with exit code 0; usage errors were already printed by commander.
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_FAILURE;
-      return;
+      return { aborted: false };
     }
     if (e instanceof Interrupted) {
       process.exitCode = e.exitCode;
-      return;
+      return { aborted: false };
     }
     // Error messages carry API error text, file names and exec plugin output: one escaped line.
     process.stderr.write(`error: ${safeLine(describeError(e))}\n`);
     if (process.env.GWTLS_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${safeText(e.stack)}\n`);
     process.exitCode = e instanceof UserError ? e.exitCode : EXIT_FAILURE;
+    return { aborted: true };
   }
 }

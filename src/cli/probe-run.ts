@@ -22,7 +22,12 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
   try {
     for (const t of targets) parsed.push(parseTarget(t));
     if (opts.connectTo) splitHostPort(opts.connectTo, '--connect-to');
-    if (opts.sni) splitHostPort(opts.sni, '--sni');
+    if (opts.sni) {
+      const sni = splitHostPort(opts.sni, '--sni');
+      // RFC 6066 §3: SNI carries host names only.
+      if (sni.ip || sni.port !== null) throw new TargetError(`--sni "${opts.sni}": give a host name only (no port, no IP address: an address cannot be sent as SNI)`);
+      opts.sni = sni.host;
+    }
   } catch (e) {
     if (e instanceof TargetError) throw new UserError(e.message);
     throw e;

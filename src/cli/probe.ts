@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { UserError } from './errors.ts';
 import { addClusterOptions, parseDuration, type ClusterOptions } from './options.ts';
 
 export interface ProbeCliOptions extends ClusterOptions {
@@ -67,13 +68,29 @@ worst.`,
     .option('--sni <name>', 'server name to send (default: the target host; none for IP addresses; "" sends none)')
     .option('--connect-to <addr[:port]>', 'connect to this address (and port) instead, still sending the target host as SNI, like curl --connect-to')
     .option('--ca-file <pem>', 'verify against the CA certificates in this PEM file (or pipe) instead of the system store')
-    .option('--alpn <list>', 'comma-separated ALPN protocols to offer, e.g. h2,http/1.1 or postgresql', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--alpn <list>', 'comma-separated ALPN protocols to offer, e.g. h2,http/1.1 or postgresql', parseAlpn)
     .addOption(new Option('--starttls <protocol>', 'speak this protocol\'s plaintext preamble before TLS').choices(['postgres', 'mysql', 'smtp', 'imap', 'pop3', 'ftp']))
-    .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms (at most 24h); the cluster cross-check ends at most this long after the probes').default(10_000, '10s').argParser((v) => parseDuration(v, '--timeout')))
+    .addOption(new Option('--timeout <duration>', 'time limit per target for DNS, connect, preamble and handshake together, e.g. 10s, 500ms (at most 24h); the cluster cross-check ends at most this long after the probes').default(10_000, '10s').argParser(parseProbeTimeout))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-cluster', 'do not cross-check HOST targets against the cluster\'s Gateway listeners');
   addClusterOptions(cmd).action(async (targets: string[], opts: ProbeCliOptions) => {
     const { runProbe } = await import('./probe-run.ts');
     process.exitCode = await runProbe(targets, opts);
   });
+}
+
+/** ALPN protocol names: each 1 to 255 bytes on the wire (RFC 7301 §3.1). */
+export function parseAlpn(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError(`invalid --alpn "${value}": give one or more protocol names, e.g. h2,http/1.1`);
+  const long = names.find((n) => Buffer.byteLength(n) > 255);
+  if (long !== undefined) throw new UserError(`invalid --alpn: a protocol name is at most 255 bytes ("${long.slice(0, 40)}…" is ${Buffer.byteLength(long)})`);
+  return names;
+}
+
+/** --timeout: a probe always has a limit, so 0 (no limit, for --request-timeout) is refused. */
+export function parseProbeTimeout(value: string): number {
+  const ms = parseDuration(value, '--timeout');
+  if (ms <= 0) throw new UserError(`invalid --timeout "${value}": a probe needs a time limit longer than 0, e.g. 10s or 500ms`);
+  return ms;
 }

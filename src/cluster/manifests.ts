@@ -4,6 +4,7 @@
 // budget. The same object given twice (two files, or twice in one) is merged as server-side apply would merge
 // the second into the first, with a warning naming both places.
 import { createReadStream } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { applyConfigurations } from '../fixes/merge.ts';
@@ -54,6 +55,8 @@ export interface ManifestOptions {
   maxInputBytes?: number;
   /** Parse workers (default: one per core, at most 4; 0 parses on this thread). */
   workers?: number;
+  /** Bytes of heap the objects read may fill before reading stops (default: a share of the heap limit). */
+  memoryBudget?: number;
 }
 
 export const DEFAULT_MAX_INPUT_BYTES = 1 << 30;
@@ -65,6 +68,36 @@ const MAX_PENDING_BATCHES = 8;
 
 /** A -f path that does not exist or is not a file or directory: the run cannot start. */
 export class InputPathError extends Error {}
+
+/** The objects read fill so much memory that analysing them would not fit: the run stops. */
+export class InputTooLargeForMemory extends InputPathError {}
+
+/** Errors listed per file; past this many, one more entry says how many were left out. */
+export const MAX_ERRORS_PER_FILE = 100;
+
+// Analysing what was read takes about twice the memory the objects hold (the L benchmark: 350 MB of objects,
+// 750 MB at the peak), so reading stops once they fill this share of the heap Node may use, with a clear error
+// instead of a crash when the heap runs out.
+const HEAP_SHARE_FOR_INPUT = 0.4;
+
+function heapBudget(given?: number): { check: () => void; checkJson: (chars: number) => void } {
+  const limit = getHeapStatistics().heap_size_limit;
+  const budget = given ?? limit * HEAP_SHARE_FOR_INPUT;
+  const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+  const advice = `narrow it (fewer files, one namespace) or give Node more memory with NODE_OPTIONS=--max-old-space-size=${Math.ceil((limit * 2) / 2 ** 20)}`;
+  return {
+    check() {
+      const used = getHeapStatistics().used_heap_size;
+      if (used > budget) throw new InputTooLargeForMemory(`the input is too large to analyse in the memory this process may use: the objects read so far fill ${mib(used)} of ${mib(limit)}; ${advice}`);
+    },
+    // Parsed JSON takes about one and a half times its text (the L benchmark); it is checked before, since a
+    // parse that runs out of memory cannot be stopped.
+    checkJson(chars) {
+      const used = getHeapStatistics().used_heap_size;
+      if (used + 2 * chars > budget) throw new InputTooLargeForMemory(`the input is too large to analyse in the memory this process may use: ${mib(chars)} of JSON would fill about ${mib(used + 2 * chars)} of ${mib(limit)}; ${advice}`);
+    },
+  };
+}
 
 export async function loadManifests(paths: string[], defaultNamespace: string, input?: ManifestOptions | (() => Promise<string>)): Promise<ManifestLoad> {
   const read = await readManifestObjects(paths, defaultNamespace, input);
@@ -95,37 +128,76 @@ export async function readManifestObjects(paths: string[], defaultNamespace: str
   const merged = new Map<string, ManifestObject>();
   const pool = new ParsePool(opts.workers === undefined ? {} : { workers: opts.workers });
   const limit = opts.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const memory = heapBudget(opts.memoryBudget);
   try {
     for (const file of files) {
       const name = file === '-' ? '<stdin>' : file;
       const found: ManifestObject[] = [];
+      const fileErrors = new CappedErrors(name);
       const handle = (d: ParsedDocument) => {
         if ('skip' in d) return;
-        if ('error' in d) errors.push({ file: name, line: d.line, message: d.error });
-        else collect(d.value, name, d.line, defaultNamespace, found, errors, ignored);
+        if ('error' in d) fileErrors.push({ file: name, line: d.line, message: d.error });
+        else collect(d.value, name, d.line, defaultNamespace, found, fileErrors, ignored);
       };
+      // Batches are handled in order as they come back parsed; the first failure stops the reading.
       let order: Promise<void> = Promise.resolve();
+      let failure: { error: unknown } | undefined;
       try {
         const source = file === '-' ? stdinSource(opts) : await fileSource(file, limit);
         const { json } = await readDocuments(source, { limit, flag: MAX_INPUT_FLAG }, async (docs) => {
+          if (failure) throw failure.error;
           const parsed = pool.parse(docs, name);
-          order = order.then(async () => (await parsed).forEach(handle));
+          order = order.then(async () => {
+            if (failure) return;
+            try {
+              (await parsed).forEach(handle);
+              memory.check();
+            } catch (e) {
+              failure = { error: e };
+            }
+          });
           await pool.below(MAX_PENDING_BATCHES);
         });
         await order;
-        if (json !== undefined) handle(parseJsonDocument(json, name));
+        if (failure) throw failure.error;
+        if (json !== undefined) {
+          memory.checkJson(json.length);
+          handle(parseJsonDocument(json, name));
+          memory.check();
+        }
       } catch (e) {
-        await order.catch(() => undefined);
-        errors.push({ file: name, message: e instanceof InputTooLarge ? e.message : `cannot read: ${describeReadError(e)}` });
+        await order;
+        if (e instanceof InputTooLargeForMemory) throw e;
+        errors.push(...fileErrors.done(), { file: name, message: e instanceof InputTooLarge ? e.message : `cannot read: ${describeReadError(e)}` });
         // Half an input is not what the user meant: nothing of it is used.
         continue;
       }
+      errors.push(...fileErrors.done());
       for (const obj of found) mergeInto(merged, obj, defaultNamespace, warnings);
     }
   } finally {
     await pool.close();
   }
   return { objects: [...merged.values()], errors, warnings, ignored, files: files.map((f) => (f === '-' ? '<stdin>' : f)) };
+}
+
+/** One file's input errors: the first MAX_ERRORS_PER_FILE, then one entry counting the rest. */
+class CappedErrors {
+  private readonly listed: InputError[] = [];
+  private left = 0;
+  private readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  push(e: InputError): void {
+    if (this.listed.length < MAX_ERRORS_PER_FILE) this.listed.push(e);
+    else this.left++;
+  }
+
+  done(): InputError[] {
+    return this.left === 0 ? this.listed : [...this.listed, { file: this.file, message: `${this.left} more document${this.left === 1 ? '' : 's'} could not be read (only the first ${MAX_ERRORS_PER_FILE} are listed)` }];
+  }
 }
 
 function mergeInto(merged: Map<string, ManifestObject>, obj: ManifestObject, defaultNamespace: string, warnings: InputWarning[]): void {
@@ -202,7 +274,10 @@ async function expandPath(path: string, ancestors: Set<string>, seenFiles: Set<s
   }
   if (info.isFile()) return [path];
   if (!info.isDirectory()) throw new InputPathError(`${path}: not a file or directory`);
-  return walk(path, ancestors, seenFiles, errors, warnings);
+  const found = await walk(path, ancestors, seenFiles, errors, warnings);
+  // As `kubectl apply -f` would: a directory with nothing to read is most likely the wrong one.
+  if (found.length === 0 && ancestors.size === 0) warnings.push({ file: path, message: 'no .yaml, .yml or .json files in this directory' });
+  return found;
 }
 
 async function walk(dir: string, ancestors: Set<string>, seenFiles: Set<string>, errors: InputError[], warnings: InputWarning[]): Promise<string[]> {
@@ -247,7 +322,7 @@ async function walk(dir: string, ancestors: Set<string>, seenFiles: Set<string>,
   return out;
 }
 
-function collect(value: unknown, file: string, line: number, ns: string, out: ManifestObject[], errors: InputError[], ignored: Record<string, number>): void {
+function collect(value: unknown, file: string, line: number, ns: string, out: ManifestObject[], errors: { push(e: InputError): void }, ignored: Record<string, number>): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     errors.push({ file, line, message: 'document is not a Kubernetes object (expected a mapping with apiVersion and kind)' });
     return;

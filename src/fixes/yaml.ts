@@ -2,20 +2,21 @@
 // a hostile string (a newline and `---` in a backendRef name, an escape sequence in a reason) can neither
 // start a document of its own nor reach the terminal raw.
 import * as yaml from 'js-yaml';
-import { safeLine } from '../report/sanitize.ts';
+import { HIDDEN, hasHidden, jsonEscape, safeLine } from '../report/sanitize.ts';
 
 type Raw = Record<string, unknown>;
 
-// Characters a terminal or a reader could be fooled by; js-yaml writes the printable ones (bidi overrides,
-// zero-width joiners, C1 controls, line separators) raw, even inside quotes.
-const DECEPTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// Characters a terminal or a reader could be fooled by: C0 controls (js-yaml escapes them only in some styles)
+// and the hidden ones (bidi overrides, zero-width and other format characters, C1 controls, line separators),
+// which js-yaml writes raw, even inside quotes.
+const C0 = /[\u0000-\u0008\u000b-\u001f]/;
+const DECEPTIVE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f]|${HIDDEN}`, 'gu');
 
 export function dumpYaml(doc: unknown): string {
   const out = yaml.dump(doc, { noRefs: true, lineWidth: -1 });
-  DECEPTIVE.lastIndex = 0;
-  if (!DECEPTIVE.test(out)) return out;
+  if (!C0.test(out) && !hasHidden(out)) return out;
   // JSON is YAML too, and in JSON text such characters can only stand inside strings, where \uXXXX is their escape.
-  return `${JSON.stringify(doc, null, 2).replace(DECEPTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${JSON.stringify(doc, null, 2).replace(DECEPTIVE, jsonEscape)}\n`;
 }
 
 /** A YAML document set, as `kubectl apply --server-side -f -` reads it. */

@@ -55,10 +55,22 @@ export function analyzeChain(chain: DecodedCert[], store: TrustStore, now: Date 
     }
   }
 
-  // Certificates not on the path from the leaf.
+  // Certificates not on the path from the leaf. The path stops at the trust anchor: with a pinned leaf or
+  // intermediate (--ca-file holding it), the issuers served beyond it are still the chain other clients need.
   const onPath = new Set(path.path);
+  const chained = new Set(path.path);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (let i = 0; i < n; i++) {
+      if (chained.has(i)) continue;
+      if ([...chained].some((j) => j !== i && !chain[j]!.cert.selfSigned && issuedBy(x[j]!, x[i]!))) {
+        chained.add(i);
+        grew = true;
+      }
+    }
+  }
   chain.forEach((c, i) => {
-    if (onPath.has(i) || issues.some((is) => is.kind === 'duplicate' && is.index === i)) return;
+    if (chained.has(i) || issues.some((is) => is.kind === 'duplicate' && is.index === i)) return;
     issues.push({ kind: 'unused', index: i, message: `certificate ${i} (${shortName(c.cert.subject)}) is not part of the chain from the leaf: it is not needed (an old intermediate or another chain?)` });
   });
 
@@ -91,10 +103,10 @@ export function analyzeChain(chain: DecodedCert[], store: TrustStore, now: Date 
     const na = new Date(c.notAfter);
     if (now > na) issues.push({ kind: 'expired', index: i, message: `${label} expired on ${c.notAfter.slice(0, 10)} (${daysAgo(na, now)} days ago)` });
     if (now < nb) issues.push({ kind: 'not-yet-valid', index: i, message: `${label} is not valid before ${c.notBefore.replace('T', ' ').slice(0, 16)} UTC (clock skew, or issued with a future start date)` });
-    if (c.keyType === 'RSA' && c.keyBits !== null && c.keyBits < 2048) issues.push({ kind: 'weak-key', index: i, message: `${label} has a ${c.keyBits}-bit RSA key: clients and CAs require at least 2048 bits` });
+    if (c.keyType === 'RSA' && c.keyBits !== null && c.keyBits < 2048) issues.push({ kind: 'weak-key', index: i, message: `${label} has a ${c.keyBits}-bit RSA key: browsers, CAs and OpenSSL at security level 2 (the default on Debian, Ubuntu and RHEL) require at least 2048 bits` });
     if (c.keyType === 'ECDSA' && c.keyBits !== null && c.keyBits < 256) issues.push({ kind: 'weak-key', index: i, message: `${label} has a ${c.keyBits}-bit EC key: use P-256 or larger` });
     if (/md5|md2|sha1With|sha1-|-sha1|ecdsa-with-SHA1|^sha1/i.test(c.signatureAlgorithm) && !(c.selfSigned && i > 0)) {
-      issues.push({ kind: 'weak-signature', index: i, message: `${label} is signed with ${c.signatureAlgorithm}: SHA-1 and MD5 signatures are rejected by browsers, Go, and OpenSSL at its default security level` });
+      issues.push({ kind: 'weak-signature', index: i, message: `${label} is signed with ${c.signatureAlgorithm}: SHA-1 and MD5 signatures are rejected by browsers, Go and OpenSSL at security level 2 (the default on Debian, Ubuntu and RHEL)` });
     }
     if (i > 0 && onPath.has(i) && !c.isCA) issues.push({ kind: 'not-ca', index: i, message: `${label} issues certificate ${path.path[path.path.indexOf(i) - 1]} but is not a CA (basicConstraints CA:FALSE): verification fails` });
   });

@@ -126,7 +126,8 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
     add('GWTLS-PRB-008', msg, { evidence: [`verify code ${v.errorCode ?? 'unknown'}`, ...r.chain.map((x, i) => `${i}: ${shortName(x.subject)} <- ${shortName(x.issuer)}`)], hint: 'distribute the CA to clients, or serve a certificate from a publicly trusted CA (e.g. cert-manager with ACME)' });
   }
   const weak = a.issues.filter((i) => i.kind === 'weak-key' || i.kind === 'weak-signature');
-  if (weak.length) add('GWTLS-PRB-008', `Weak cryptography in the served chain: ${weak.map((i) => i.message).join('; ')}.`, { severity: v.trusted ? 'warning' : 'error', evidence: weak.map((i) => i.message), hint: 'reissue with RSA 2048+ or ECDSA P-256 and SHA-256 signatures' });
+  // Node's own TLS (OpenSSL at security level 1) accepts such a chain; the clients named fail: an error either way.
+  if (weak.length) add('GWTLS-PRB-008', `Weak cryptography in the served chain${v.trusted ? ', which this probe\'s TLS (Node: OpenSSL at security level 1) accepted and common clients reject' : ''}: ${weak.map((i) => i.message).join('; ')}.`, { evidence: weak.map((i) => i.message), hint: 'reissue with RSA 2048+ or ECDSA P-256 and SHA-256 signatures' });
   const usage = a.issues.filter((i) => i.kind === 'not-ca' || i.kind === 'no-server-auth' || i.kind === 'leaf-is-ca');
   if (usage.length) add('GWTLS-PRB-008', `The chain is not usable for a TLS server: ${usage.map((i) => i.message).join('; ')}.`, { severity: usage.some((i) => i.kind !== 'leaf-is-ca') ? 'error' : 'warning', evidence: usage.map((i) => i.message), hint: 'reissue from a CA with a server certificate profile' });
 

@@ -417,7 +417,9 @@ function finish(report: ProbeReport, endpoint: string, deadline: Deadline): Prob
   c.totalMs = ms(deadline.elapsed());
   c.ok = c.phase === 'done' && !c.error;
   const v = report.verification;
-  report.ok = c.ok && v.trusted === true && v.hostnameMatches === true;
+  // A chain that Node accepts but common clients reject for its weak keys or signatures does not pass.
+  const weak = (report.chainAnalysis?.issues ?? []).some((i) => i.kind === 'weak-key' || i.kind === 'weak-signature');
+  report.ok = c.ok && v.trusted === true && v.hostnameMatches === true && !weak;
   report.findings = buildFindings(report, endpoint);
   for (const f of report.findings) {
     if (f.severity === 'error') report.summary.errors++;

@@ -1,5 +1,6 @@
 // TARGET parsing: HOST[:PORT], [IPv6]:PORT, bare IPv6, svc/NAME:PORT, pod/NAME:PORT.
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import type { ProbeTarget } from './types.ts';
 
 export class TargetError extends Error {
@@ -48,6 +49,9 @@ export function splitHostPort(input: string, what = 'target'): { host: string; p
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) throw new TargetError(`${what} "${input}": give HOST[:PORT], not a URL`);
   if (isIP(host) === 4) return { host, port, ip: true };
+  // An internationalised name goes out as its A-label (bücher.example -> xn--bcher-kva.example), as curl and
+  // browsers send it and as certificates carry it.
+  if (/[^\x00-\x7f]/.test(host)) host = domainToASCII(host) || host;
   if (!HOSTNAME.test(host)) throw new TargetError(`${what} "${input}": "${host}" is not a valid host name`);
   return { host: host.replace(/\.$/, '').toLowerCase(), port, ip: false };
 }
@@ -69,7 +73,7 @@ export function parseTarget(input: string, defaultPort = 443): ProbeTarget {
     const port = /^\d+$/.test(m[3]) ? parsePort(m[3], `target "${input}"`) : m[3];
     return { kind, input, name, port };
   }
-  const { host, port, ip } = splitHostPort(s, `target "${input}"`);
+  const { host, port, ip } = splitHostPort(s, 'target');
   return { kind: 'host', input, host, port: port ?? defaultPort, ip };
 }
 

@@ -161,6 +161,23 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: invalid --max-input-bytes "lots": use a number of bytes or a quantity such as 512Mi or 1Gi']);
   });
 
+  it('lists the first 100 unreadable documents of a file and counts the rest', async () => {
+    const r = await runCli(['inspect', '-f', '-', '-o', 'json'], { env: NOW, stdin: '---\n{}\n'.repeat(250) });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(101);
+    expect(lines.at(-1)).toBe('error: <stdin>: 150 more documents could not be read (only the first 100 are listed)');
+    expect(JSON.parse(r.stdout).inputErrors).toHaveLength(101);
+  });
+
+  it('warns about a directory with nothing to read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gwtls-empty-'));
+    dirs.push(dir);
+    const r = await runCli(['inspect', '-f', dir], { env: NOW });
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe(`warning: ${dir}: no .yaml, .yml or .json files in this directory`);
+  });
+
   it('gives one line for a 5,000-deep nested List and for a YAML alias bomb', async () => {
     let list = '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}';
     for (let i = 0; i < 5000; i++) list = `{"apiVersion":"v1","kind":"List","items":[${list}]}`;

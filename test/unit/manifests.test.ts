@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
-import { InputPathError, loadManifests } from '../../src/cluster/manifests.ts';
+import { InputPathError, InputTooLargeForMemory, loadManifests } from '../../src/cluster/manifests.ts';
 import { DocumentSplitter } from '../../src/cluster/read-input.ts';
 
 const gateway = (name: string, ns?: string) => `apiVersion: gateway.networking.k8s.io/v1
@@ -169,5 +169,19 @@ describe('manifest loading', () => {
     expect(pooled.errors).toEqual(inline.errors);
     expect(pooled.errors).toEqual([expect.objectContaining({ file: '<stdin>', line: 6000 * 8 + 2, message: expect.stringMatching(/^invalid YAML/) })]);
     expect(pooled.snapshot.get('Gateway', 'default', 'last')?.origin).toEqual({ file: '<stdin>', line: 6000 * 8 + 3 });
+  });
+
+  it('stops reading, with an error that says why and what to do, once the objects read would not leave memory to analyse them', async () => {
+    const service = (i: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'default' }, spec: { ports: [{ name: 'https', port: 443 }] } });
+    const items = Array.from({ length: 20_000 }, (_, i) => service(i));
+    const yamlText = items.map((o) => `kind: Service\napiVersion: v1\nmetadata: ${JSON.stringify(o.metadata)}\nspec: ${JSON.stringify(o.spec)}\n`).join('---\n');
+    const jsonText = JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    for (const [text, workers] of [[yamlText, 0], [yamlText, 2], [jsonText, 0]] as const) {
+      const load = loadManifests(['-'], 'default', { readStdin: async () => text, workers, memoryBudget: 1 });
+      await expect(load).rejects.toBeInstanceOf(InputTooLargeForMemory);
+      await expect(load).rejects.toThrow(/^the input is too large to analyse in the memory this process may use: .*; narrow it \(fewer files, one namespace\) or give Node more memory with NODE_OPTIONS=--max-old-space-size=\d+$/);
+    }
+    const fits = await loadManifests(['-'], 'default', { readStdin: async () => yamlText, workers: 0, memoryBudget: 4 * 2 ** 30 });
+    expect(fits.objects).toHaveLength(20_000);
   });
 });

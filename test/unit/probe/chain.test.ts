@@ -38,6 +38,16 @@ describe('analyzeChain', () => {
     expect(at('root-included')).toEqual([1]);
   });
 
+  it('a pinned leaf or intermediate (--ca-file holding it): the issuers served beyond it are still the chain, not extras', () => {
+    const leaf = pki.leaf();
+    const pinnedLeaf = analyzeChain(dec(leaf, pki.int), storeFromPem(leaf.pem, 'ca-file leaf.pem')).analysis;
+    expect(pinnedLeaf.path).toEqual([0]);
+    expect(pinnedLeaf.issues.map((i) => i.kind)).toEqual([]);
+    const stranger = makeCert({ cn: 'Stranger CA', ca: true, key: key('ec', 'stranger') });
+    const pinnedInt = analyzeChain(dec(leaf, pki.int, pki.root, stranger), storeFromPem(pki.int.pem, 'ca-file int.pem')).analysis;
+    expect(pinnedInt.issues.filter((i) => i.kind === 'unused').map((i) => i.index)).toEqual([3]);
+  });
+
   it('validity and weak crypto, per certificate', () => {
     const expired = pki.leaf({ notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) });
     expect(kinds([expired, pki.int])).toEqual(['expired']);

@@ -170,12 +170,16 @@ describe('probe: chains', () => {
     expect(r.verification).toMatchObject({ hostnameMatches: true, name: '::1' });
   });
 
-  it('weak key and SHA-1 signature', async () => {
+  it('weak key and SHA-1 signature: Node accepts the chain, common clients do not, so the probe fails', async () => {
     const weak = makeCert({ cn: 'weak.example.test', dns: ['localhost'], key: key('rsa1024', 'weak'), issuer: rsa.int, hash: 'sha1' });
     const s = await serve(weak, [rsa.int], { ciphers: 'DEFAULT:@SECLEVEL=0' });
     const r = await probe(`localhost:${s.port}`, { ca: rsa.root.pem });
     expect(r.chainAnalysis?.issues.map((i) => i.kind)).toEqual(expect.arrayContaining(['weak-key', 'weak-signature']));
+    expect(r.verification.trusted).toBe(true);
+    expect(r.ok).toBe(false);
     const f = r.findings.find((x) => x.code === 'GWTLS-PRB-008')!;
+    expect(f.severity).toBe('error');
+    expect(f.message).toMatch(/^Weak cryptography in the served chain, which this probe's TLS \(Node: OpenSSL at security level 1\) accepted and common clients reject: /);
     expect(f.message).toMatch(/1024-bit RSA key/);
     expect(f.message).toMatch(/sha1WithRSAEncryption/);
   });

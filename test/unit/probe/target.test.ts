@@ -12,6 +12,8 @@ describe('parseTarget', () => {
     ['2001:db8::1', { host: '2001:db8::1', port: 443, ip: true }],
     ['https://shop.example.com:9443/path', { host: 'shop.example.com', port: 9443, ip: false }],
     ['http://shop.example.com', { host: 'shop.example.com', port: 80, ip: false }],
+    ['bücher.example:8443', { host: 'xn--bcher-kva.example', port: 8443, ip: false }],
+    ['ÉCOLE.example', { host: 'xn--cole-9oa.example', port: 443, ip: false }],
   ])('%s', (input, want) => {
     expect(parseTarget(input)).toMatchObject({ kind: 'host', input, ...want });
   });
@@ -32,6 +34,10 @@ describe('parseTarget', () => {
     ['::1:443:x', /brackets/],
     ['bad_host!:443', /not a valid host name/],
     ['[::1]x', /expected ":PORT"/],
+    ['::1:24490', /^target "::1:24490": write IPv6 addresses in brackets/],
+    ['host:99999', /^target "host:99999": port 99999 is out of range/],
+    ['bad host', /^target "bad host": "bad host" is not a valid host name$/],
+    ['a\u202eb.example', /is not a valid host name/],
   ])('rejects %j', (input, re) => {
     expect(() => parseTarget(input)).toThrow(TargetError);
     expect(() => parseTarget(input)).toThrow(re);
