@@ -3,6 +3,7 @@
 // paginated LISTs, and a request counter. Every request is bounded in time (--request-timeout: the whole request,
 // body included) and in size (--max-response-bytes); a LIST that never ends is stopped. Every failure is a
 // RequestError with a one-line message naming the request.
+import { readableOpenSslError } from '../tls/openssl-error.ts';
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -365,6 +366,6 @@ function describeSocketError(e: NodeJS.ErrnoException): string {
     case 'CERT_HAS_EXPIRED':
       return `the server's certificate is not trusted (${e.code}); check certificate-authority-data in the kubeconfig`;
     default:
-      return clip(e.message);
+      return clip(readableOpenSslError(e.message));
   }
 }

@@ -1,5 +1,6 @@
 // One TLS handshake over a byte stream, never trusting on connect: rejectUnauthorized is off, the verdict of
 // OpenSSL's verification is recorded, and everything the server sent is captured for the explanations.
+import { readableOpenSslError } from '../tls/openssl-error.ts';
 import { Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -157,7 +158,7 @@ export function handshake(stream: Duplex, opts: HandshakeOptions): Promise<Hands
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (!out.error) out.error = { code: e.code, message: e.message };
+      if (!out.error) out.error = { code: e.code, message: readableOpenSslError(e.message) };
       if (secured) {
         out.ok = false;
         out.afterHandshake = true;
