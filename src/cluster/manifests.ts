@@ -14,6 +14,7 @@ import type { Origin } from './objects.ts';
 import { formatBytes, parseJsonDocument, type ParsedDocument } from './parse-document.ts';
 import { ParsePool } from './parse-pool.ts';
 import { InputTooLarge, readDocuments } from './read-input.ts';
+import { shapeProblems } from './shape.ts';
 import { Snapshot } from './snapshot.ts';
 
 export interface InputError {
@@ -349,6 +350,11 @@ function collect(value: unknown, file: string, line: number, ns: string, out: Ma
   if (!meta || typeof meta !== 'object' || typeof meta.name !== 'string' || meta.name === '') {
     errors.push({ file, line, message: `${kind} without metadata.name; skipped` });
     return;
+  }
+  const problems = shapeProblems(raw, info.kind);
+  if (problems.length) {
+    const where = info.namespaced ? `${typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : ns}/` : '';
+    for (const p of problems) errors.push({ file, line, message: `${kind} ${where}${meta.name}: ${p}: the API server refuses this object` });
   }
   out.push({ raw, info, origin: { file, line } });
 }

@@ -192,6 +192,15 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
     expect(b.stdout.length).toBeLessThan(100_000);
   });
 
+  it('counts a parentRef that matches no listener against the Gateway it names, not another one the route attaches to', async () => {
+    const gw = (name: string, listener: string, port: number) => `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${name}, namespace: default}\nspec:\n  gatewayClassName: eg\n  listeners: [{name: ${listener}, port: ${port}, protocol: HTTP}]\n`;
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec:\n  parentRefs: [{name: gw, sectionName: htp}, {name: gw2, sectionName: web}]\n';
+    const r = await runCli(['inspect', '-A', '-f', '-', '-o', 'json'], { env: NOW, stdin: [gw('gw', 'http', 80), gw('gw2', 'web', 8080), route].join('---\n') });
+    const report = JSON.parse(r.stdout) as { gateways: Array<{ name: string; summary: { errors: number } }>; findings: Array<{ code: string; gateway?: string }> };
+    expect(report.findings.filter((f) => f.code === 'GWTLS-RT-002').map((f) => f.gateway)).toEqual(['default/gw']);
+    expect(Object.fromEntries(report.gateways.map((g) => [g.name, g.summary.errors]))).toEqual({ gw: 1, gw2: 0 });
+  });
+
   it('merges the same object given twice as server-side apply would, and warns naming both files', async () => {
     const asWritten = seed('c-calico-tls-termination/as-written.yaml');
     const gatewayFix = tmp('fix.yaml', 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ssl-offload-gateway\nspec:\n  listeners:\n  - name: https\n    protocol: TLS\n    tls:\n      mode: Terminate\n');

@@ -40,6 +40,7 @@ export const rt002: Rule = {
       for (const parent of route.parents) {
         if (parent.reason !== 'NoMatchingParent' || !parent.gateway?.found) continue;
         const gw = parent.gateway.obj;
+        const named = ctx.model.gateways.find((m) => m.obj === gw);
         const ls = parent.listenerSet?.found ? parent.listenerSet.obj : undefined;
         const specs = ls ? ls.listeners : gw.listeners;
         // If exactly one listener would accept the route, point the parentRef at it.
@@ -63,6 +64,8 @@ export const rt002: Rule = {
           message: `${route.obj.kind} ${route.obj.meta.namespace}/${route.obj.meta.name}: ${parent.why}.${hint}`,
           evidence: [...specs.map((l) => `${ls ? `${ls.kind} ${ls.meta.namespace}/${ls.meta.name} ` : ''}listener ${l.name}: ${l.protocol} port ${l.port}${l.hostname ? ` hostname ${l.hostname}` : ''}`), ...elsewhere.sets.map((s) => `${s.obj.kind} ${s.obj.meta.namespace}/${s.obj.meta.name} listeners: ${s.obj.listeners.map((l) => l.name).join(', ')}`)],
           fixes,
+          // The Gateway this parentRef names, not whichever other Gateway the route attaches to.
+          ...(named ? { gateway: named } : {}),
         });
       }
     }

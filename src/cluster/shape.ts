@@ -1,0 +1,127 @@
+// The fields whose type decides the diagnosis, checked as the API server's schema checks them, for objects read
+// from files (a cluster holds only objects that passed). Without it, `listeners: {name: a}` (a mapping where a
+// list belongs) reads as no listeners and a healthy Gateway, and `parentRefs: {name: gw}` as a route attached to
+// nothing. An absent field is not checked here; one of the wrong type is an input error, and the object is still
+// read as well as it can be.
+import type { KindName } from './kinds.ts';
+
+type Expected = 'list' | 'mapping' | 'string' | 'port';
+type Rule = readonly [path: string, expected: Expected];
+
+const LISTENERS: Rule[] = [
+  ['spec', 'mapping'],
+  ['spec.listeners', 'list'],
+  ['spec.listeners[]', 'mapping'],
+  ['spec.listeners[].name', 'string'],
+  ['spec.listeners[].protocol', 'string'],
+  ['spec.listeners[].port', 'port'],
+  ['spec.listeners[].hostname', 'string'],
+  ['spec.listeners[].tls', 'mapping'],
+  ['spec.listeners[].tls.certificateRefs', 'list'],
+  ['spec.listeners[].tls.certificateRefs[]', 'mapping'],
+  ['spec.listeners[].allowedRoutes', 'mapping'],
+  ['spec.listeners[].allowedRoutes.kinds', 'list'],
+  ['spec.listeners[].allowedRoutes.namespaces', 'mapping'],
+];
+
+const ROUTE: Rule[] = [
+  ['spec', 'mapping'],
+  ['spec.parentRefs', 'list'],
+  ['spec.parentRefs[]', 'mapping'],
+  ['spec.parentRefs[].name', 'string'],
+  ['spec.parentRefs[].port', 'port'],
+  ['spec.hostnames', 'list'],
+  ['spec.hostnames[]', 'string'],
+  ['spec.rules', 'list'],
+  ['spec.rules[]', 'mapping'],
+  ['spec.rules[].backendRefs', 'list'],
+  ['spec.rules[].backendRefs[]', 'mapping'],
+  ['spec.rules[].backendRefs[].name', 'string'],
+  ['spec.rules[].backendRefs[].port', 'port'],
+];
+
+const LISTENER_SET: Rule[] = [...LISTENERS, ['spec.parentRef', 'mapping'], ['spec.parentRef.name', 'string']];
+
+const SHAPES: Partial<Record<KindName, Rule[]>> = {
+  Gateway: [...LISTENERS, ['spec.gatewayClassName', 'string']],
+  ListenerSet: LISTENER_SET,
+  XListenerSet: LISTENER_SET,
+  HTTPRoute: ROUTE,
+  GRPCRoute: ROUTE,
+  TLSRoute: ROUTE,
+  TCPRoute: ROUTE,
+  UDPRoute: ROUTE,
+  Service: [
+    ['spec', 'mapping'],
+    ['spec.ports', 'list'],
+    ['spec.ports[]', 'mapping'],
+    ['spec.ports[].port', 'port'],
+  ],
+  BackendTLSPolicy: [
+    ['spec', 'mapping'],
+    ['spec.targetRefs', 'list'],
+    ['spec.targetRefs[]', 'mapping'],
+    ['spec.validation', 'mapping'],
+    ['spec.validation.hostname', 'string'],
+    ['spec.validation.caCertificateRefs', 'list'],
+    ['spec.validation.caCertificateRefs[]', 'mapping'],
+  ],
+  ReferenceGrant: [
+    ['spec', 'mapping'],
+    ['spec.from', 'list'],
+    ['spec.from[]', 'mapping'],
+    ['spec.to', 'list'],
+    ['spec.to[]', 'mapping'],
+  ],
+};
+
+const COMPILED = new Map(Object.entries(SHAPES).map(([kind, rules]) => [kind, rules.map(([path, expected]) => ({ steps: path.replace(/\[\]/g, '.[]').split('.'), expected }))]));
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function fits(v: unknown, expected: Expected): boolean {
+  switch (expected) {
+    case 'list':
+      return Array.isArray(v);
+    case 'mapping':
+      return isMapping(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'port':
+      return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (isMapping(v)) return 'a mapping';
+  const text = JSON.stringify(v);
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return typeof v === 'string' ? `${shown} (a string)` : shown;
+}
+
+const WANTED: Record<Expected, string> = { list: 'a list', mapping: 'a mapping', string: 'a string', port: 'a port number (an integer from 1 to 65535)' };
+
+/** What in `raw` (an object of `kind`) has a type the API server's schema refuses, one sentence each. */
+export function shapeProblems(raw: Record<string, unknown>, kind: KindName): string[] {
+  const rules = COMPILED.get(kind);
+  if (!rules) return [];
+  const out: string[] = [];
+  for (const { steps, expected } of rules) {
+    const visit = (v: unknown, at: number, path: string): void => {
+      if (at === steps.length) {
+        if (v !== undefined && !fits(v, expected)) out.push(`${path} is ${describe(v)}, not ${WANTED[expected]}`);
+        return;
+      }
+      const step = steps[at]!;
+      if (step === '[]') {
+        if (Array.isArray(v)) v.forEach((item, i) => visit(item, at + 1, `${path}[${i}]`));
+      } else if (isMapping(v)) {
+        visit(v[step], at + 1, path ? `${path}.${step}` : step);
+      }
+    };
+    visit(raw, 0, '');
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// Fields of the wrong type, as the API server's schema refuses them: an input error naming the field, not a
+// silent misreading (a mapping where the listener list belongs read as "no listeners", a healthy Gateway).
+import { readFileSync } from 'node:fs';
+import * as yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { kindFor } from '../../../src/cluster/kinds.ts';
+import { loadManifests } from '../../../src/cluster/manifests.ts';
+import { shapeProblems } from '../../../src/cluster/shape.ts';
+import { yamlFiles } from '../../helpers/yaml-files.ts';
+
+const WRONG = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: g, namespace: default}
+spec: {gatewayClassName: eg, listeners: {name: a, port: 80, protocol: HTTP}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: g2}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: a, port: "443", protocol: HTTPS, tls: {certificateRefs: "s"}}
+  - 7
+  - {name: b, port: 99999999999999999999, protocol: HTTP}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: apps}
+spec:
+  parentRefs: {name: g2}
+  rules: [{backendRefs: {name: s, port: 80}}]
+`;
+
+describe('shape of the fields that decide the diagnosis', () => {
+  it('names each field of the wrong type, with file and line, and still reads the objects', async () => {
+    const r = await loadManifests(['-'], 'default', async () => WRONG);
+    expect(r.errors).toEqual([
+      { file: '<stdin>', line: 1, message: 'Gateway default/g: spec.listeners is a mapping, not a list: the API server refuses this object' },
+      { file: '<stdin>', line: 6, message: 'Gateway default/g2: spec.listeners[1] is 7, not a mapping: the API server refuses this object' },
+      { file: '<stdin>', line: 6, message: 'Gateway default/g2: spec.listeners[0].port is "443" (a string), not a port number (an integer from 1 to 65535): the API server refuses this object' },
+      { file: '<stdin>', line: 6, message: 'Gateway default/g2: spec.listeners[2].port is 100000000000000000000, not a port number (an integer from 1 to 65535): the API server refuses this object' },
+      { file: '<stdin>', line: 6, message: 'Gateway default/g2: spec.listeners[0].tls.certificateRefs is "s" (a string), not a list: the API server refuses this object' },
+      { file: '<stdin>', line: 16, message: 'HTTPRoute apps/r: spec.parentRefs is a mapping, not a list: the API server refuses this object' },
+      { file: '<stdin>', line: 16, message: 'HTTPRoute apps/r: spec.rules[0].backendRefs is a mapping, not a list: the API server refuses this object' },
+    ]);
+    expect(r.objects.map((o) => o.raw.kind)).toEqual(['Gateway', 'Gateway', 'HTTPRoute']);
+  });
+
+  it('finds nothing to refuse in any seed or scenario fixture (no false alarms on real manifests)', () => {
+    let objects = 0;
+    const flagged: string[] = [];
+    for (const file of [...yamlFiles('test/fixtures/seeds'), ...yamlFiles('test/fixtures/scenarios')]) {
+      for (const doc of yaml.loadAll(readFileSync(file, 'utf8'))) {
+        if (doc === null || typeof doc !== 'object') continue;
+        const raw = doc as Record<string, unknown>;
+        const info = kindFor(String(raw.apiVersion), String(raw.kind));
+        if (!info) continue;
+        objects++;
+        for (const p of shapeProblems(raw, info.kind)) flagged.push(`${file}: ${info.kind}: ${p}`);
+      }
+    }
+    expect(objects).toBeGreaterThan(1000);
+    expect(flagged).toEqual([]);
+  });
+});
