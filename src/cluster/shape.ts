@@ -123,5 +123,22 @@ export function shapeProblems(raw: Record<string, unknown>, kind: KindName): str
     };
     visit(raw, 0, '');
   }
+  if (kind === 'Gateway' || kind === 'ListenerSet' || kind === 'XListenerSet') out.push(...listenerNameProblems(raw));
+  return out;
+}
+
+/** Listeners are a list keyed by name: each needs one, and no two may share it. */
+function listenerNameProblems(raw: Record<string, unknown>): string[] {
+  const listeners = isMapping(raw.spec) && Array.isArray(raw.spec.listeners) ? raw.spec.listeners : [];
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    if (!isMapping(l)) return;
+    if (l.name === undefined || l.name === '') out.push(`spec.listeners[${i}] has no name (listeners are keyed by name)`);
+    if (typeof l.name !== 'string' || l.name === '') return;
+    const first = seen.get(l.name);
+    if (first === undefined) seen.set(l.name, i);
+    else out.push(`spec.listeners[${i}].name ${JSON.stringify(l.name)} is also the name of spec.listeners[${first}] (listener names must be unique)`);
+  });
   return out;
 }

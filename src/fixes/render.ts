@@ -19,7 +19,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function counts(outcome: PlanOutcome): string {
   const fixed = outcome.findings.filter((f) => f.state === 'fixed');
-  const added = outcome.findings.filter((f) => f.state === 'added' && f.severity !== 'info');
+  // Info findings count on both sides: one added can matter (GWTLS-DNS-003: external-dns stops reading the route).
+  const added = outcome.findings.filter((f) => f.state === 'added');
   return `fixes ${plural(fixed.length, 'finding')}${fixed.length ? ` (${severities(fixed)})` : ''}, adds ${added.length ? `${plural(added.length, 'finding')} (${severities(added)})` : 'none'}`;
 }
 

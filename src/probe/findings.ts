@@ -114,8 +114,10 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   const root = a.issues.find((i) => i.kind === 'root-included');
   if (root) add('GWTLS-PRB-007', capital(`${root.message}.`), { severity: 'info', evidence: [root.message] });
 
-  // Trust.
-  if (v.trusted === false && !a.missingIntermediate && !validity.length) {
+  // Trust. A chain that fails for its certificates' usage (below) is explained there, not as an unknown CA.
+  const usage = a.issues.filter((i) => i.kind === 'not-ca' || i.kind === 'no-server-auth' || i.kind === 'leaf-is-ca');
+  const usageFails = usage.some((i) => i.kind !== 'leaf-is-ca');
+  if (v.trusted === false && !a.missingIntermediate && !validity.length && !usageFails) {
     const selfSigned = a.selfSignedLeaf;
     const staging = (v.recognized ?? []).find((k) => k.kind === 'staging');
     const msg = staging
@@ -128,8 +130,7 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   const weak = a.issues.filter((i) => i.kind === 'weak-key' || i.kind === 'weak-signature');
   // Node's own TLS (OpenSSL at security level 1) accepts such a chain; the clients named fail: an error either way.
   if (weak.length) add('GWTLS-PRB-008', `Weak cryptography in the served chain${v.trusted ? ', which this probe\'s TLS (Node: OpenSSL at security level 1) accepted and common clients reject' : ''}: ${weak.map((i) => i.message).join('; ')}.`, { evidence: weak.map((i) => i.message), hint: 'reissue with RSA 2048+ or ECDSA P-256 and SHA-256 signatures' });
-  const usage = a.issues.filter((i) => i.kind === 'not-ca' || i.kind === 'no-server-auth' || i.kind === 'leaf-is-ca');
-  if (usage.length) add('GWTLS-PRB-008', `The chain is not usable for a TLS server: ${usage.map((i) => i.message).join('; ')}.`, { severity: usage.some((i) => i.kind !== 'leaf-is-ca') ? 'error' : 'warning', evidence: usage.map((i) => i.message), hint: 'reissue from a CA with a server certificate profile' });
+  if (usage.length) add('GWTLS-PRB-008', `The chain is not usable for a TLS server: ${usage.map((i) => i.message).join('; ')}.`, { severity: usageFails ? 'error' : 'warning', evidence: usage.map((i) => i.message), hint: 'reissue from a CA with a server certificate profile' });
 
   // Protocol.
   if (c.protocol && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(c.protocol)) {

@@ -46,6 +46,11 @@ describe('shape of the fields that decide the diagnosis', () => {
     expect(r.objects.map((o) => o.raw.kind)).toEqual(['Gateway', 'Gateway', 'HTTPRoute']);
   });
 
+  it('listeners need a name, and a name of their own', () => {
+    const gw = { spec: { listeners: [{ name: 'x', port: 80 }, { name: 'x', port: 81 }, { protocol: 'HTTP', port: 82 }] } };
+    expect(shapeProblems(gw, 'Gateway')).toEqual(['spec.listeners[1].name "x" is also the name of spec.listeners[0] (listener names must be unique)', 'spec.listeners[2] has no name (listeners are keyed by name)']);
+  });
+
   it('finds nothing to refuse in any seed or scenario fixture (no false alarms on real manifests)', () => {
     let objects = 0;
     const flagged: string[] = [];

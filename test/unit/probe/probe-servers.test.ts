@@ -170,6 +170,15 @@ describe('probe: chains', () => {
     expect(r.verification).toMatchObject({ hostnameMatches: true, name: '::1' });
   });
 
+  it('a leaf for client authentication only: one finding that says so, not also "pass the CA with --ca-file"', async () => {
+    const client = makeCert({ cn: 'client.example.test', dns: ['localhost'], issuer: rsa.int, eku: ['clientAuth'] });
+    const s = await serve(client, [rsa.int]);
+    const r = await probe(`localhost:${s.port}`, { ca: rsa.root.pem });
+    expect(r.ok).toBe(false);
+    const trust = r.findings.filter((x) => x.code === 'GWTLS-PRB-008');
+    expect(trust.map((f) => f.message)).toEqual([expect.stringMatching(/^The chain is not usable for a TLS server: the leaf's extended key usage \(clientAuth\) does not include serverAuth/)]);
+  });
+
   it('weak key and SHA-1 signature: Node accepts the chain, common clients do not, so the probe fails', async () => {
     const weak = makeCert({ cn: 'weak.example.test', dns: ['localhost'], key: key('rsa1024', 'weak'), issuer: rsa.int, hash: 'sha1' });
     const s = await serve(weak, [rsa.int], { ciphers: 'DEFAULT:@SECLEVEL=0' });
