@@ -9,6 +9,26 @@ import type { ProbeReport } from './types.ts';
 import { makeStyle, type Style } from './style.ts';
 
 const WIDTH = 80;
+/** A value from the peer shown in text at most this long (a 60,000-character CN stays readable); -o json has it all. */
+const MAX_SHOWN = 300;
+/** Names shown per certificate in text. */
+const MAX_NAMES = 20;
+
+/** `text` (already sanitised) cut to MAX_SHOWN characters, never inside one of the sanitiser's escapes. */
+export function clipShown(text: string, max = MAX_SHOWN): string {
+  if (text.length <= max) return text;
+  let cut = max;
+  const escape = /\\(?:x[0-9a-f]{0,2}|u\{[0-9a-f]*\}?|u[0-9a-f]{0,4}|[nrt]?)$/.exec(text.slice(Math.max(0, max - 10), max));
+  if (escape) cut -= escape[0].length;
+  // Nor between the two halves of a character outside the BMP.
+  if (/[\ud800-\udbff]/.test(text[cut - 1] ?? '')) cut--;
+  return `${text.slice(0, cut)}… (${text.length - cut} more characters; -o json shows all)`;
+}
+
+function listShown(items: string[]): string {
+  const shown = items.slice(0, MAX_NAMES).map((x) => clipShown(x)).join(', ');
+  return items.length > MAX_NAMES ? `${shown}, … and ${items.length - MAX_NAMES} more (-o json lists them all)` : shown;
+}
 
 /** Greedy word wrap; `indent` is prefixed to every line after the first. */
 export function wrap(text: string, width: number, indent: string, first = ''): string {
@@ -150,11 +170,11 @@ function renderCert(c: Cert, n: number, s: Style): string {
   const i = c.index ?? 0;
   const role = certRole(i, c);
   const lines: string[] = [];
-  lines.push(`  [${i}] ${s.bold(role.padEnd(12))} ${c.subject}`);
+  lines.push(`  [${i}] ${s.bold(role.padEnd(12))} ${clipShown(c.subject)}`);
   const f = (label: string, value: string) => lines.push(wrap(value, WIDTH, ' '.repeat(19), `      ${label.padEnd(11)}  `));
-  f('issuer', `${c.issuer}${c.issuedByNext === false && i < n - 1 ? ' (NOT the next certificate)' : ''}`);
+  f('issuer', `${clipShown(c.issuer)}${c.issuedByNext === false && i < n - 1 ? ' (NOT the next certificate)' : ''}`);
   const names = [...c.sans.dns, ...c.sans.ip.map((ip) => `IP:${ip}`), ...(c.sans.uri ?? []).map((u) => `URI:${u}`)];
-  if (i === 0 || names.length) f('names', names.length ? names.join(', ') : 'none (no SAN extension)');
+  if (i === 0 || names.length) f('names', names.length ? listShown(names) : 'none (no SAN extension)');
   const days = c.daysLeft ?? 0;
   const state = days < 0 ? s.red(`EXPIRED ${-days} days ago`) : new Date(c.notBefore) > new Date() ? s.red('NOT YET VALID') : days < 30 ? s.yellow(`${days} days left`) : `${days} days left`;
   f('valid', `${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)} (${state})`);
@@ -162,8 +182,8 @@ function renderCert(c: Cert, n: number, s: Style): string {
   if (c.keyUsage?.length || c.extendedKeyUsage?.length) f('usage', [...(c.keyUsage ?? []), ...(c.extendedKeyUsage ?? [])].join(', '));
   const fp = c.fingerprintSha256;
   f('sha256', fp.length > 60 ? `${fp.slice(0, 48)} ${fp.slice(48)}` : fp);
-  if (c.aiaIssuers?.length) f('ca issuers', c.aiaIssuers.join(', '));
-  if (c.ocsp?.length) f('ocsp', c.ocsp.join(', '));
+  if (c.aiaIssuers?.length) f('ca issuers', listShown(c.aiaIssuers));
+  if (c.ocsp?.length) f('ocsp', listShown(c.ocsp));
   return lines.join('\n');
 }
 
@@ -174,7 +194,7 @@ function renderFinding(f: ProbeFinding, s: Style): string {
   const prefix = `  ${word}  ${f.code}  `;
   const head = wrap(f.title, WIDTH, ' '.repeat(prefix.length), prefix);
   const lines = [head.replace(word, paint(word))];
-  lines.push(wrap(f.message, WIDTH, ind, ind));
+  lines.push(wrap(clipShown(f.message, 2000), WIDTH, ind, ind));
   if (f.hint) lines.push(wrap(`fix: ${f.hint}`, WIDTH, ind + '     ', ind));
   lines.push(`${ind}see: kubectl gwtls explain ${f.code}`);
   return lines.join('\n');
