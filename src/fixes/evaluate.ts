@@ -4,7 +4,7 @@
 import type { Model } from '../graph/model.ts';
 import type { Finding } from '../report/types.ts';
 import { MANIFEST_MANAGER } from './merge.ts';
-import { composePlan, type ChosenFix, type ComposeOptions, type FixPlan } from './plan.ts';
+import { composePlan, type ChosenFix, type ComposeOptions, type FixPlan, type PlannedFixEntry } from './plan.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -74,9 +74,52 @@ export function settlePlan(chosen: ChosenFix[], evaluate: Evaluator, before: { f
       .filter((f) => !existed.has(findingKey(f)))
       .flatMap((finding) => finding.fixes.filter((fix) => fix.type === 'fix').map((fix) => ({ finding, fix })))
       .filter((c) => !known.has(`${findingKey(c.finding)}|${c.fix.title}`));
-    if (revealed.length === 0 || round === MAX_ROUNDS) return { ...settled, chosen: all };
+    if (revealed.length === 0 || round === MAX_ROUNDS) return withoutRedundantFixes({ ...settled, chosen: all }, evaluate, before, opts);
     all = [...all, ...revealed];
   }
+}
+
+/** Plans with more fixes than this are not pruned (pruning runs the analysis once per fix). */
+const MAX_PRUNED = 40;
+
+const sameFinding = (f: FindingChange) => `${findingKey(f)}|${f.severity}`;
+const withState = (o: PlanOutcome, state: FindingChange['state']) => new Set(o.findings.filter((f) => f.state === state).map(sameFinding));
+
+/**
+ * A plan that adds findings may hold a fix the others make unneeded (two fixes each creating a
+ * TargetGroupConfiguration for one Service: the first already sets what the second would, and both together add
+ * GWTLS-LBC-007). Such a fix is left out, with the reason, when the plan without it fixes everything it fixed and
+ * adds less; the last fixes are tried first.
+ */
+function withoutRedundantFixes(settled: Settled, evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Settled {
+  const planned = settled.plan.fixes.flatMap((e, i) => (e.status === 'planned' ? [i] : []));
+  if (withState(settled.outcome, 'added').size === 0 || planned.length < 2 || planned.length > MAX_PRUNED) return settled;
+  const left = new Map<number, string>();
+  let best: Omit<Settled, 'chosen'> = settled;
+  let kept = settled.chosen.map((_, i) => i);
+  for (const i of [...planned].reverse()) {
+    const keep = kept.filter((j) => j !== i);
+    const trial = settleOnce(keep.map((j) => settled.chosen[j]!), evaluate, before, opts);
+    const fixed = withState(trial.outcome, 'fixed');
+    const added = withState(trial.outcome, 'added');
+    const bestAdded = withState(best.outcome, 'added');
+    if (![...withState(best.outcome, 'fixed')].every((k) => fixed.has(k)) || ![...added].every((k) => bestAdded.has(k)) || added.size >= bestAdded.size) continue;
+    const own = settled.chosen[i]!.finding;
+    const spared = best.outcome.findings.filter((f) => f.state === 'added' && !added.has(sameFinding(f)));
+    left.set(i, `not needed: the rest of the plan fixes ${own.code} on ${label(own.object.kind, own.object.namespace ?? '', own.object.name)} too, and without this fix it does not add ${spared.map((f) => `${f.code} (${label(f.object.kind, f.object.namespace ?? '', f.object.name)})`).join(', ')}`);
+    best = trial;
+    kept = keep;
+  }
+  if (left.size === 0) return settled;
+  // Back to the positions of the full list of fixes.
+  const position = new Map(kept.map((j, k) => [k, j]));
+  const fixes = settled.chosen.map((c, j): PlannedFixEntry => {
+    const k = kept.indexOf(j);
+    return k >= 0 ? best.plan.fixes[k]! : { ...c, status: 'refused', reason: left.get(j) ?? settled.plan.fixes[j]?.reason ?? 'refused', sideEffects: [], objects: [] };
+  });
+  const plan: FixPlan = { ...best.plan, fixes, changes: best.plan.changes.map((c) => ({ ...c, fixes: c.fixes.map((k) => position.get(k)!) })) };
+  const outcome: PlanOutcome = { ...best.outcome, unresolved: best.outcome.unresolved.map((u) => ({ ...u, fix: position.get(u.fix)! })) };
+  return { plan, outcome, after: best.after, chosen: settled.chosen };
 }
 
 function settleOnce(chosen: ChosenFix[], evaluate: Evaluator, before: { findings: Finding[]; model: Model }, opts: ComposeOptions): Omit<Settled, 'chosen'> {

@@ -201,6 +201,16 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
     expect(Object.fromEntries(report.gateways.map((g) => [g.name, g.summary.errors]))).toEqual({ gw: 1, gw2: 0 });
   });
 
+  it('--fix leaves out a fix the rest of the plan makes unneeded when keeping it would add a finding', async () => {
+    const file = 'test/fixtures/scenarios/aws-lbc/gwtls-lbc-005/invalid-tlsroute-on-a-passthrough-listener-infers-a-tls-target-group-new.yaml';
+    const r = await runCli(['inspect', '-A', '-f', file, '--fix'], { env: NOW });
+    const docs = yaml.loadAll(r.stdout).filter((d): d is { kind: string } => d !== null && typeof d === 'object');
+    // One TargetGroupConfiguration for the Service: it fixes GWTLS-LBC-005 and GWTLS-BE-008 both; two would add GWTLS-LBC-007.
+    expect(docs.map((d) => d.kind)).toEqual(['TargetGroupConfiguration']);
+    expect(r.stdout).toMatch(/^# kubectl-gwtls fix plan: changes 0 objects, creates 1; fixes 2 findings \(1 error, 1 warning\), adds none\./);
+    expect(r.stdout).toContain('not needed: the rest of the plan fixes GWTLS-BE-008 on Service apps/api too, and without this fix it does not add GWTLS-LBC-007');
+  });
+
   it('merges the same object given twice as server-side apply would, and warns naming both files', async () => {
     const asWritten = seed('c-calico-tls-termination/as-written.yaml');
     const gatewayFix = tmp('fix.yaml', 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ssl-offload-gateway\nspec:\n  listeners:\n  - name: https\n    protocol: TLS\n    tls:\n      mode: Terminate\n');
