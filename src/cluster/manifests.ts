@@ -332,7 +332,12 @@ function collect(value: unknown, file: string, line: number, ns: string, out: Ma
   const apiVersion = raw.apiVersion;
   const kind = raw.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(raw.items)) {
-    for (const item of raw.items) collect(item, file, line, ns, out, errors, ignored);
+    // A typed list as the API server returns it (GatewayList) leaves apiVersion and kind out of its items.
+    const itemKind = kind !== 'List' && typeof apiVersion === 'string' ? kind.slice(0, -'List'.length) : undefined;
+    for (const item of raw.items) {
+      const typed = itemKind && item !== null && typeof item === 'object' && !Array.isArray(item) && (item as Raw).apiVersion === undefined && (item as Raw).kind === undefined;
+      collect(typed ? { apiVersion, kind: itemKind, ...(item as Raw) } : item, file, line, ns, out, errors, ignored);
+    }
     return;
   }
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {

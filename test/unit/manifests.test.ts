@@ -184,4 +184,11 @@ describe('manifest loading', () => {
     const fits = await loadManifests(['-'], 'default', { readStdin: async () => yamlText, workers: 0, memoryBudget: 4 * 2 ** 30 });
     expect(fits.objects).toHaveLength(20_000);
   });
+
+  it('reads a typed list as the API server returns it, whose items leave out apiVersion and kind', async () => {
+    const list = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayList', metadata: { resourceVersion: '42' }, items: [{ metadata: { name: 'web', namespace: 'infra' }, spec: { gatewayClassName: 'eg', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }] };
+    const { snapshot, errors } = await loadManifests(['-'], 'default', async () => JSON.stringify(list));
+    expect(errors).toEqual([]);
+    expect(snapshot.list('Gateway').map((g) => `${g.meta.namespace}/${g.meta.name}`)).toEqual(['infra/web']);
+  });
 });
