@@ -74,7 +74,8 @@ function unresolvedKinds(model: Model): Skipped[] {
   for (const [kind, names] of model.snapshot.unresolved) {
     const state = model.snapshot.state(kind);
     if (state.state !== 'absent') continue;
-    const list = [...names];
+    // Sorted: the names must not depend on the order the objects were read in.
+    const list = [...names].sort();
     out.push({ what: kind, reason: 'not-in-input', detail: `${list.length} reference${list.length > 1 ? 's' : ''} could not be checked (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}): no ${kind} objects in the input` });
   }
   return out;

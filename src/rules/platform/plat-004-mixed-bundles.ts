@@ -36,7 +36,11 @@ export const plat004: Rule = {
       'The Gateway API CRDs of the cluster carry different gateway.networking.k8s.io/bundle-version (or channel) annotations: they were installed from more than one release. Controllers are built against one bundle; a CRD from another one serves other versions and fields, and the API server prunes fields its schema does not know without an error.',
   },
   check(ctx) {
-    const crds = ctx.snapshot.list('CustomResourceDefinition').filter((c) => GATEWAY_API_GROUPS.has(c.group) && c.bundleVersion);
+    // In name order: the answer must not depend on the order the objects were read in.
+    const crds = ctx.snapshot
+      .list('CustomResourceDefinition')
+      .filter((c) => GATEWAY_API_GROUPS.has(c.group) && c.bundleVersion)
+      .sort((a, b) => a.meta.name.localeCompare(b.meta.name));
     if (crds.length < 2) return;
     const counts = new Map<string, number>();
     for (const c of crds) counts.set(c.bundleVersion!, (counts.get(c.bundleVersion!) ?? 0) + 1);
