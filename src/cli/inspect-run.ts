@@ -1,7 +1,7 @@
 // `kubectl gwtls inspect`: load objects, build the path model, run the rules, print the report.
 import { terminalSafeYaml } from '../report/yaml-output.ts';
 import { loadSnapshot } from '../cluster/source.ts';
-import { InputPathError } from '../cluster/manifests.ts';
+import { InputPathError, InputTooLargeForMemory } from '../cluster/manifests.ts';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, type Model } from '../graph/model.ts';
@@ -37,7 +37,7 @@ async function judge(gateway: string | undefined, opts: InspectOptions, now: Dat
   try {
     loaded = await loadSnapshot(loadRequest(gateway, opts));
   } catch (e) {
-    if (e instanceof InputPathError) throw new UserError(safeLine(e.message));
+    if (e instanceof InputPathError || e instanceof InputTooLargeForMemory) throw new UserError(safeLine(e.message));
     throw e;
   }
   const { snapshot, scope, inputErrors } = loaded;

@@ -4,9 +4,9 @@
 // budget. The same object given twice (two files, or twice in one) is merged as server-side apply would merge
 // the second into the first, with a warning naming both places.
 import { createReadStream } from 'node:fs';
-import { getHeapStatistics } from 'node:v8';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { applyConfigurations } from '../fixes/merge.ts';
 import { KINDS, kindFor, versionOf, type KindInfo, type KindName } from './kinds.ts';
 import { normalize } from './normalize.ts';
@@ -71,7 +71,7 @@ const MAX_PENDING_BATCHES = 8;
 export class InputPathError extends Error {}
 
 /** The objects read fill so much memory that analysing them would not fit: the run stops. */
-export class InputTooLargeForMemory extends InputPathError {}
+export class InputTooLargeForMemory extends Error {}
 
 /** Errors listed per file; past this many, one more entry says how many were left out. */
 export const MAX_ERRORS_PER_FILE = 100;
@@ -197,7 +197,7 @@ class CappedErrors {
   }
 
   done(): InputError[] {
-    return this.left === 0 ? this.listed : [...this.listed, { file: this.file, message: `${this.left} more document${this.left === 1 ? '' : 's'} could not be read (only the first ${MAX_ERRORS_PER_FILE} are listed)` }];
+    return this.left === 0 ? this.listed : [...this.listed, { file: this.file, message: `${this.left} more error${this.left === 1 ? '' : 's'} in this file (only the first ${MAX_ERRORS_PER_FILE} are listed)` }];
   }
 }
 

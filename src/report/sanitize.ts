@@ -6,6 +6,7 @@
 // text can hide in a name. JSON and YAML output keep the value and write those characters as their escapes
 // (terminalSafeJson, terminalSafeYaml). Colour added by our own styling is applied after sanitising, never to
 // unsanitised text.
+
 // Characters that hide, reorder or fake text: DEL and C1, every format character (Cf: bidi controls, zero-width
 // characters, U+00AD, U+180E, U+FFF9-FFFB, the tag block U+E0000-E007F, ...), U+2060-206F unassigned ones too,
 // line/paragraph separators, the Hangul fillers and the combining grapheme joiner (shown as nothing). A regular

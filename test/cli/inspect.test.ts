@@ -161,12 +161,12 @@ describe('inspect: bad input gets one line and a documented exit code', () => {
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: invalid --max-input-bytes "lots": use a number of bytes or a quantity such as 512Mi or 1Gi']);
   });
 
-  it('lists the first 100 unreadable documents of a file and counts the rest', async () => {
+  it('lists the first 100 input errors of a file and counts the rest', async () => {
     const r = await runCli(['inspect', '-f', '-', '-o', 'json'], { env: NOW, stdin: '---\n{}\n'.repeat(250) });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(101);
-    expect(lines.at(-1)).toBe('error: <stdin>: 150 more documents could not be read (only the first 100 are listed)');
+    expect(lines.at(-1)).toBe('error: <stdin>: 150 more errors in this file (only the first 100 are listed)');
     expect(JSON.parse(r.stdout).inputErrors).toHaveLength(101);
   });
 
