@@ -328,7 +328,7 @@ testRule(plat004, {
     {
       name: 'no Gateway CRD in the input: the release most CRDs share is the reference',
       yaml: 'file:test/fixtures/scenarios/platform/gwtls-plat-004/invalid-no-gateway-crd-in-the-input-the-release-most-crds-share-is-the-reference.yaml',
-      findings: [{ object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', message: /httproutes\.gateway\.networking\.k8s\.io and 1 other Gateway API CRD from v1\.5\.0 standard/ }],
+      findings: [{ object: 'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', message: /grpcroutes\.gateway\.networking\.k8s\.io and 1 other Gateway API CRD from v1\.5\.0 standard/ }],
     },
   ],
 });
