@@ -4,6 +4,7 @@
 // port-forward WebSocket (test/unit/probe/apiserver.ts); the TLS and plaintext backends are real servers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { probeContractProblems } from '../helpers/probe-schema.ts';
 import { makeCert, makePki, pem } from '../helpers/tls-certs.ts';
 import { startRawServer, startTlsServer, type Running } from '../helpers/tls-servers.ts';
 import { startFakeApiServer, type FakeApiServer } from '../unit/probe/apiserver.ts';
@@ -84,7 +85,10 @@ afterAll(async () => {
 
 async function json(args: string[]) {
   const r = await runCli(['probe', ...args, '--kubeconfig', kubeconfig, '-o', 'json']);
-  return { ...r, report: JSON.parse(r.stdout) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const report = JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Every report these tests see keeps the contract (backend and gatewayView included).
+  expect(probeContractProblems(report)).toEqual([]);
+  return { ...r, report };
 }
 
 describe('probe svc/NAME:PORT through the API server port-forward', () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { makePki, pem } from '../helpers/tls-certs.ts';
-import { freePort, startTlsServer, type Running } from '../helpers/tls-servers.ts';
+import { probeContractProblems } from '../helpers/probe-schema.ts';
+import { freePort, startRawServer, startTlsServer, type Running } from '../helpers/tls-servers.ts';
 import { makeStyle, styleFor } from '../../src/probe/style.ts';
 
 const pki = makePki('rsa', 'Cli');
@@ -89,6 +90,26 @@ describe('probe CLI', () => {
     const r2 = await runCli(['probe', `localhost:${good.port}`, 'nothing-here.invalid', '--ca-file', caFile]);
     expect(r2.code).toBe(2);
     expect(r2.stdout).toContain('OK: handshake complete, chain trusted, name matches');
+  });
+
+  it('-o json keeps the contract of docs/report.schema.json (probeReport, probeReportList) for every kind of peer', async () => {
+    const refused = await freePort();
+    const http = await startRawServer((sock) => sock.once('data', () => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')));
+    servers.push(http);
+    const runs = [
+      ['probe', `shop.example.test:${good.port}`, '--connect-to', '127.0.0.1', '--ca-file', caFile, '--alpn', 'h2,http/1.1'],
+      ['probe', `wrong.example.test:${noInt.port}`, '--connect-to', '127.0.0.1'],
+      ['probe', `127.0.0.1:${good.port}`, '--ca-file', caFile],
+      ['probe', `localhost:${http.port}`],
+      ['probe', `localhost:${good.port}`, `127.0.0.1:${refused}`, 'nothing-here.invalid', '--ca-file', caFile],
+    ];
+    const problems: string[] = [];
+    for (const args of runs) {
+      const r = await runCli([...args, '--no-cluster', '-o', 'json', '--timeout', '5s']);
+      const doc = JSON.parse(r.stdout) as { kind: string };
+      problems.push(...probeContractProblems(doc).map((p) => `${args.join(' ')}: ${p}`));
+    }
+    expect(problems).toEqual([]);
   });
 
   it('many targets at once (bounded concurrency)', async () => {

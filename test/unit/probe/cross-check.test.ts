@@ -9,6 +9,7 @@ import { buildModel, type Model } from '../../../src/graph/model.ts';
 import { compareWithListener, matchListeners } from '../../../src/probe/cross-check.ts';
 import { probe } from '../../../src/probe/probe.ts';
 import type { ProbeReport } from '../../../src/probe/types.ts';
+import { probeContractProblems } from '../../helpers/probe-schema.ts';
 import { makeCert, makePki, pem } from '../../helpers/tls-certs.ts';
 import { startTlsServer, type Running } from '../../helpers/tls-servers.ts';
 
@@ -117,6 +118,8 @@ describe('compareWithListener', () => {
       why: 'the served certificate is the configured one (secret web/shop-tls)',
     });
     expect(check.configured).toEqual([{ source: 'secret web/shop-tls', subject: 'CN=shop.example.test', sans: ['shop.example.test', '*.shop.example.test'], serial: leaf.x509.serialNumber.toLowerCase(), notAfter: new Date(leaf.x509.validTo).toISOString(), fingerprintSha256: leaf.x509.fingerprint256 }]);
+    // The report with its cluster section keeps the contract of docs/report.schema.json.
+    expect(probeContractProblems(JSON.parse(JSON.stringify({ ...r, cluster: check })))).toEqual([]);
   });
 
   it('same names, another certificate (a renewal not picked up): GWTLS-PRB-004 says the data plane serves an older version', async () => {
