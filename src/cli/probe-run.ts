@@ -19,14 +19,16 @@ export const PROBE_CONCURRENCY = 16;
 
 export async function runProbe(targets: string[], opts: ProbeCliOptions): Promise<number> {
   const parsed: ProbeTarget[] = [];
+  // The SNI as sent: an internationalised name in its A-label form.
+  let sni = opts.sni;
   try {
     for (const t of targets) parsed.push(parseTarget(t));
     if (opts.connectTo) splitHostPort(opts.connectTo, '--connect-to');
     if (opts.sni) {
-      const sni = splitHostPort(opts.sni, '--sni');
+      const given = splitHostPort(opts.sni, '--sni');
       // RFC 6066 §3: SNI carries host names only.
-      if (sni.ip || sni.port !== null) throw new TargetError(`--sni "${opts.sni}": give a host name only (no port, no IP address: an address cannot be sent as SNI)`);
-      opts.sni = sni.host;
+      if (given.ip || given.port !== null) throw new TargetError(`--sni "${opts.sni}": give a host name only (no port, no IP address: an address cannot be sent as SNI)`);
+      sni = given.host;
     }
   } catch (e) {
     if (e instanceof TargetError) throw new UserError(e.message);
@@ -35,7 +37,7 @@ export async function runProbe(targets: string[], opts: ProbeCliOptions): Promis
   const options: ProbeOptions = {
     timeoutMs: opts.timeout > 0 ? opts.timeout : 2_147_000_000,
   };
-  if (opts.sni !== undefined) options.sni = opts.sni;
+  if (sni !== undefined) options.sni = sni;
   if (opts.connectTo) options.connectTo = opts.connectTo;
   if (opts.alpn?.length) options.alpn = opts.alpn;
   if (opts.starttls) options.starttls = opts.starttls;

@@ -3,6 +3,7 @@
 // list belongs) reads as no listeners and a healthy Gateway, and `parentRefs: {name: gw}` as a route attached to
 // nothing. An absent field is not checked here; one of the wrong type is an input error, and the object is still
 // read as well as it can be.
+import { isMap as isMapping } from '../fixes/fields.ts';
 import type { KindName } from './kinds.ts';
 
 type Expected = 'list' | 'mapping' | 'string' | 'port';
@@ -76,8 +77,6 @@ const SHAPES: Partial<Record<KindName, Rule[]>> = {
 };
 
 const COMPILED = new Map(Object.entries(SHAPES).map(([kind, rules]) => [kind, rules.map(([path, expected]) => ({ steps: path.replace(/\[\]/g, '.[]').split('.'), expected }))]));
-
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function fits(v: unknown, expected: Expected): boolean {
   switch (expected) {

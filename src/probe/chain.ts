@@ -59,15 +59,11 @@ export function analyzeChain(chain: DecodedCert[], store: TrustStore, now: Date 
   // intermediate (--ca-file holding it), the issuers served beyond it are still the chain other clients need.
   const onPath = new Set(path.path);
   const chained = new Set(path.path);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (let i = 0; i < n; i++) {
-      if (chained.has(i)) continue;
-      if ([...chained].some((j) => j !== i && !chain[j]!.cert.selfSigned && issuedBy(x[j]!, x[i]!))) {
-        chained.add(i);
-        grew = true;
-      }
-    }
+  for (let at = path.path[path.path.length - 1]!; !chain[at]!.cert.selfSigned; ) {
+    const issuer = x.findIndex((p, k) => !chained.has(k) && issuedBy(x[at]!, p));
+    if (issuer < 0) break;
+    chained.add(issuer);
+    at = issuer;
   }
   chain.forEach((c, i) => {
     if (chained.has(i) || issues.some((is) => is.kind === 'duplicate' && is.index === i)) return;

@@ -29,12 +29,14 @@ const CHUNK_CHARS = 1 << 20;
 export async function writeJson(stream: Writable, value: Record<string, unknown>): Promise<void> {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
   let pending = '{\n';
-  const write = async (text: string) => {
-    pending += text;
-    if (pending.length < CHUNK_CHARS) return;
+  const flush = async () => {
     const chunk = pending;
     pending = '';
     if (!stream.write(terminalSafeJson(chunk))) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+  const write = async (text: string) => {
+    pending += text;
+    if (pending.length >= CHUNK_CHARS) await flush();
   };
   for (const [i, [key, given]] of entries.entries()) {
     const sep = i < entries.length - 1 ? ',' : '';
@@ -51,7 +53,7 @@ export async function writeJson(stream: Writable, value: Record<string, unknown>
     }
   }
   await write('}\n');
-  if (!stream.write(terminalSafeJson(pending))) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  await flush();
 }
 
 // JSON.stringify indents from the left margin: an item is written inside a wrapper that puts it at the depth of
