@@ -34,6 +34,8 @@ export interface ResolvedBackend {
   endpoints: { ready: number; total: number } | null;
   /** Where the endpoint counts come from. */
   endpointsFrom?: 'endpointslices' | 'pods';
+  /** Why a Service's endpoints could not be counted (`endpoints` null): neither its EndpointSlices nor its Pods were read. */
+  endpointsNotChecked?: string;
   pods: Pod[];
   /** Pods selected by the Service (only computed when needed to explain a problem). */
   selectedPods?: PodObject[];
@@ -146,7 +148,12 @@ function endpointsOf(out: ResolvedBackend, svc: ServiceObject, snapshot: Snapsho
   } else if (slicesCov.complete) {
     out.endpoints = { ready: 0, total: 0 };
   }
-  if (svc.selector === undefined && slices.length === 0 && svc.type !== 'ExternalName') {
+  if (out.endpoints === null && svc.type !== 'ExternalName' && !slicesCov.complete) {
+    const podsCov = svc.selector !== undefined ? snapshot.coverage('Pod', ns) : undefined;
+    out.endpointsNotChecked = [slicesCov.why, ...(podsCov && !podsCov.complete ? [podsCov.why] : [])].join('; ');
+  }
+  // Without EndpointSlices in the input, a Service without a selector may well have slices of its own: not checked.
+  if (svc.selector === undefined && slices.length === 0 && svc.type !== 'ExternalName' && slicesCov.complete) {
     out.problems.push({ problem: 'no-selector', why: `Service ${ns}/${svc.meta.name} has no selector and no EndpointSlices` });
   }
   const tp = out.servicePort?.targetPort;

@@ -58,7 +58,7 @@ function reportSections({ model, findings, skipped, inputErrors, probes }: Build
       for (const g of model.gateways) yield gatewayReport(g, model, index, probes);
     },
     findings,
-    skipped: (): Skipped[] => [...model.snapshot.skipped, ...unresolvedKinds(model), ...skipped],
+    skipped: (): Skipped[] => [...model.snapshot.skipped, ...unresolvedKinds(model), ...uncheckedEndpoints(model), ...skipped],
     summary: {
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -79,6 +79,28 @@ function unresolvedKinds(model: Model): Skipped[] {
     out.push({ what: kind, reason: 'not-in-input', detail: `${list.length} reference${list.length > 1 ? 's' : ''} could not be checked (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}): no ${kind} objects in the input` });
   }
   return out;
+}
+
+/**
+ * Services on the inspected paths whose endpoints could not be counted because the input holds no EndpointSlices
+ * (and, for those with a selector, no Pods): said once, so that a report read from manifests alone does not pass
+ * over the endpoints in silence. Live sources already say which kinds could not be read.
+ */
+function uncheckedEndpoints(model: Model): Skipped[] {
+  if (model.snapshot.state('EndpointSlice').state !== 'absent') return [];
+  const byWhy = new Map<string, Set<string>>();
+  for (const g of model.gateways)
+    for (const l of g.listeners)
+      for (const { backend: b } of l.backends) {
+        if (!b.endpointsNotChecked) continue;
+        let names = byWhy.get(b.endpointsNotChecked);
+        if (!names) byWhy.set(b.endpointsNotChecked, (names = new Set()));
+        names.add(`${b.ref.namespace}/${b.ref.name}`);
+      }
+  return [...byWhy].map(([why, names]) => {
+    const list = [...names].sort();
+    return { what: 'EndpointSlice', reason: 'not-in-input', detail: `the endpoints of ${list.length} Service${list.length > 1 ? 's' : ''} could not be checked (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}): ${why}` };
+  });
 }
 
 /** `findings` are all of the report's, indexed: src/report/state.ts picks this Gateway's. */
@@ -271,6 +293,7 @@ function backendReport(h: BackendHop, model: Model, passthrough: boolean, probes
   if (b.why) r.why = b.why;
   if (b.servicePort) r.targetPort = b.servicePort.targetPort;
   if (svc) r.serviceType = svc.type;
+  if (b.endpointsNotChecked) r.endpointsNotChecked = b.endpointsNotChecked;
   if (b.ref.weight !== undefined) r.weight = b.ref.weight;
   r.rule = b.rule;
   r.index = b.index;

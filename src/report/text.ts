@@ -263,11 +263,12 @@ function renderBackend(lines: string[], b: BackendReport, last: boolean, indent:
   const branch = indent + (last ? '└─ ' : '├─ ');
   const cont = indent + (last ? '   ' : '│  ');
   const target = b.targetPort !== undefined && b.targetPort !== null ? ` -> ${b.targetPort}` : '';
-  const eps = b.endpoints ? `  endpoints ${b.endpoints.ready}/${b.endpoints.total} ready` : '';
+  const eps = b.endpoints ? `  endpoints ${b.endpoints.ready}/${b.endpoints.total} ready` : b.endpointsNotChecked ? `  ${s.dim('endpoints not checked')}` : '';
   const state = b.resolved === false ? `  ${s.bad('UNRESOLVED')}` : b.endpoints && b.endpoints.ready === 0 ? `  ${s.bad('NO READY ENDPOINTS')}` : '';
   lines.push(`${branch}${b.kind} ${b.namespace}/${b.name}${b.port !== null ? `:${b.port}` : ''}${target}${eps}${state}`);
   if (b.resolved !== true && b.why) lines.push(...wrap(b.why, width, cont + '  '));
   if (c.details) {
+    if (b.endpointsNotChecked) lines.push(...wrap(`endpoints not checked: ${b.endpointsNotChecked}`, width, cont + '  ', cont + '    '));
     if (b.pods.length) {
       const shown = b.pods.slice(0, 3).map((p) => `${p.name} (${p.ready ? 'ready' : p.ready === false ? 'not ready' : 'readiness unknown'}${p.node ? `, ${p.node}` : ''}${p.ip ? `, ${p.ip}` : ''})`);
       lines.push(...wrap(`pods ${shown.join(', ')}${b.pods.length > 3 ? `, and ${b.pods.length - 3} more` : ''}`, width, cont + '  ', cont + '    '));

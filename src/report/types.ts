@@ -130,6 +130,8 @@ export interface BackendReport {
   targetPort?: string | number | null;
   serviceType?: string;
   endpoints: { ready: number; total: number } | null;
+  /** Why `endpoints` is null for a Service: its EndpointSlices (and Pods) were not read. */
+  endpointsNotChecked?: string;
   pods: Pod[];
   tls: BackendTLS;
   weight?: number;

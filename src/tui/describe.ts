@@ -222,7 +222,7 @@ function nodeBody(node: TreeNode, width: number): Line[] {
       out.push(...kv('port', `${b.port ?? 'none'}${b.targetPort !== undefined && b.targetPort !== null ? ` -> targetPort ${b.targetPort}` : ''}${b.serviceType ? ` (${b.serviceType})` : ''}`, width));
       out.push(...kv('resolved', b.resolved === true ? 'yes' : b.resolved === false ? 'NO' : 'unknown', width, b.resolved === false ? 'bad' : undefined));
       if (b.why) out.push(...kv('why', b.why, width));
-      out.push(...kv('endpoints', b.endpoints ? `${b.endpoints.ready}/${b.endpoints.total} ready` : 'unknown', width, b.endpoints && b.endpoints.ready === 0 ? 'bad' : undefined));
+      out.push(...kv('endpoints', b.endpoints ? `${b.endpoints.ready}/${b.endpoints.total} ready` : b.endpointsNotChecked ? `not checked: ${b.endpointsNotChecked}` : 'unknown', width, b.endpoints && b.endpoints.ready === 0 ? 'bad' : undefined));
       if (b.weight !== undefined) out.push(...kv('weight', String(b.weight), width));
       out.push(heading('TLS to the backend'));
       out.push(...kv('mode', w.backendTlsWords(b), width, b.tls.verified === false ? 'bad' : undefined));

@@ -79,7 +79,7 @@ export function backendStatus(b: BackendReport): Status {
   if (b.endpoints && b.endpoints.ready === 0) return { word: 'NO READY ENDPOINTS', tone: 'bad' };
   if (b.tls.mode === 'tls' && b.tls.verified === false) return { word: 'NOT VERIFIED', tone: 'warn' };
   if (b.endpoints) return { word: `${b.endpoints.ready}/${b.endpoints.total} ready`, tone: b.endpoints.ready < b.endpoints.total ? 'warn' : 'ok' };
-  return { word: 'endpoints unknown', tone: 'dim' };
+  return { word: b.endpointsNotChecked ? 'endpoints not checked' : 'endpoints unknown', tone: 'dim' };
 }
 
 export function backendTlsWords(b: BackendReport): string {
