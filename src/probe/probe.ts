@@ -144,8 +144,10 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     }
     if (hs.ok && !hs.afterHandshake) conn.phase = 'done';
 
-    // 4. What was served.
+    // 4. What was served. A TLS 1.2 handshake the server stops (most often: it wants a client certificate) ends
+    // before the client verifies anything, but the server's certificates went in the clear: show those.
     if (hs.chainDer.length > 0) analyse(report, hs, options, now);
+    else if (!hs.ok && flight.certificates?.length) analyse(report, { ...hs, chainDer: flight.certificates }, options, now, { verified: false });
 
     // 5. Follow-ups that classify a failure or check PostgreSQL negotiation.
     if (!options.noFollowUps) await followUps(report, hs, ctxFollow);
@@ -206,7 +208,8 @@ export function servedChainDer(report: ProbeReport): Buffer[] {
   return servedDer.get(report) ?? [];
 }
 
-function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOptions, now: Date): void {
+/** `verified: false`: the chain was read off the wire from a handshake that stopped, so OpenSSL gave no verdict on it. */
+function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOptions, now: Date, { verified = true } = {}): void {
   servedDer.set(report, hs.chainDer);
   const decoded: DecodedCert[] = [];
   hs.chainDer.forEach((der, i) => {
@@ -227,10 +230,10 @@ function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOption
   const { analysis, path } = analyzeChain(decoded, store, now);
   report.chainAnalysis = analysis;
   const v = report.verification;
-  v.trusted = hs.authorized;
-  v.errorCode = hs.authorizationError;
-  v.anchor = path.anchor ? path.anchor.subject.replace(/\n/g, ', ') : null;
-  if (!hs.authorized && !options.ca && hs.authorizationError && UNKNOWN_ISSUER.has(hs.authorizationError)) {
+  v.trusted = verified ? hs.authorized : null;
+  v.errorCode = verified ? hs.authorizationError : null;
+  v.anchor = verified && path.anchor ? path.anchor.subject.replace(/\n/g, ', ') : null;
+  if (verified && !hs.authorized && !options.ca && hs.authorizationError && UNKNOWN_ISSUER.has(hs.authorizationError)) {
     // Node verifies against its bundled roots; clients on this machine also trust the operating system's store.
     const os = osTrustStore();
     if (os) {
@@ -247,7 +250,8 @@ function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOption
       }
     }
   }
-  if (!v.trusted) v.error = verifyErrorText(v.errorCode ?? 'UNKNOWN', report);
+  if (v.trusted === false) v.error = verifyErrorText(v.errorCode ?? 'UNKNOWN', report);
+  else if (!verified) v.error = 'not verified: the handshake stopped before the client verified the chain (the certificates are as the server sent them)';
   const leaf = decoded[0];
   if (leaf) {
     const name = report.target.sni ?? (report.target.connectTo ? report.target.host : report.target.host);

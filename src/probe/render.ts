@@ -58,7 +58,7 @@ export function verdict(r: ProbeReport): string {
   if (c.phase === 'connect') return r.backend ? (c.error?.code === 'ECONNREFUSED' ? 'FAILED: nothing listens on the backend port' : 'FAILED: the port-forward did not connect') : 'FAILED: no TCP connection';
   if (c.phase === 'preamble') return `FAILED: ${r.target.starttls} STARTTLS did not complete`;
   if (c.notTls) return `FAILED: not TLS, the port speaks ${c.notTls.name}`;
-  if (c.error && r.chain.length === 0) return 'FAILED: TLS handshake did not complete';
+  if (c.error && (r.chain.length === 0 || c.protocol === null)) return 'FAILED: TLS handshake did not complete';
   if (c.error) return 'FAILED: the server rejected the connection after the handshake';
   if (r.backend) {
     const gv = r.gatewayView;
@@ -105,8 +105,8 @@ function renderOne(r: ProbeReport, s: Style): string {
   }
   if (r.chain.length > 0) {
     const storeName = v.trustStore === 'system' ? 'system trust store' : v.trustStore;
-    const trust = v.trusted === true ? `trusted (${storeName}${v.anchor ? `, anchor ${shortName(v.anchor)}` : ''})` : `NOT trusted (${storeName})`;
-    out.push(row('trust', v.trusted ? s.green(trust) : s.red(trust)));
+    const trust = v.trusted === true ? `trusted (${storeName}${v.anchor ? `, anchor ${shortName(v.anchor)}` : ''})` : v.trusted === null ? 'not verified: the handshake stopped first (the chain below is as the server sent it)' : `NOT trusted (${storeName})`;
+    out.push(row('trust', v.trusted ? s.green(trust) : v.trusted === null ? s.yellow(trust) : s.red(trust)));
     const detail = v.hostnameDetail;
     const name = v.hostnameMatches ? `matches ${v.name}${detail ? ` (${detail})` : ''}` : `does NOT match ${v.name}: ${detail ?? ''}`;
     out.push(row('name', v.hostnameMatches ? s.green(name) : s.red(name)));

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../src/probe/index.ts';
+import { renderProbeText } from '../../../src/probe/render.ts';
 import { handshake, secureContextFor } from '../../../src/probe/handshake.ts';
 import { parseServerFlight } from '../../../src/probe/records.ts';
 import { key, makeCert, makePki, pem, type Issued } from '../../helpers/tls-certs.ts';
@@ -277,10 +278,18 @@ describe('probe: handshake-level problems', () => {
   });
 
   it('TLS 1.2 server requiring a client certificate', async () => {
-    const s = await serve(rsa.leaf(), [rsa.int], { requestCert: true, rejectUnauthorized: true, ca: rsa.root.pem, maxVersion: 'TLSv1.2' });
+    const leaf = rsa.leaf();
+    const s = await serve(leaf, [rsa.int], { requestCert: true, rejectUnauthorized: true, ca: rsa.root.pem, maxVersion: 'TLSv1.2' });
     const r = await probe(`localhost:${s.port}`, { ca: rsa.root.pem });
     expect(r.connection.error?.code).toBe('CLIENT_CERTIFICATE_REQUIRED');
     expect(r.connection.clientCertificateRequested).toBe(true);
+    // The handshake stops before the client verifies, but the server's Certificate message went in the clear:
+    // the chain is shown as sent, with no verdict on its trust, and its name is still checked.
+    expect(r.ok).toBe(false);
+    expect(r.chain.map((c) => c.fingerprintSha256)).toEqual([leaf.x509.fingerprint256, rsa.int.x509.fingerprint256]);
+    expect(r.verification).toMatchObject({ trusted: null, errorCode: null, hostnameMatches: true, error: expect.stringMatching(/^not verified: the handshake stopped/) });
+    expect(r.findings.map((f) => f.code)).not.toContain('GWTLS-PRB-008');
+    expect(renderProbeText([r])).toMatch(/FAILED: TLS handshake did not complete[\s\S]*trust +not verified[\s\S]*chain as served: 2 certificates/);
   });
 
   it('ALPN mismatch: PRB-011', async () => {
