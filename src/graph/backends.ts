@@ -34,7 +34,7 @@ export interface ResolvedBackend {
   endpoints: { ready: number; total: number } | null;
   /** Where the endpoint counts come from. */
   endpointsFrom?: 'endpointslices' | 'pods';
-  /** Why a Service's endpoints could not be counted (`endpoints` null): neither its EndpointSlices nor its Pods were read. */
+  /** Why a Service's endpoints could not be counted (`endpoints` null): its EndpointSlices (and, with a selector, its Pods) were not read. */
   endpointsNotChecked?: string;
   pods: Pod[];
   /** Pods selected by the Service (only computed when needed to explain a problem). */

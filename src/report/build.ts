@@ -76,7 +76,7 @@ function unresolvedKinds(model: Model): Skipped[] {
     if (state.state !== 'absent') continue;
     // Sorted: the names must not depend on the order the objects were read in.
     const list = [...names].sort();
-    out.push({ what: kind, reason: 'not-in-input', detail: `${list.length} reference${list.length > 1 ? 's' : ''} could not be checked (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}): no ${kind} objects in the input` });
+    out.push({ what: kind, reason: 'not-in-input', detail: `${list.length} reference${list.length > 1 ? 's' : ''} could not be checked (${firstFew(list)}): no ${kind} objects in the input` });
   }
   return out;
 }
@@ -99,8 +99,13 @@ function uncheckedEndpoints(model: Model): Skipped[] {
       }
   return [...byWhy].map(([why, names]) => {
     const list = [...names].sort();
-    return { what: 'EndpointSlice', reason: 'not-in-input', detail: `the endpoints of ${list.length} Service${list.length > 1 ? 's' : ''} could not be checked (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}): ${why}` };
+    return { what: 'EndpointSlice', reason: 'not-in-input', detail: `the endpoints of ${list.length} Service${list.length > 1 ? 's' : ''} could not be checked (${firstFew(list)}): ${why}` };
   });
+}
+
+/** The first three names of a sorted list, and an ellipsis when there are more. */
+function firstFew(list: readonly string[]): string {
+  return `${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}`;
 }
 
 /** `findings` are all of the report's, indexed: src/report/state.ts picks this Gateway's. */
