@@ -12,6 +12,12 @@ function seeAlso(from: string | undefined): string {
   return '';
 }
 
+/**
+ * cert-manager's Ready=False reasons that say the Secret holds no usable certificate: no Secret, no tls.crt or
+ * tls.key, an undecodable or mismatched key pair (cert-manager v1.21.2 internal/controller/certificates/policies/checks.go).
+ */
+const SECRET_EMPTY = new Set(['DoesNotExist', 'MissingData', 'InvalidKeyPair', 'InvalidCertificate']);
+
 export const cm002: Rule = {
   meta: {
     code: 'GWTLS-CM-002',
@@ -19,7 +25,7 @@ export const cm002: Rule = {
     title: 'cert-manager Certificate for the listener is not Ready',
     inputs: CHAIN_INPUTS,
     description:
-      "The Certificate that provides the listener's Secret reports Ready=False. The finding gives the cause from the deepest object of the chain that says why: the Challenge, the ACME Order, the Issuer or ClusterIssuer, the newest CertificateRequest (denied, invalid, failed, pending), or the Certificate's own conditions. An error while the Secret holds no usable certificate; a warning while an older certificate is still served.",
+      "The Certificate that provides the listener's Secret reports Ready=False. The finding gives the cause from the deepest object of the chain that says why: the Challenge, the ACME Order, the Issuer or ClusterIssuer, the newest CertificateRequest (denied, invalid, failed, pending), or the Certificate's own conditions. An error while the Secret holds no usable certificate; a warning while an older certificate is still served, or when the Secret could not be read.",
   },
   check(ctx) {
     for (const { first: at, all } of grouped(ctx.model, (a) => (a.chain.certificate ? `${a.chain.certificate.meta.namespace}/${a.chain.certificate.meta.name}` : undefined))) {
@@ -30,14 +36,17 @@ export const cm002: Rule = {
       if (chain.renewalDue) continue;
       const ns = crt.meta.namespace;
       const serving = stillServing(at, ctx.now);
+      // The Secret was not read (not in the input, forbidden): whether an older certificate is still served is
+      // unknown, unless the Certificate's own status says the Secret does not exist or holds no key pair.
+      const unread = !serving && at.ref?.state === 'unknown' && !SECRET_EMPTY.has(chain.ready.reason ?? '');
       const reason = `${chain.ready.reason ?? 'not Ready'}${chain.ready.message ? ` ("${chain.ready.message}")` : ''}`;
       const cause = chain.cause && chain.causeFrom !== `Certificate ${ns}/${crt.meta.name}` ? ` Cause: ${chain.cause}${chain.causeFrom && !chain.cause.startsWith(chain.causeFrom) ? ` (${chain.causeFrom})` : ''}${seeAlso(chain.causeFrom)}.` : '';
       ctx.report({
         object: crt,
         field: 'status.conditions',
-        severity: serving ? 'warning' : 'error',
+        severity: serving || unread ? 'warning' : 'error',
         message: sentence(
-          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? 'Clients still get the previous certificate in the Secret until it expires.' : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
+          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? 'Clients still get the previous certificate in the Secret until it expires.' : unread ? `Whether the Secret still holds an older certificate is not known: ${at.ref!.why}.` : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
         ),
         evidence: chainEvidence(chain),
         listener: lm,
