@@ -62,6 +62,13 @@ export const EXPLAINED: Explanation[] = [
   { code: 'GWTLS-LS-004', side: 'offline', field: 'status.conditions', when: (_f, _o, live) => classBlockedLive(live), why: `${STATUS}: the GatewayClass's defaulted status blocks every Gateway of the class, so what the ListenerSet's controller wrote gives way to GWTLS-PLAT-003 live` },
   { code: 'GWTLS-LS-005', side: 'live', when: (f, offline) => !offline.get('ListenerSet', f.object.namespace ?? '', f.object.name)?.conditions.length && !offline.get('XListenerSet', f.object.namespace ?? '', f.object.name)?.conditions.length, why: `${STATUS} (the ListenerSet's status, which the API server defaults to Pending)` },
   { code: 'GWTLS-GW-001', side: 'live', field: 'status.conditions', when: (f, offline) => !offline.get('Gateway', f.object.namespace ?? '', f.object.name)?.conditions.length, why: `${STATUS} (the Gateway's status, which the API server defaults to Pending)` },
+  {
+    code: 'GWTLS-CM-003',
+    side: 'live',
+    field: 'status.conditions',
+    when: (f, offline) => !(f.object.kind === 'ClusterIssuer' ? offline.get('ClusterIssuer', '', f.object.name) : offline.get('Issuer', f.object.namespace ?? '', f.object.name))?.conditions.some((c) => c.type === 'Ready'),
+    why: `${STATUS} (the issuer's status: no cert-manager issuers controller runs in the test control plane)`,
+  },
   { code: 'GWTLS-GW-002', side: 'live', why: 'source: the rule judges Programmed and status.addresses on a live cluster only (an exported manifest\'s status is a copy of some earlier moment, often without addresses)' },
 ];
 

@@ -68,6 +68,8 @@ export const cm003: Rule = {
       }
       if (!state || state.state === 'external' || state.state === 'unknown') continue;
       if (state.state === 'found' && state.ready?.status === 'True') continue;
+      // An issuer read from a file without a Ready condition says nothing: manifests carry no status.
+      if (state.state === 'found' && !state.ready && state.obj?.origin) continue;
       const key = `${gatewayId(gm)}|${state.ref.kind}|${state.ref.kind === 'Issuer' ? namespace : ''}|${state.ref.name}`;
       const g = groups.get(key) ?? { gm, state, namespace, uses: [] };
       groups.set(key, g);
