@@ -1,13 +1,14 @@
 // One manifest document (YAML or JSON text) -> a value, with the bounds a hostile file must not get past:
 // nesting depth, and how far YAML aliases may expand. YAML is read the way kubectl reads it (merge keys
-// `<<: *base` honoured, comment-only documents skipped), with YAML 1.2 core scalars. Pure: used on the main
-// thread and in the parse workers alike.
+// `<<: *base` honoured, comment-only documents skipped, `yes`/`on` as booleans: src/cluster/yaml-schema.ts).
+// Pure: used on the main thread and in the parse workers alike.
 import * as yaml from 'js-yaml';
 import { formatBytes } from './limits.ts';
+import { KUBECTL_SCHEMA } from './yaml-schema.ts';
 
 export { formatBytes };
 
-const SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
+const SCHEMA = KUBECTL_SCHEMA;
 
 /** Deeper than any Kubernetes object (CRD schemas included) and far below what recursion can bear. */
 export const MAX_DEPTH = 1000;

@@ -57,6 +57,7 @@ const SHAPES: Partial<Record<KindName, Rule[]>> = {
     ['spec.ports', 'list'],
     ['spec.ports[]', 'mapping'],
     ['spec.ports[].port', 'port'],
+    ['spec.ports[].name', 'string'],
   ],
   BackendTLSPolicy: [
     ['spec', 'mapping'],
@@ -76,7 +77,12 @@ const SHAPES: Partial<Record<KindName, Rule[]>> = {
   ],
 };
 
-const COMPILED = new Map(Object.entries(SHAPES).map(([kind, rules]) => [kind, rules.map(([path, expected]) => ({ steps: path.replace(/\[\]/g, '.[]').split('.'), expected }))]));
+/** For every kind: a namespace that is not a string would put the object in another namespace. */
+const COMMON: Rule[] = [['metadata.namespace', 'string']];
+
+const compile = (rules: readonly Rule[]) => rules.map(([path, expected]) => ({ steps: path.replace(/\[\]/g, '.[]').split('.'), expected }));
+const COMPILED = new Map(Object.entries(SHAPES).map(([kind, rules]) => [kind, compile([...COMMON, ...rules])]));
+const COMPILED_COMMON = compile(COMMON);
 
 function fits(v: unknown, expected: Expected): boolean {
   switch (expected) {
@@ -104,13 +110,12 @@ const WANTED: Record<Expected, string> = { list: 'a list', mapping: 'a mapping',
 
 /** What in `raw` (an object of `kind`) has a type the API server's schema refuses, one sentence each. */
 export function shapeProblems(raw: Record<string, unknown>, kind: KindName): string[] {
-  const rules = COMPILED.get(kind);
-  if (!rules) return [];
+  const rules = COMPILED.get(kind) ?? COMPILED_COMMON;
   const out: string[] = [];
   for (const { steps, expected } of rules) {
     const visit = (v: unknown, at: number, path: string): void => {
       if (at === steps.length) {
-        if (v !== undefined && !fits(v, expected)) out.push(`${path} is ${describe(v)}, not ${WANTED[expected]}`);
+        if (v !== undefined && !fits(v, expected)) out.push(`${path} is ${describe(v)}, not ${WANTED[expected]}${typeof v === 'boolean' && expected === 'string' ? ' (kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it)' : ''}`);
         return;
       }
       const step = steps[at]!;

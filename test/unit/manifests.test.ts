@@ -99,9 +99,9 @@ describe('manifest loading', () => {
   });
 
   it('normalizes BackendTLSPolicy v1alpha2 (targetRef, spec.tls) to the v1 shape', async () => {
-    const policy = `apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: BackendTLSPolicy\nmetadata: {name: p, namespace: n}\nspec:\n  targetRef: {group: "", kind: Service, name: app, sectionName: https}\n  tls: {hostname: app.n.svc, caCertRefs: [{group: "", kind: ConfigMap, name: ca}]}\n`;
+    const policy = `apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: BackendTLSPolicy\nmetadata: {name: p, namespace: apps}\nspec:\n  targetRef: {group: "", kind: Service, name: app, sectionName: https}\n  tls: {hostname: app.n.svc, caCertRefs: [{group: "", kind: ConfigMap, name: ca}]}\n`;
     const { snapshot } = await loadManifests(['-'], 'default', async () => policy);
-    expect(snapshot.get('BackendTLSPolicy', 'n', 'p')).toMatchObject({ targetRefs: [{ name: 'app', sectionName: 'https' }], hostname: 'app.n.svc', caCertificateRefs: [{ kind: 'ConfigMap', name: 'ca' }] });
+    expect(snapshot.get('BackendTLSPolicy', 'apps', 'p')).toMatchObject({ targetRefs: [{ name: 'app', sectionName: 'https' }], hostname: 'app.n.svc', caCertificateRefs: [{ kind: 'ConfigMap', name: 'ca' }] });
   });
 
   it('honours YAML merge keys (<<: *base), as kubectl does', async () => {

@@ -46,6 +46,14 @@ describe('shape of the fields that decide the diagnosis', () => {
     expect(r.objects.map((o) => o.raw.kind)).toEqual(['Gateway', 'Gateway', 'HTTPRoute']);
   });
 
+  it('says why a name became a boolean: kubectl reads an unquoted no or on as one (the Norway problem)', async () => {
+    const r = await loadManifests(['-'], 'default', async () => 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: no}\nspec:\n  ports:\n  - {name: on, port: 5432}\n');
+    expect(r.errors).toEqual([
+      { file: '<stdin>', line: 1, message: 'Service default/db: metadata.namespace is false, not a string (kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it): the API server refuses this object' },
+      { file: '<stdin>', line: 1, message: 'Service default/db: spec.ports[0].name is true, not a string (kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it): the API server refuses this object' },
+    ]);
+  });
+
   it('listeners need a name, and a name of their own', () => {
     const gw = { spec: { listeners: [{ name: 'x', port: 80 }, { name: 'x', port: 81 }, { protocol: 'HTTP', port: 82 }] } };
     expect(shapeProblems(gw, 'Gateway')).toEqual(['spec.listeners[1].name "x" is also the name of spec.listeners[0] (listener names must be unique)', 'spec.listeners[2] has no name (listeners are keyed by name)']);
