@@ -2,8 +2,8 @@
 // which resolves plain scalars as go-yaml v2 does (YAML 1.1): `yes`/`no`/`on`/`off`/`y`/`n` are booleans, `0755`
 // is octal, `1_000` is 1000. A manifest saying `insecureSkipVerify: yes` reaches the API server as `true`, so
 // it is read as `true` here too. Strings, nulls, merge keys and everything else are YAML 1.2 core, as there
-// (timestamps and base-60 numbers stay strings). test/unit/cluster/yaml-schema.test.ts holds the table, and
-// compares it with sigs.k8s.io/yaml itself when Go can build it.
+// (timestamps and base-60 numbers stay strings). test/unit/cluster/yaml-schema.test.ts holds a table;
+// test/oracle/kubectl-yaml.test.ts compares hundreds of scalars with sigs.k8s.io/yaml itself, built with Go.
 import * as yaml from 'js-yaml';
 
 const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
