@@ -117,7 +117,10 @@ export function buildFindings(r: ProbeReport, endpoint: string): ProbeFinding[] 
   // Trust. A chain that fails for its certificates' usage (below) is explained there, not as an unknown CA.
   const usage = a.issues.filter((i) => i.kind === 'not-ca' || i.kind === 'no-server-auth' || i.kind === 'leaf-is-ca');
   const usageFails = usage.some((i) => i.kind !== 'leaf-is-ca');
-  if (v.trusted === false && !a.missingIntermediate && !validity.length && !usageFails) {
+  // A critical extension clients do not know fails every verifier, whatever the trust store holds.
+  const critical = a.issues.filter((i) => i.kind === 'unhandled-critical-extension');
+  if (critical.length) add('GWTLS-PRB-008', `${capital(critical.map((i) => i.message).join('; '))}.`, { evidence: [`verify code ${v.errorCode ?? 'unknown'}`, ...critical.map((i) => i.message)], hint: 'reissue the certificate without that extension, or with it not marked critical' });
+  if (v.trusted === false && !critical.length && !a.missingIntermediate && !validity.length && !usageFails) {
     const selfSigned = a.selfSignedLeaf;
     const staging = (v.recognized ?? []).find((k) => k.kind === 'staging');
     const msg = staging

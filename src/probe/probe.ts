@@ -275,11 +275,13 @@ function decodeCached(der: Buffer, now: Date): DecodedCert {
   const key = der.toString('base64');
   const minute = Math.floor(now.getTime() / 60_000);
   const hit = decodeCache.get(key);
-  if (hit && hit.minute === minute) return { x509: hit.d.x509, cert: structuredClone(hit.d.cert) };
-  const d = decodeDer(der, 'probe', now);
-  if (decodeCache.size > 1000) decodeCache.clear();
-  decodeCache.set(key, { d, minute });
-  return { x509: d.x509, cert: structuredClone(d.cert) };
+  const d = hit && hit.minute === minute ? hit.d : decodeDer(der, 'probe', now);
+  if (d !== hit?.d) {
+    if (decodeCache.size > 1000) decodeCache.clear();
+    decodeCache.set(key, { d, minute });
+  }
+  // The report's copy of the certificate is its own (the analysis numbers it); the rest is shared.
+  return { ...d, cert: structuredClone(d.cert) };
 }
 
 function verifyErrorText(code: string, report: ProbeReport): string {
@@ -308,6 +310,11 @@ function verifyErrorText(code: string, report: ProbeReport): string {
       return 'a key in the chain is too small';
     case 'CA_MD_TOO_WEAK':
       return 'a certificate in the chain is signed with a weak digest (SHA-1/MD5)';
+    case 'UNSPECIFIED': {
+      // Node has no name for X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, among others.
+      const critical = a?.issues.find((i) => i.kind === 'unhandled-critical-extension');
+      return critical ? `${critical.message} (verify code ${code})` : `verification failed: ${code}`;
+    }
     default:
       return `verification failed: ${code}`;
   }

@@ -114,7 +114,7 @@ export interface ProbeConnection {
 }
 
 export interface ChainIssue {
-  /** order, missing-intermediate, root-included, self-signed-leaf, expired, not-yet-valid, weak-key, weak-signature, unused, duplicate, not-ca, leaf-is-ca, no-server-auth, too-long */
+  /** order, missing-intermediate, root-included, self-signed-leaf, expired, not-yet-valid, weak-key, weak-signature, unused, duplicate, not-ca, leaf-is-ca, no-server-auth, too-long, unhandled-critical-extension */
   kind: string;
   /** Index of the certificate in the served chain, when it is about one. */
   index?: number;

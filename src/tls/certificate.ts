@@ -8,7 +8,18 @@ import type { Cert, SubjectAltNames } from '../report/types.ts';
 export interface DecodedCert {
   cert: Cert;
   x509: X509Certificate;
+  /** OIDs of extensions marked critical that OpenSSL does not know, so verifiers reject the certificate (RFC 5280 §4.2). */
+  unhandledCritical?: string[];
 }
+
+/**
+ * The extensions OpenSSL understands, so may be critical (OpenSSL 3, crypto/x509/v3_purp.c X509_supported_extension):
+ * Netscape cert type, key usage, SAN, basic constraints, certificate policies, CRL distribution points, extended key
+ * usage, the RFC 3779 IP and AS blocks, OCSP no-check, policy constraints, proxy certificate info, name constraints,
+ * policy mappings, inhibit any-policy. Any other critical extension (authority or subject key identifier included)
+ * fails verification with X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, which Node reports as UNSPECIFIED.
+ */
+const OPENSSL_SUPPORTED_EXTENSIONS = new Set(['2.16.840.1.113730.1.1', '2.5.29.15', '2.5.29.17', '2.5.29.19', '2.5.29.32', '2.5.29.31', '2.5.29.37', '1.3.6.1.5.5.7.1.7', '1.3.6.1.5.5.7.1.8', '1.3.6.1.5.5.7.48.1.5', '2.5.29.36', '1.3.6.1.5.5.7.1.14', '2.5.29.30', '2.5.29.33', '2.5.29.54']);
 
 export interface DecodedChain {
   certs: DecodedCert[];
@@ -155,7 +166,7 @@ export function decodeDer(der: Buffer, source: string, now: Date = new Date()): 
     daysLeft: daysLeft(notAfter, now),
   };
   if (details.namedCurve) cert.keyCurve = details.namedCurve;
-  return { cert, x509 };
+  return ext.unhandledCritical.length ? { cert, x509, unhandledCritical: ext.unhandledCritical } : { cert, x509 };
 }
 
 /** Marks each certificate with its index and whether the next one in the list issued it. */
@@ -210,6 +221,7 @@ function checkKey(x509: X509Certificate, keyPem: string): { matches: boolean | n
 
 interface Extensions {
   sans: SubjectAltNames;
+  unhandledCritical: string[];
   keyUsage?: string[];
   pathLength: number | null;
   aiaIssuers?: string[];
@@ -217,7 +229,7 @@ interface Extensions {
 }
 
 function readExtensions(der: Buffer): Extensions {
-  const out: Extensions = { sans: { dns: [], ip: [] }, pathLength: null };
+  const out: Extensions = { sans: { dns: [], ip: [] }, pathLength: null, unhandledCritical: [] };
   const root = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
   const tbs = (root.value as forge.asn1.Asn1[])[0];
   const wrapper = (tbs?.value as forge.asn1.Asn1[] | undefined)?.find(
@@ -227,6 +239,7 @@ function readExtensions(der: Buffer): Extensions {
   for (const raw of list ?? []) {
     // certificateExtensionFromAsn1 is exported by node-forge but missing from its type definitions.
     const e = (forge.pki as unknown as { certificateExtensionFromAsn1(a: forge.asn1.Asn1): ForgeExtension }).certificateExtensionFromAsn1(raw);
+    if (e.critical === true && !OPENSSL_SUPPORTED_EXTENSIONS.has(e.id)) out.unhandledCritical.push(e.id);
     if (e.name === 'subjectAltName') {
       for (const n of e.altNames ?? []) {
         if (n.type === 2) out.sans.dns.push(n.value);
@@ -247,6 +260,7 @@ function readExtensions(der: Buffer): Extensions {
 
 interface ForgeExtension {
   id: string;
+  critical?: boolean;
   name?: string;
   value: string;
   altNames?: Array<{ type: number; value: string; ip?: string }>;

@@ -62,6 +62,8 @@ export interface CertSpec {
   eku?: Array<'serverAuth' | 'clientAuth'> | false;
   /** Adds a private extension of this many bytes (to make huge certificates). */
   padding?: number;
+  /** Adds a private extension marked critical, which no verifier knows. */
+  unknownCritical?: boolean;
   serial?: number;
 }
 
@@ -163,6 +165,7 @@ export function makeCert(spec: CertSpec): Issued {
     exts.push(ext('1.3.6.1.5.5.7.1.1', false, seq(descs)));
   }
   if (spec.padding) exts.push(ext('1.3.6.1.4.1.55555.1', false, octets('x'.repeat(spec.padding))));
+  if (spec.unknownCritical) exts.push(ext('1.3.6.1.4.1.55555.2', true, octets('x')));
   const tbs = seq([
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [int(2)]),
     int(spec.serial ?? serialCounter++),

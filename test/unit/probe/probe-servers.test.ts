@@ -258,6 +258,18 @@ describe('probe: handshake-level problems', () => {
     expect(r.findings[0]!.code).toBe('GWTLS-PRB-002');
   });
 
+  it('a leaf with an unknown critical extension: the cause is named, not "not in the trust store"', async () => {
+    // Node reports OpenSSL's X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION as UNSPECIFIED.
+    const s = await serve(rsa.leaf({ unknownCritical: true }), [rsa.int]);
+    const r = await probe(`localhost:${s.port}`, { ca: rsa.root.pem });
+    expect(r.verification).toMatchObject({ trusted: false, errorCode: 'UNSPECIFIED', error: expect.stringMatching(/^certificate 0 .* marks extension 1\.3\.6\.1\.4\.1\.55555\.2 critical/) });
+    expect(r.chainAnalysis!.issues).toContainEqual(expect.objectContaining({ kind: 'unhandled-critical-extension', index: 0 }));
+    const trust = r.findings.filter((f) => f.code === 'GWTLS-PRB-008');
+    expect(trust).toHaveLength(1);
+    expect(trust[0]!.message).toMatch(/must reject the certificate \(RFC 5280 §4\.2\)/);
+    expect(trust[0]!.message).not.toMatch(/trust store|--ca-file/);
+  });
+
   it('TLS 1.0-only server: measured, then PRB-011', async () => {
     const s = await serve(rsa.leaf(), [rsa.int], { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
     const r = await probe(`localhost:${s.port}`, { ca: rsa.root.pem });
