@@ -95,7 +95,7 @@ export function decodePemChain(text: string, source: string, now: Date = new Dat
     certs: chain.certs.map((c) => {
       const cert = { ...c.cert, source };
       delete cert.keyMatches;
-      return { x509: c.x509, cert };
+      return { ...c, cert };
     }),
   };
 }

@@ -8,13 +8,15 @@ export const cert007: Rule = {
     title: 'Certificate is not a server certificate',
     inputs: ['Gateway', 'GatewayClass', 'Secret'],
     description:
-      'The leaf in tls.crt is not made for a TLS server: it is a CA certificate (basicConstraints CA:TRUE), its extended key usage lacks serverAuth, or its key usage lacks digitalSignature. Browsers and Go reject an EKU without serverAuth; other flaws are refused by some clients only.',
+      'The leaf in tls.crt is not made for a TLS server: it is a CA certificate (basicConstraints CA:TRUE), its extended key usage lacks serverAuth, its key usage lacks digitalSignature, or it marks an extension critical that TLS clients do not know. Browsers and Go reject an EKU without serverAuth, and every client an unknown critical extension (an error); other flaws are refused by some clients only.',
   },
   check(ctx) {
     for (const s of servedSecrets(ctx.model)) {
       if (misplacedLeaf(s.certs, s.secret.tlsKey) !== null) continue; // the first certificate is not the leaf: GWTLS-CERT-005
       const leaf = s.certs[0]!.cert;
+      const unknownCritical = s.certs[0]!.unhandledCritical ?? [];
       const flaws: string[] = [];
+      if (unknownCritical.length) flaws.push(`it marks extension ${unknownCritical.join(', ')} critical: a client that does not know it must reject the certificate (RFC 5280 §4.2), and OpenSSL, so Node, curl and Envoy's clients, does not know it`);
       if (leaf.isCA) flaws.push('it is a CA certificate (basicConstraints CA:TRUE), which some clients refuse as a server certificate (a CA should sign a separate server certificate)');
       const eku = leaf.extendedKeyUsage ?? [];
       if (eku.length > 0 && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) flaws.push(`its extended key usage (${eku.join(', ')}) lacks serverAuth, so browsers and Go reject it ("incompatible key usage")`);
@@ -24,7 +26,8 @@ export const cert007: Rule = {
       ctx.report({
         object: s.secret,
         field: 'data.tls.crt',
-        message: `The certificate in ${secretId(s)} (${certName(leaf)}, used by ${usersText(s)}) is not a proper server certificate: ${flaws.join('; ')}. Reissue it from a CA with a server profile (key usage digitalSignature, extended key usage serverAuth, CA:FALSE).`,
+        ...(unknownCritical.length ? { severity: 'error' as const } : {}),
+        message: `The certificate in ${secretId(s)} (${certName(leaf)}, used by ${usersText(s)}) is not a proper server certificate: ${flaws.join('; ')}. Reissue it from a CA with a server profile (key usage digitalSignature, extended key usage serverAuth, CA:FALSE${unknownCritical.length ? ', no extension critical that clients do not know' : ''}).`,
         evidence: [...certEvidence(s.certs.slice(0, 1)), `isCA ${leaf.isCA}; keyUsage ${(ku ?? []).join(', ') || '(none)'}; extendedKeyUsage ${eku.join(', ') || '(none)'}`],
         gateway: s.users[0]!.lm.gateway,
         listener: s.users[0]!.lm,

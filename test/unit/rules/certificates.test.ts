@@ -149,6 +149,7 @@ testRule(cert007, {
   invalid: [
     { name: 'a CA certificate as the leaf', yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-007/invalid-a-ca-certificate-as-the-leaf.yaml', findings: [{ object: 'Secret infra/web-tls', message: /it is a CA certificate \(basicConstraints CA:TRUE\)/ }] },
     { name: 'clientAuth only', yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-007/invalid-clientauth-only.yaml', findings: [{ object: 'Secret infra/web-tls', message: /extended key usage \(clientAuth\) lacks serverAuth/ }] },
+    { name: 'an unknown critical extension', yaml: 'file:test/fixtures/scenarios/certificates/gwtls-cert-007/invalid-an-unknown-critical-extension.yaml', findings: [{ object: 'Secret infra/web-tls', severity: 'error', message: /marks extension 1\.3\.6\.1\.4\.1\.55555\.2 critical: a client that does not know it must reject the certificate/ }] },
   ],
 });
 
