@@ -104,7 +104,7 @@ export function analyzeChain(chain: DecodedCert[], store: TrustStore, now: Date 
     if (/md5|md2|sha1With|sha1-|-sha1|ecdsa-with-SHA1|^sha1/i.test(c.signatureAlgorithm) && !(c.selfSigned && i > 0)) {
       issues.push({ kind: 'weak-signature', index: i, message: `${label} is signed with ${c.signatureAlgorithm}: SHA-1 and MD5 signatures are rejected by browsers, Go and OpenSSL at security level 2 (the default on Debian, Ubuntu and RHEL)` });
     }
-    if (d.unhandledCritical) issues.push({ kind: 'unhandled-critical-extension', index: i, message: `${label} marks extension ${d.unhandledCritical.join(', ')} critical: a verifier that does not know an extension marked critical must reject the certificate (RFC 5280 §4.2), and OpenSSL, so Node and curl, does not know it` });
+    if (d.unhandledCritical) issues.push({ kind: 'unhandled-critical-extension', index: i, message: `${label} marks extension ${d.unhandledCritical.join(', ')} critical: a verifier that does not know an extension marked critical must reject the certificate (RFC 5280 §4.2), and OpenSSL (so Node and curl) does not know it` });
     if (i > 0 && onPath.has(i) && !c.isCA) issues.push({ kind: 'not-ca', index: i, message: `${label} issues certificate ${path.path[path.path.indexOf(i) - 1]} but is not a CA (basicConstraints CA:FALSE): verification fails` });
   });
   const leaf = chain[0]!.cert;

@@ -16,7 +16,7 @@ export const cert007: Rule = {
       const leaf = s.certs[0]!.cert;
       const unknownCritical = s.certs[0]!.unhandledCritical ?? [];
       const flaws: string[] = [];
-      if (unknownCritical.length) flaws.push(`it marks extension ${unknownCritical.join(', ')} critical: a client that does not know it must reject the certificate (RFC 5280 §4.2), and OpenSSL, so Node, curl and Envoy's clients, does not know it`);
+      if (unknownCritical.length) flaws.push(`it marks extension ${unknownCritical.join(', ')} critical: a client that does not know it must reject the certificate (RFC 5280 §4.2), and OpenSSL (so Node and curl) does not know it`);
       if (leaf.isCA) flaws.push('it is a CA certificate (basicConstraints CA:TRUE), which some clients refuse as a server certificate (a CA should sign a separate server certificate)');
       const eku = leaf.extendedKeyUsage ?? [];
       if (eku.length > 0 && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) flaws.push(`its extended key usage (${eku.join(', ')}) lacks serverAuth, so browsers and Go reject it ("incompatible key usage")`);
