@@ -1,5 +1,6 @@
 // probe(): connect to one endpoint, speak the preamble if asked, handshake, analyse what was served, explain.
 // A library function: no commander, no printing. The CLI, `inspect --probe` and port-forward reuse it.
+import { X509Certificate } from 'node:crypto';
 import { decodeDer, type DecodedCert } from '../tls/certificate.ts';
 import { issuedBy } from './trust.ts';
 import { analyzeChain } from './chain.ts';
@@ -10,7 +11,7 @@ import { buildFindings } from './findings.ts';
 import { handshake, secureContextFor, selfExplaining, type HandshakeOutcome } from './handshake.ts';
 import { matchHostname } from './hostname.ts';
 import { recognize } from './known.ts';
-import { parseServerFlight } from './records.ts';
+import { parseServerFlight, type ServerFlight } from './records.ts';
 import { sniffProtocol } from './sniff.ts';
 import { PG_SSL_REQUEST, runStartTls, StartTlsError } from './starttls.ts';
 import { joinHostPort, parseTarget, splitHostPort } from './target.ts';
@@ -118,8 +119,9 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     const settleMs = Math.min(500, Math.max(50, 3 * transport.connectMs));
     let hs = await handshake(transport.stream, { servername: sni, alpn: options.alpn, secureContext: secureContextFor(options.ca), signal: deadline.signal, settleMs, tap: Boolean(options.starttls) });
     if (!hs.ok && lateConnectFailure(report, transport, timeoutMs)) return finish(report, endpoint, deadline);
-    if (!selfExplaining(hs) && !options.starttls) {
-      // A quick failure the error code does not explain: connect again and record what the server says.
+    if ((!selfExplaining(hs) || refusedOverClientCertificate(hs)) && !options.starttls) {
+      // A quick failure the error code does not explain, or a refusal of our (absent) client certificate before
+      // the chain was seen: connect again and record what the server says (a TLS 1.2 flight holds its chain).
       const again = await tryHandshake(ctxFollow, sni, options.alpn, deadline.remaining(), true);
       if (again && !again.ok) hs = again;
     }
@@ -147,7 +149,11 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     // 4. What was served. A TLS 1.2 handshake the server stops (most often: it wants a client certificate) ends
     // before the client verifies anything, but the server's certificates went in the clear: show those.
     if (hs.chainDer.length > 0) analyse(report, hs, options, now);
-    else if (!hs.ok && flight.certificates?.length) analyse(report, { ...hs, chainDer: flight.certificates }, options, now, { verified: false });
+    else if (!hs.ok && serverStopped(flight)) {
+      // Only certificates X.509 can read: a malformed Certificate message is the client's refusal, said by the error.
+      const sent = (flight.certificates ?? []).filter((der) => safeX509(der));
+      if (sent.length > 0) analyse(report, { ...hs, chainDer: sent }, options, now, { verified: false });
+    }
 
     // 5. Follow-ups that classify a failure or check PostgreSQL negotiation.
     if (!options.noFollowUps) await followUps(report, hs, ctxFollow);
@@ -159,6 +165,25 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     }
   }
   return finish(report, endpoint, deadline);
+}
+
+/** The server refused the handshake over the client certificate before its chain was seen (Java: bad_certificate; TLS 1.3 style certificate_required). */
+function refusedOverClientCertificate(hs: HandshakeOutcome): boolean {
+  return !hs.ok && hs.chainDer.length === 0 && hs.bytesReceived > 0 && /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN)/.test(hs.error?.code ?? '');
+}
+
+/** The server ended the handshake with a fatal alert of its own (not the client refusing what it sent). */
+function serverStopped(flight: ServerFlight): boolean {
+  return flight.alerts.some((a) => a.level === 2);
+}
+
+function safeX509(der: Buffer): boolean {
+  try {
+    new X509Certificate(der);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A connect failure the transport learnt of after it handed the stream over (port-forward): the connect step failed after all. */
@@ -254,7 +279,7 @@ function analyse(report: ProbeReport, hs: HandshakeOutcome, options: ProbeOption
   else if (!verified) v.error = 'not verified: the handshake stopped before the client verified the chain (the certificates are as the server sent them)';
   const leaf = decoded[0];
   if (leaf) {
-    const name = report.target.sni ?? (report.target.connectTo ? report.target.host : report.target.host);
+    const name = report.target.sni ?? report.target.host;
     const hm = matchHostname(leaf.x509, leaf.cert, name);
     v.name = name;
     v.hostnameMatches = hm.matches;

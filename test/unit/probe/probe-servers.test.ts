@@ -304,6 +304,34 @@ describe('probe: handshake-level problems', () => {
     expect(renderProbeText([r])).toMatch(/FAILED: TLS handshake did not complete[\s\S]*trust +not verified[\s\S]*chain as served: 2 certificates/);
   });
 
+  it('TLS 1.2 servers that refuse the absent client certificate with bad_certificate (Java) or certificate_required: the chain is still shown', async () => {
+    const leaf = rsa.leaf();
+    const s = await serve(leaf, [rsa.int], { requestCert: true, rejectUnauthorized: true, ca: rsa.root.pem, maxVersion: 'TLSv1.2' });
+    for (const alert of [42, 116]) {
+      // OpenSSL's server says handshake_failure (40); a proxy on loopback rewrites the plaintext alert record.
+      const proxy = net.createServer((c) => {
+        const up = net.connect(s.port, '127.0.0.1');
+        c.pipe(up);
+        up.on('data', (d: Buffer) => {
+          for (let i = 0; i + 7 <= d.length; i++) if (d[i] === 0x15 && d[i + 1] === 3 && d[i + 3] === 0 && d[i + 4] === 2 && d[i + 5] === 2 && d[i + 6] === 40) d[i + 6] = alert;
+          c.write(d);
+        });
+        up.on('end', () => c.end());
+        up.on('error', () => c.destroy());
+        c.on('error', () => up.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const r = await probe(`localhost:${(proxy.address() as net.AddressInfo).port}`, { ca: rsa.root.pem });
+        expect(r.connection.error?.alert?.description).toBe(alert);
+        expect(r.chain.map((c) => c.fingerprintSha256)).toEqual([leaf.x509.fingerprint256, rsa.int.x509.fingerprint256]);
+        expect(r.verification.trusted).toBeNull();
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    }
+  });
+
   it('ALPN mismatch: PRB-011', async () => {
     const s = await serve(rsa.leaf(), [rsa.int], { ALPNProtocols: ['h2'] });
     const ok = await probe(`localhost:${s.port}`, { ca: rsa.root.pem, alpn: ['h2', 'http/1.1'] });
