@@ -192,7 +192,8 @@ function failureCause(chain: IssuanceChain, crt: CertificateObject): { text: str
   }
   const i = chain.issuer;
   if (i && i.state === 'missing') return { text: `${issuerLabel(i.ref, ns)} does not exist`, from: `Certificate ${ns}/${crt.meta.name} spec.issuerRef` };
-  if (i?.state === 'found' && i.ready?.status !== 'True') {
+  // An issuer from a file without status says nothing (manifests carry none), as GWTLS-CM-003 holds.
+  if (i?.state === 'found' && i.ready?.status !== 'True' && (i.ready || !i.obj?.origin)) {
     return { text: `${issuerLabel(i.ref, ns)} is not Ready${i.ready ? `${i.ready.reason ? ` (${i.ready.reason})` : ''}${i.ready.message ? `: ${i.ready.message}` : ''}` : ' (no status: no issuers controller has reconciled it)'}`, from: issuerLabel(i.ref, ns) };
   }
   const r = chain.requests[0];

@@ -258,3 +258,29 @@ data: {tls.crt: ${b64(renewed.pem + pki.int.pem)}, tls.key: ${b64(renewed.key.ke
     }
   });
 });
+
+describe('GWTLS-CM-002 when the Secret is not in the input', () => {
+  const NOW = new Date('2026-11-22T00:00:00Z');
+  const fixture = 'test/fixtures/scenarios/cert-manager/gwtls-cm-002/invalid-ca-issuer-without-its-ca-secret.yaml';
+
+  async function cm002(reason: string, notAfter?: string) {
+    type Doc = { kind?: string; status?: { conditions: Array<{ type: string; reason?: string }>; notBefore?: string; notAfter?: string } };
+    const docs = (yaml.loadAll(readFileSync(join(REPO_ROOT, fixture), 'utf8')) as Doc[]).filter(Boolean);
+    const crt = docs.find((d) => d.kind === 'Certificate')!;
+    for (const c of crt.status!.conditions) if (c.type === 'Ready') c.reason = reason;
+    if (notAfter) crt.status = { ...crt.status!, notBefore: '2026-09-01T00:00:00Z', notAfter };
+    const { snapshot } = await loadManifests(['-'], 'default', async () => docs.map((d) => yaml.dump(d)).join('---\n'));
+    const { findings } = runRules(buildModel(snapshot, { allNamespaces: true }, NOW), ALL_RULES);
+    return findings.find((f) => f.code === 'GWTLS-CM-002')!;
+  }
+
+  it('is an error when cert-manager says the Secret is empty or expired, and when the last certificate has expired', async () => {
+    for (const reason of ['DoesNotExist', 'MissingData', 'InvalidKeyPair', 'InvalidCertificate', 'Expired']) expect((await cm002(reason)).severity, reason).toBe('error');
+    expect(await cm002('Failed', '2026-11-01T00:00:00Z')).toMatchObject({ severity: 'error', message: expect.stringMatching(/The Secret holds no usable certificate/) });
+  });
+
+  it('is a warning that says what is known otherwise: the last certificate still valid, or nothing', async () => {
+    expect(await cm002('Failed', '2027-01-01T00:00:00Z')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/Clients still get the previous certificate in the Secret until it expires \(2027-01-01T00:00:00Z, from the Certificate's status; Secret infra\/shop-tls could not be checked: no secrets in the input\)/) });
+    expect(await cm002('Failed')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/Whether the Secret still holds an older certificate is not known: Secret infra\/shop-tls could not be checked: no secrets in the input/) });
+  });
+});

@@ -1,3 +1,4 @@
+import type { CertificateObject } from '../../cluster/objects-cert-manager.ts';
 import { issuerLabel } from '../../graph/cert-manager.ts';
 import { sentence } from '../listeners/words.ts';
 import type { Rule } from '../types.ts';
@@ -14,9 +15,22 @@ function seeAlso(from: string | undefined): string {
 
 /**
  * cert-manager's Ready=False reasons that say the Secret holds no usable certificate: no Secret, no tls.crt or
- * tls.key, an undecodable or mismatched key pair (cert-manager v1.21.2 internal/controller/certificates/policies/checks.go).
+ * tls.key, an undecodable or mismatched key pair, an expired certificate (cert-manager v1.21.2
+ * internal/controller/certificates/policies/checks.go).
  */
-const SECRET_EMPTY = new Set(['DoesNotExist', 'MissingData', 'InvalidKeyPair', 'InvalidCertificate']);
+const SECRET_UNUSABLE = new Set(['DoesNotExist', 'MissingData', 'InvalidKeyPair', 'InvalidCertificate', 'Expired']);
+
+/**
+ * Whether the Secret still serves a certificate when the Secret itself was not read (not in the input, forbidden):
+ * cert-manager's reason or the Certificate's status.notAfter (the certificate it last wrote) says; else unknown.
+ */
+function servingPerStatus(crt: CertificateObject, reason: string | undefined, now: Date): boolean | null {
+  if (reason !== undefined && SECRET_UNUSABLE.has(reason)) return false;
+  if (!crt.notAfter) return null;
+  const notAfter = new Date(crt.notAfter);
+  if (Number.isNaN(notAfter.getTime())) return null;
+  return notAfter > now && (!crt.notBefore || new Date(crt.notBefore) <= now);
+}
 
 export const cm002: Rule = {
   meta: {
@@ -35,10 +49,10 @@ export const cm002: Rule = {
       // Overdue renewals are GWTLS-CM-007's, which says how long the old certificate has left.
       if (chain.renewalDue) continue;
       const ns = crt.meta.namespace;
-      const serving = stillServing(at, ctx.now);
-      // The Secret was not read (not in the input, forbidden): whether an older certificate is still served is
-      // unknown, unless the Certificate's own status says the Secret does not exist or holds no key pair.
-      const unread = !serving && at.ref?.state === 'unknown' && !SECRET_EMPTY.has(chain.ready.reason ?? '');
+      const read = at.ref?.state !== 'unknown';
+      const fromStatus = read ? null : servingPerStatus(crt, chain.ready.reason, ctx.now);
+      const serving = read ? stillServing(at, ctx.now) : fromStatus === true;
+      const unread = !read && fromStatus === null;
       const reason = `${chain.ready.reason ?? 'not Ready'}${chain.ready.message ? ` ("${chain.ready.message}")` : ''}`;
       const cause = chain.cause && chain.causeFrom !== `Certificate ${ns}/${crt.meta.name}` ? ` Cause: ${chain.cause}${chain.causeFrom && !chain.cause.startsWith(chain.causeFrom) ? ` (${chain.causeFrom})` : ''}${seeAlso(chain.causeFrom)}.` : '';
       ctx.report({
@@ -46,7 +60,7 @@ export const cm002: Rule = {
         field: 'status.conditions',
         severity: serving || unread ? 'warning' : 'error',
         message: sentence(
-          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? 'Clients still get the previous certificate in the Secret until it expires.' : unread ? `Whether the Secret still holds an older certificate is not known: ${at.ref!.why}.` : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
+          `Certificate ${ns}/${crt.meta.name} (issued via ${issuerLabel(crt.issuerRef, ns)}) for Secret ${chain.secret.namespace}/${chain.secret.name} of ${listenersLabel(all, listenerLabel)} of Gateway ${gatewayId(lm.gateway)} is not Ready: ${reason}.${cause} ${serving ? `Clients still get the previous certificate in the Secret until it expires${read ? '' : ` (${crt.notAfter}, from the Certificate's status; ${at.ref!.why})`}.` : unread ? `Whether the Secret still holds an older certificate is not known: ${at.ref!.why}.` : 'The Secret holds no usable certificate, so the listener has none to serve.'}`,
         ),
         evidence: chainEvidence(chain),
         listener: lm,
