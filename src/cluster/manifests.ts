@@ -353,7 +353,8 @@ function collect(value: unknown, file: string, line: number, ns: string, out: Ma
   }
   const meta = raw.metadata as Raw | undefined;
   if (!meta || typeof meta !== 'object' || typeof meta.name !== 'string' || meta.name === '') {
-    errors.push({ file, line, message: `${kind} without metadata.name; skipped` });
+    const hint = meta && typeof meta === 'object' && typeof meta.name === 'boolean' ? ` (metadata.name is ${meta.name}: kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it)` : '';
+    errors.push({ file, line, message: `${kind} without metadata.name${hint}; skipped` });
     return;
   }
   const problems = shapeProblems(raw, info.kind);

@@ -20,6 +20,8 @@ const LISTENERS: Rule[] = [
   ['spec.listeners[].tls', 'mapping'],
   ['spec.listeners[].tls.certificateRefs', 'list'],
   ['spec.listeners[].tls.certificateRefs[]', 'mapping'],
+  ['spec.listeners[].tls.certificateRefs[].name', 'string'],
+  ['spec.listeners[].tls.certificateRefs[].namespace', 'string'],
   ['spec.listeners[].allowedRoutes', 'mapping'],
   ['spec.listeners[].allowedRoutes.kinds', 'list'],
   ['spec.listeners[].allowedRoutes.namespaces', 'mapping'],
@@ -30,6 +32,8 @@ const ROUTE: Rule[] = [
   ['spec.parentRefs', 'list'],
   ['spec.parentRefs[]', 'mapping'],
   ['spec.parentRefs[].name', 'string'],
+  ['spec.parentRefs[].namespace', 'string'],
+  ['spec.parentRefs[].sectionName', 'string'],
   ['spec.parentRefs[].port', 'port'],
   ['spec.hostnames', 'list'],
   ['spec.hostnames[]', 'string'],
@@ -38,6 +42,7 @@ const ROUTE: Rule[] = [
   ['spec.rules[].backendRefs', 'list'],
   ['spec.rules[].backendRefs[]', 'mapping'],
   ['spec.rules[].backendRefs[].name', 'string'],
+  ['spec.rules[].backendRefs[].namespace', 'string'],
   ['spec.rules[].backendRefs[].port', 'port'],
 ];
 
@@ -58,11 +63,14 @@ const SHAPES: Partial<Record<KindName, Rule[]>> = {
     ['spec.ports[]', 'mapping'],
     ['spec.ports[].port', 'port'],
     ['spec.ports[].name', 'string'],
+    ['spec.selector.{}', 'string'],
   ],
   BackendTLSPolicy: [
     ['spec', 'mapping'],
     ['spec.targetRefs', 'list'],
     ['spec.targetRefs[]', 'mapping'],
+    ['spec.targetRefs[].name', 'string'],
+    ['spec.targetRefs[].sectionName', 'string'],
     ['spec.validation', 'mapping'],
     ['spec.validation.hostname', 'string'],
     ['spec.validation.caCertificateRefs', 'list'],
@@ -72,14 +80,21 @@ const SHAPES: Partial<Record<KindName, Rule[]>> = {
     ['spec', 'mapping'],
     ['spec.from', 'list'],
     ['spec.from[]', 'mapping'],
+    ['spec.from[].namespace', 'string'],
     ['spec.to', 'list'],
     ['spec.to[]', 'mapping'],
+    ['spec.to[].name', 'string'],
   ],
 };
 
-/** For every kind: a namespace that is not a string would put the object in another namespace. */
-const COMMON: Rule[] = [['metadata.namespace', 'string']];
+/** For every kind: a namespace that is not a string would put the object in another namespace; labels select. */
+const COMMON: Rule[] = [
+  ['metadata.namespace', 'string'],
+  ['metadata.labels.{}', 'string'],
+  ['metadata.annotations.{}', 'string'],
+];
 
+// A path step `[]` is every item of a list, `{}` every value of a mapping (labels, selectors).
 const compile = (rules: readonly Rule[]) => rules.map(([path, expected]) => ({ steps: path.replace(/\[\]/g, '.[]').split('.'), expected }));
 const COMPILED = new Map(Object.entries(SHAPES).map(([kind, rules]) => [kind, compile([...COMMON, ...rules])]));
 const COMPILED_COMMON = compile(COMMON);
@@ -121,6 +136,8 @@ export function shapeProblems(raw: Record<string, unknown>, kind: KindName): str
       const step = steps[at]!;
       if (step === '[]') {
         if (Array.isArray(v)) v.forEach((item, i) => visit(item, at + 1, `${path}[${i}]`));
+      } else if (step === '{}') {
+        if (isMapping(v)) for (const [k, x] of Object.entries(v)) visit(x, at + 1, `${path}[${JSON.stringify(k)}]`);
       } else if (isMapping(v)) {
         visit(v[step], at + 1, path ? `${path}.${step}` : step);
       }

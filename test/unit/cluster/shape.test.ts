@@ -47,10 +47,22 @@ describe('shape of the fields that decide the diagnosis', () => {
   });
 
   it('says why a name became a boolean: kubectl reads an unquoted no or on as one (the Norway problem)', async () => {
-    const r = await loadManifests(['-'], 'default', async () => 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: no}\nspec:\n  ports:\n  - {name: on, port: 5432}\n');
-    expect(r.errors).toEqual([
-      { file: '<stdin>', line: 1, message: 'Service default/db: metadata.namespace is false, not a string (kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it): the API server refuses this object' },
-      { file: '<stdin>', line: 1, message: 'Service default/db: spec.ports[0].name is true, not a string (kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it): the API server refuses this object' },
+    const text = [
+      'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: no, labels: {tier: y}}\nspec:\n  selector: {app: yes}\n  ports:\n  - {name: on, port: 5432}',
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: TCPRoute\nmetadata: {name: r, namespace: apps}\nspec:\n  parentRefs: [{name: gw, namespace: no, sectionName: off}]\n  rules: [{backendRefs: [{name: db, namespace: n, port: 5432}]}]',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: on}',
+    ].join('\n---\n');
+    const r = await loadManifests(['-'], 'default', async () => text);
+    const hint = '(kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it)';
+    expect(r.errors.map((e) => e.message)).toEqual([
+      `Service default/db: metadata.namespace is false, not a string ${hint}: the API server refuses this object`,
+      `Service default/db: metadata.labels["tier"] is true, not a string ${hint}: the API server refuses this object`,
+      `Service default/db: spec.ports[0].name is true, not a string ${hint}: the API server refuses this object`,
+      `Service default/db: spec.selector["app"] is true, not a string ${hint}: the API server refuses this object`,
+      `TCPRoute apps/r: spec.parentRefs[0].namespace is false, not a string ${hint}: the API server refuses this object`,
+      `TCPRoute apps/r: spec.parentRefs[0].sectionName is false, not a string ${hint}: the API server refuses this object`,
+      `TCPRoute apps/r: spec.rules[0].backendRefs[0].namespace is false, not a string ${hint}: the API server refuses this object`,
+      `Pod without metadata.name (metadata.name is true: kubectl reads an unquoted yes, no, on, off, y or n as a boolean: quote it); skipped`,
     ]);
   });
 
