@@ -7,5 +7,6 @@ const OPENSSL_ERROR = /[0-9A-F]+:error:[0-9A-F]+:([^:\n]+):([^:\n]*):([^:\n]+):[
 export function readableOpenSslError(message: string): string {
   return message
     .replace(OPENSSL_ERROR, (_, lib: string, routine: string, reason: string) => `${lib}: ${routine ? `${routine}: ` : ''}${reason}: `)
-    .replace(/:\s*$/, '');
+    .replace(/:\s*$/, '')
+    .trim();
 }
