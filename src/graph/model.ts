@@ -77,6 +77,8 @@ export interface ListenerModel {
   served: ServedCertificate;
   /** Routes whose parentRefs select this listener, attached or not. */
   attachments: Attachment[];
+  /** Why the routes that could attach were not all read (a kind the listener accepts absent, forbidden, or read elsewhere); undefined when they were. */
+  routesNotRead?: string;
   backends: BackendHop[];
   /** cert-manager's issuance chain behind each certificateRef it has a hand in (cert-manager.ts). */
   issuance: IssuanceChain[];
@@ -232,6 +234,17 @@ export function buildModel(snapshot: Snapshot, scope: Scope, now: Date = new Dat
 }
 
 /** `set`: the ListenerSet that defines the listener (its namespace owns the certificateRefs and allowedRoutes). */
+/** Whether every route of the kinds the listener accepts, from where it accepts them, was read; if not, why. */
+function routesNotRead(lm: ListenerModel, ownerNamespace: string, snapshot: Snapshot): string | undefined {
+  // '' is no namespace: coverage() then answers for all namespaces (complete only if the kind was read everywhere).
+  const ns = lm.spec.allowedRoutes.from === 'Same' ? ownerNamespace : '';
+  const whys = lm.kinds.allowed.flatMap((k) => {
+    const cov = snapshot.coverage(k, ns);
+    return cov.complete ? [] : [cov.why];
+  });
+  return whys.length ? whys.join('; ') : undefined;
+}
+
 function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ route: RouteModel; parent: ParentResolution }>, snapshot: Snapshot, decoder: CertificateDecoder, now: Date, set?: ListenerSetModel): ListenerModel {
   const gw = gm.obj;
   const owner = set?.obj ?? gw;
@@ -254,6 +267,8 @@ function buildListener(gm: GatewayModel, spec: ListenerSpec, parents: Array<{ ro
     path: [],
   };
   lm.served = servedCertificate(lm);
+  const notRead = routesNotRead(lm, owner.meta.namespace, snapshot);
+  if (notRead) lm.routesNotRead = notRead;
   if (gm.impl.readsCertificateRefs) {
     if (!set) lm.issuance = issuanceChains({ kind: 'Gateway', meta: gw.meta, listeners: gw.listeners }, gm.certManager, spec, snapshot, now);
     else {

@@ -232,6 +232,7 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
     }),
     path: l.path.map((h, i) => ({ ...h, state: st.hops[i]! })),
   };
+  if (l.routesNotRead) report.routesNotChecked = l.routesNotRead;
   const served = report.tls ? servedCertificates(l, model.now) : undefined;
   if (report.tls && served) report.tls.served = served;
   const probed = probes?.listeners.get(l);

@@ -129,7 +129,7 @@ function backendTarget(b: BackendHop): string {
 
 /** What the model alone says about a hop. */
 function hopModelState(lm: ListenerModel, h: Hop, index: number, backHops: BackendHop[]): State {
-  if (index > 0 && h.to === 'nothing' && !lm.attachments.some((a) => a.result.accepted)) return 'NO_ROUTES';
+  if (index > 0 && h.to === 'nothing' && !lm.attachments.some((a) => a.result.accepted)) return lm.routesNotRead ? 'NOT_CHECKED' : 'NO_ROUTES';
   if (h.ok === false) return 'BROKEN';
   if (h.ok === null) {
     if (index === 0) {
@@ -178,7 +178,8 @@ function listenerState(gm: GatewayModel, lm: ListenerModel, gwFindings: Finding[
   });
   const attached = lm.attachments.some((a) => a.result.accepted);
   let state = worst(...hops, ...routes.filter((_, i) => lm.attachments[i]!.result.accepted), fromFindings(mine));
-  if (!attached && state !== 'BROKEN') state = 'NO_ROUTES';
+  // No route attached: NO ROUTES when every route that could attach was read, else not known (NOT CHECKED).
+  if (!attached && state !== 'BROKEN') state = lm.routesNotRead ? worst(state, 'NOT_CHECKED') : 'NO_ROUTES';
   return { state, hops, routes, findings: mine };
 }
 

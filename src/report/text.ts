@@ -197,7 +197,8 @@ function renderListener(lines: string[], g: GatewayReport, l: ListenerReport, c:
   }
   for (const p of l.probe ?? []) renderProbe(lines, p, width, '  │ ', s);
   lines.push('  │ routes');
-  if (l.routes.length === 0) lines.push(`  │ └─ none${l.allowedKinds?.length ? ` (accepts ${l.allowedKinds.join(', ')})` : ''}`);
+  if (l.routes.length === 0) lines.push(`  │ └─ ${l.routesNotChecked ? 'not checked' : 'none'}${l.allowedKinds?.length ? ` (accepts ${l.allowedKinds.join(', ')})` : ''}`);
+  if (l.routes.length === 0 && l.routesNotChecked) lines.push(...wrap(l.routesNotChecked, c.width, '  │      '));
   l.routes.forEach((r, i) => renderRoute(lines, g, l, r, i === l.routes.length - 1, c));
   lines.push('  │ path');
   for (const h of l.path) renderHop(lines, h, c);

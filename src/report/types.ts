@@ -354,6 +354,8 @@ export interface ListenerReport {
   expectedConditions?: ExpectedCondition[];
   expectedAttachedRoutes?: number;
   routes: RouteReport[];
+  /** Why the routes that could attach to the listener were not all read (a route kind it accepts is not in the input, or could not be listed). */
+  routesNotChecked?: string;
   path: Hop[];
   /** The sentence; `state` is the word. */
   verdict?: string;

@@ -1,6 +1,7 @@
 // One verdict everywhere. Over every seed and every scenario file: a Gateway is BROKEN exactly when an error is
 // about it, WARNING only when a warning is, `ok` is "no error about it" for Gateways and listeners, a listener
-// with no attached route is NO_ROUTES unless an error makes it BROKEN, and no state is better than the worst of
+// with no attached route is NO_ROUTES unless an error makes it BROKEN (NOT_CHECKED or worse when the routes that
+// could attach were not read), and no state is better than the worst of
 // its parts. Then, on the seeds, the same state in every form a person reads (the text header and listener lines,
 // the -A table, -o wide, the UI's tree) and the exit code under each --fail-on. And one day count for expired
 // certificates in the JSON, the text, the finding and the UI, whatever the time of day.
@@ -48,7 +49,9 @@ describe('states agree with the findings (every seed and scenario file)', () => 
           if (l.ok !== (l.state !== 'BROKEN')) problems.push(`${lid}: ok ${l.ok} but ${l.state}`);
           if (l.state === 'BROKEN' && g.state !== 'BROKEN') problems.push(`${lid}: BROKEN in a ${g.state} Gateway`);
           const attached = l.routes.some((x) => x.attached);
-          if (!attached && l.state !== 'NO_ROUTES' && l.state !== 'BROKEN') problems.push(`${lid}: no attached route but ${l.state}`);
+          // No route read at all is not "no route": NOT_CHECKED (or worse), with the reason in routesNotChecked.
+          if (!attached && !l.routesNotChecked && l.state !== 'NO_ROUTES' && l.state !== 'BROKEN') problems.push(`${lid}: no attached route but ${l.state}`);
+          if (!attached && l.routesNotChecked && (l.state === 'NO_ROUTES' || l.state === 'OK' || l.state === 'UNVERIFIED')) problems.push(`${lid}: routes not read (${l.routesNotChecked}) but ${l.state}`);
           if (attached && l.state === 'NO_ROUTES') problems.push(`${lid}: NO_ROUTES with an attached route`);
           const parts = [...l.path.map((h) => h.state!), ...l.routes.filter((x) => x.attached).map((x) => x.state!)].filter((x) => x !== 'NO_ROUTES');
           if (l.state !== 'NO_ROUTES' && worst(l.state!, ...parts) !== l.state) problems.push(`${lid}: ${l.state} better than its parts (${parts.join(', ')})`);
@@ -62,11 +65,12 @@ describe('states agree with the findings (every seed and scenario file)', () => 
     expect([...seen].sort()).toEqual(['BROKEN', 'NOT_CHECKED', 'NO_ROUTES', 'OK', 'UNVERIFIED', 'WARNING']);
   }, 300_000);
 
-  it('the passthrough seed works: its unused HTTP listener is NO ROUTES, not BROKEN', async () => {
+  it('the passthrough seed works: its unused HTTP listener is NOT CHECKED (the seed holds no HTTPRoute), not BROKEN', async () => {
     const r = await reportOf('test/fixtures/seeds/c-calico-passthrough/as-written.yaml', SEED_NOW);
     const g = r.gateways[0]!;
+    expect(g.listeners[0]!.routesNotChecked).toBe('no httproutes in the input; no grpcroutes in the input');
     expect(g.listeners.map((l) => [l.name, l.state, l.ok])).toEqual([
-      ['http', 'NO_ROUTES', true],
+      ['http', 'NOT_CHECKED', true],
       ['tls', 'WARNING', true],
     ]);
     expect([g.state, g.ok, r.summary.errors]).toEqual(['WARNING', true, 0]);

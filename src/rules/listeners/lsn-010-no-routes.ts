@@ -1,17 +1,9 @@
-import { ROUTE_KINDS, type RouteKind } from '../../cluster/kinds.ts';
+import { ROUTE_KINDS } from '../../cluster/kinds.ts';
 import type { Snapshot } from '../../cluster/snapshot.ts';
 import type { ListenerModel } from '../../graph/model.ts';
 import { routeKindList } from '../../graph/providers/index.ts';
 import type { Rule } from '../types.ts';
 import { gatewayId, listenerField, listenerLabel, listeners, listenerOwner } from '../util.ts';
-
-/** Whether every route of these kinds that could attach to the listener was read (absent kinds are unknown, not empty). */
-function routesKnown(snapshot: Snapshot, kinds: readonly RouteKind[], lm: ListenerModel): boolean {
-  const from = lm.spec.allowedRoutes.from;
-  // '' is no namespace: coverage() then answers for all namespaces (complete only if the kind was read everywhere).
-  const ns = from === 'Same' ? listenerOwner(lm).meta.namespace : '';
-  return kinds.every((k) => snapshot.coverage(k, ns).complete);
-}
 
 /**
  * A route that names this listener, that this Gateway rejects outright, or that names this Gateway in a namespace
@@ -47,7 +39,7 @@ export const lsn010: Rule = {
       if (targeted(lm, ctx.snapshot)) continue;
       const kinds = lm.kinds.allowed;
       if (kinds.length === 0) continue; // nothing could attach: GWTLS-LSN-001 or GWTLS-LSN-003 say why.
-      if (!routesKnown(ctx.snapshot, kinds, lm)) continue;
+      if (lm.routesNotRead) continue; // absent kinds are unknown, not empty: the listener is NOT CHECKED
       const attached = lm.status?.attachedRoutes;
       if (typeof attached === 'number' && attached > 0) continue; // the controller sees routes this input does not hold
       const elsewhere = lm.attachments.filter((a) => a.parent.accepted).map((a) => `${a.route.obj.kind} ${a.route.obj.meta.namespace}/${a.route.obj.meta.name}`);
