@@ -5,7 +5,7 @@ import type { BaseObject, GatewayObject, ListenerSetObject, ListenerSpec, RouteO
 import type { Fix } from '../report/types.ts';
 import { rememberDocuments, yamlDocs } from './yaml.ts';
 
-export const FORCE_NOTE = 'Changes fields another field manager owns: apply with --force-conflicts (kubectl apply --server-side --force-conflicts -f -), or edit the object where it is managed (Git, Helm values).';
+export const FORCE_NOTE = 'Changes fields another field manager owns: apply with --force-conflicts (kubectl apply --server-side --field-manager=kubectl-gwtls --force-conflicts -f -, the command the fix plan prints: a manager of its own, so that fields other managers set and this partial object leaves out stay), or edit the object where it is managed (Git, Helm values).';
 
 /** apiVersion/kind/metadata of an existing object, for an apply configuration. */
 export function identity(obj: BaseObject): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {

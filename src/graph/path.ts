@@ -32,7 +32,11 @@ export function listenerPath(lm: ListenerModel, now: Date): Hop[] {
   const attached = lm.attachments.filter((a) => a.result.accepted);
   if (attached.length === 0) {
     const rejected = lm.attachments.length ? ` (${lm.attachments.length} route${lm.attachments.length > 1 ? 's' : ''} target it but cannot attach)` : '';
-    hops.push({ hop: back, tls: 'unknown', certificate: null, verified: null, ok: false, why: `no route is attached to this listener${rejected}: connections have nowhere to go`, from: lb ? 'load balancer' : 'gateway', to: 'nothing' });
+    // Routes not read (a kind the listener accepts is not in the files): whether any attaches is not known.
+    const why = lm.routesNotRead
+      ? `no route read attaches to this listener${rejected}, but not every route that could was read (${lm.routesNotRead})`
+      : `no route is attached to this listener${rejected}: connections have nowhere to go`;
+    hops.push({ hop: back, tls: 'unknown', certificate: null, verified: null, ok: lm.routesNotRead ? null : false, why, from: lb ? 'load balancer' : 'gateway', to: 'nothing' });
     return hops;
   }
   const seen = new Set<string>();

@@ -232,7 +232,8 @@ function listenerReport(l: ListenerModel, model: Model, expected: GatewayExpecta
     }),
     path: l.path.map((h, i) => ({ ...h, state: st.hops[i]! })),
   };
-  if (l.routesNotRead) report.routesNotChecked = l.routesNotRead;
+  // Said where it decides the state: no route attached, and not every route that could attach was read.
+  if (l.routesNotRead && !l.attachments.some((a) => a.result.accepted)) report.routesNotChecked = l.routesNotRead;
   const served = report.tls ? servedCertificates(l, model.now) : undefined;
   if (report.tls && served) report.tls.served = served;
   const probed = probes?.listeners.get(l);
