@@ -1,7 +1,6 @@
 // probe(): connect to one endpoint, speak the preamble if asked, handshake, analyse what was served, explain.
 // A library function: no commander, no printing. The CLI, `inspect --probe` and port-forward reuse it.
-import { X509Certificate } from 'node:crypto';
-import { decodeDer, type DecodedCert } from '../tls/certificate.ts';
+import { decodeDer, parsesAsX509, type DecodedCert } from '../tls/certificate.ts';
 import { issuedBy } from './trust.ts';
 import { analyzeChain } from './chain.ts';
 import { ConnectError, tcpConnector } from './connect.ts';
@@ -151,7 +150,7 @@ export async function probe(targetInput: string | ProbeTarget, options: ProbeOpt
     if (hs.chainDer.length > 0) analyse(report, hs, options, now);
     else if (!hs.ok && serverStopped(flight)) {
       // Only certificates X.509 can read: a malformed Certificate message is the client's refusal, said by the error.
-      const sent = (flight.certificates ?? []).filter((der) => safeX509(der));
+      const sent = (flight.certificates ?? []).filter(parsesAsX509);
       if (sent.length > 0) analyse(report, { ...hs, chainDer: sent }, options, now, { verified: false });
     }
 
@@ -175,15 +174,6 @@ function refusedOverClientCertificate(hs: HandshakeOutcome): boolean {
 /** The server ended the handshake with a fatal alert of its own (not the client refusing what it sent). */
 function serverStopped(flight: ServerFlight): boolean {
   return flight.alerts.some((a) => a.level === 2);
-}
-
-function safeX509(der: Buffer): boolean {
-  try {
-    new X509Certificate(der);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A connect failure the transport learnt of after it handed the stream over (port-forward): the connect step failed after all. */

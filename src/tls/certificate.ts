@@ -324,6 +324,11 @@ function commonNameOf(name: string): string | undefined {
   return line?.slice(3);
 }
 
+/** Whether `der` is a certificate X.509 can read (what decodeDer needs before it reads anything else). */
+export function parsesAsX509(der: Buffer): boolean {
+  return safe(() => new X509Certificate(der), null) !== null;
+}
+
 function safe<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
